@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { FIX, headersSchema, nonEmptyString, positiveMs, secretString, urlSchema } from './schema-helpers.js';
+
+/** Fields shared by every provider entry of every modality. */
+export interface EntryBase {
+  /**
+   * The last-resort tier (e.g. a local llama.cpp): tried after the remote options of a pass failed, before waiting.
+   * @default true for `llama-cpp`, false otherwise
+   */
+  lastResort?: boolean;
+}
+
+/** Options shared by the OpenAI-format LLM providers. */
+export interface OpenAIFormatLLMBase extends EntryBase {
+  /** Sampling temperature. @default the provider's default */
+  temperature?: number;
+  /** Upper bound on generated tokens. @default the provider's default */
+  maxCompletionTokens?: number;
+  /** Extra HTTP headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Time allowed before the first byte of a reply, in ms. @default 10000 */
+  timeoutMs?: number;
+}
+
+/** LiveKit Inference (LiveKit Cloud's gateway): `inference.LLM`. */
+export interface InferenceLLMConfig extends EntryBase {
+  provider: 'inference';
+  /** Model string, e.g. `"openai/gpt-4.1-mini"`. */
+  model: string;
+  /** @default LIVEKIT_INFERENCE_API_KEY, then LIVEKIT_API_KEY */
+  apiKey?: string;
+  /** @default LIVEKIT_INFERENCE_API_SECRET, then LIVEKIT_API_SECRET */
+  apiSecret?: string;
+  /** @default LIVEKIT_INFERENCE_URL, then LiveKit's gateway */
+  baseURL?: string;
+  /** Upstream provider hint sent as `X-LiveKit-Inference-Provider`. */
+  inferenceProvider?: string;
+  /** Priority class sent as `X-LiveKit-Inference-Priority`. */
+  inferenceClass?: 'priority' | 'standard' | 'low';
+  /** Extra body fields for the chat completion (e.g. `{ temperature: 0.3 }`). */
+  modelOptions?: Record<string, unknown>;
+  /** Time allowed before the first byte of a reply, in ms. @default 10000 */
+  timeoutMs?: number;
+}
+
+/** OpenAI through `@livekit/agents-plugin-openai`. */
+export interface OpenAILLMConfig extends OpenAIFormatLLMBase {
+  provider: 'openai';
+  /** @default "gpt-4.1-mini" */
+  model?: string;
+  /** @default OPENAI_API_KEY */
+  apiKey?: string;
+  /** @default OPENAI_BASE_URL, then "https://api.openai.com/v1" */
+  baseURL?: string;
+}
+
+/** A self-hosted OpenAI-compatible server (vLLM, TGI, Ollama, LM Studio …). */
+export interface OpenAICompatibleLLMConfig extends OpenAIFormatLLMBase {
+  provider: 'openai-compatible';
+  /** The server's base URL, e.g. `"http://vllm:8000/v1"`. Required. */
+  baseURL: string;
+  /** The model name the server serves. Required. */
+  model: string;
+  /** @default none (many self-hosted servers need no key) */
+  apiKey?: string;
+}
+
+/** OpenRouter, with a model chain. */
+export interface OpenRouterLLMConfig extends OpenAIFormatLLMBase {
+  provider: 'openrouter';
+  /** One model, e.g. `"meta-llama/llama-3.3-70b-instruct:free"`. Give `model` or `models`. */
+  model?: string;
+  /** An ordered chain of models: each becomes its own option, with its own cooldown. */
+  models?: string[];
+  /** @default OPENROUTER_API_KEY */
+  apiKey?: string;
+  /** @default "https://openrouter.ai/api/v1" */
+  baseURL?: string;
+  /** Sent as `HTTP-Referer` (OpenRouter's app attribution). */
+  siteUrl?: string;
+  /** Sent as `X-Title` (OpenRouter's app attribution). @default "livekit-voice-stack" */
+  appName?: string;
+  /**
+   * Also let OpenRouter route server-side: each request carries the rest of the chain in `models`.
+   * @default false
+   */
+  serverRouting?: boolean;
+}
+
+/** A local llama.cpp server (`llama-server`), the usual last resort. */
+export interface LlamaCppLLMConfig extends OpenAIFormatLLMBase {
+  provider: 'llama-cpp';
+  /** @default "http://localhost:8080/v1" */
+  baseURL?: string;
+  /** The alias llama.cpp serves. @default "local" */
+  model?: string;
+  /** Set when the server runs with `--api-key`. */
+  apiKey?: string;
+}
+
+/** Any built-in LLM provider entry. */
+export type BuiltinLLMConfig =
+  | InferenceLLMConfig
+  | OpenAILLMConfig
+  | OpenAICompatibleLLMConfig
+  | OpenRouterLLMConfig
+  | LlamaCppLLMConfig;
+
+const temperature = z
+  .number({ error: `expected a number${FIX}use a temperature between 0 and 2.` })
+  .min(0, { error: `expected a temperature >= 0${FIX}use a value between 0 and 2.` })
+  .max(2, { error: `expected a temperature <= 2${FIX}use a value between 0 and 2.` });
+
+const openAIFormatBase = {
+  temperature: temperature.optional(),
+  maxCompletionTokens: z
+    .number({ error: `expected a whole number of tokens${FIX}use e.g. 256.` })
+    .int({ error: `expected a whole number of tokens${FIX}use e.g. 256.` })
+    .positive({ error: `expected a positive number of tokens${FIX}use e.g. 256.` })
+    .optional(),
+  headers: headersSchema.optional(),
+  timeoutMs: positiveMs('`timeoutMs`').optional(),
+};
+
+/** Option schemas (without `provider` and `lastResort`, which the stack handles). */
+export const llmOptionSchemas = {
+  inference: z.strictObject({
+    model: nonEmptyString('an Inference model string', 'openai/gpt-4.1-mini'),
+    apiKey: secretString('LiveKit API key', 'LIVEKIT_API_KEY').optional(),
+    apiSecret: secretString('LiveKit API secret', 'LIVEKIT_API_SECRET').optional(),
+    baseURL: urlSchema('https://agent-gateway.livekit.cloud/v1').optional(),
+    inferenceProvider: z.string().optional(),
+    inferenceClass: z
+      .enum(['priority', 'standard', 'low'], { error: `expected "priority", "standard" or "low"${FIX}use one of them.` })
+      .optional(),
+    modelOptions: z.record(z.string(), z.unknown()).optional(),
+    timeoutMs: positiveMs('`timeoutMs`').optional(),
+  }),
+  openai: z.strictObject({
+    model: nonEmptyString('a model name', 'gpt-4.1-mini').default('gpt-4.1-mini'),
+    apiKey: secretString('OpenAI API key', 'OPENAI_API_KEY').optional(),
+    baseURL: urlSchema('https://api.openai.com/v1').optional(),
+    ...openAIFormatBase,
+  }),
+  'openai-compatible': z.strictObject({
+    baseURL: urlSchema('http://localhost:8000/v1'),
+    model: nonEmptyString('the model name the server serves', 'qwen3-8b'),
+    apiKey: secretString('API key').optional(),
+    ...openAIFormatBase,
+  }),
+  openrouter: z
+    .strictObject({
+      model: nonEmptyString('an OpenRouter model id', 'meta-llama/llama-3.3-70b-instruct:free').optional(),
+      models: z
+        .array(nonEmptyString('an OpenRouter model id', 'meta-llama/llama-3.3-70b-instruct:free'), {
+          error: `expected an array of model ids${FIX}e.g. ["meta-llama/llama-3.3-70b-instruct:free", "qwen/qwen-2.5-72b-instruct:free"].`,
+        })
+        .min(1, { error: `expected at least one model${FIX}list one or more OpenRouter model ids.` })
+        .optional(),
+      apiKey: secretString('OpenRouter API key', 'OPENROUTER_API_KEY').optional(),
+      baseURL: urlSchema('https://openrouter.ai/api/v1').default('https://openrouter.ai/api/v1'),
+      siteUrl: z.string().optional(),
+      appName: z.string().default('livekit-voice-stack'),
+      serverRouting: z.boolean().default(false),
+      ...openAIFormatBase,
+    })
+    .refine((options) => options.model !== undefined || options.models !== undefined, {
+      error: `expected \`model\` or \`models\`${FIX}add \`models: ["meta-llama/llama-3.3-70b-instruct:free"]\`.`,
+    }),
+  'llama-cpp': z.strictObject({
+    baseURL: urlSchema('http://localhost:8080/v1').default('http://localhost:8080/v1'),
+    model: nonEmptyString('the model alias', 'local').default('local'),
+    apiKey: secretString('llama.cpp API key').optional(),
+    ...openAIFormatBase,
+  }),
+} as const;

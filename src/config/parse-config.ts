@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue, type Modality } from '../errors/index.js';
+import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
+import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
+import { FIX } from './schema-helpers.js';
+import { isSecretKey } from './secrets.js';
+import type { AdapterSchemaSource } from './voice-stack-config.js';
+
+const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
+
+/** One validated option of a slot. */
+export type ParsedEntry<A extends AdapterSchemaSource = AdapterSchemaSource> =
+  | { kind: 'instance'; path: string; instance: LiveKitInstance }
+  | { kind: 'adapter'; path: string; adapter: A; options: Record<string, unknown>; lastResort: boolean | undefined };
+
+/** A config after validation: every slot is a chain (possibly empty), every policy option is resolved. */
+export interface ParsedConfig<A extends AdapterSchemaSource = AdapterSchemaSource> {
+  stt: ParsedEntry<A>[];
+  llm: ParsedEntry<A>[];
+  tts: ParsedEntry<A>[];
+  retry: ResolvedRetryOptions;
+  verbal: ResolvedVerbalOptions | false;
+}
+
+const topLevelSchema = z.strictObject({
+  stt: z.unknown().optional(),
+  llm: z.unknown().optional(),
+  tts: z.unknown().optional(),
+  retry: retrySchema.optional(),
+  verbal: verbalSchema.optional(),
+});
+
+/**
+ * Validates a config against the adapters it may use. Collects every problem before throwing one
+ * {@link ConfigError} whose message lists each path, what is wrong, and the fix; secrets are never echoed.
+ */
+export function parseConfig<A extends AdapterSchemaSource>(
+  config: unknown,
+  adapters: readonly A[],
+  source?: string,
+): ParsedConfig<A> {
+  const issues: ConfigIssue[] = [];
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ConfigError(
+      [{ path: '', message: `expected a config object, got ${describe(config)}${FIX}pass e.g. { llm: { provider: 'openai' } }.` }],
+      source,
+    );
+  }
+  const knownKeys = collectKnownKeys(adapters);
+  const top = topLevelSchema.safeParse(config, { reportInput: true });
+  if (!top.success) issues.push(...top.error.issues.map((issue) => formatIssue(issue, [], knownKeys)));
+
+  const slots = { stt: [], llm: [], tts: [] } as Record<Modality, ParsedEntry<A>[]>;
+  for (const modality of MODALITIES) {
+    const value = (config as Record<string, unknown>)[modality];
+    if (value === undefined) continue;
+    const isChain = Array.isArray(value);
+    const entries: unknown[] = isChain ? value : [value];
+    if (isChain && entries.length === 0) {
+      issues.push({ path: modality, message: `expected at least one option, got an empty array${FIX}add an option, or remove \`${modality}\`.` });
+    }
+    entries.forEach((entry, index) => {
+      const path = isChain ? `${modality}[${index}]` : modality;
+      const parsed = parseEntry(entry, modality, path, adapters, knownKeys, issues);
+      if (parsed) slots[modality].push(parsed);
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues, source);
+  const data = top.data!;
+  return { ...slots, retry: data.retry ?? retrySchema.parse({}), verbal: data.verbal ?? verbalSchema.parse({}) };
+}
+
+function parseEntry<A extends AdapterSchemaSource>(
+  entry: unknown,
+  modality: Modality,
+  path: string,
+  adapters: readonly A[],
+  knownKeys: ReadonlySet<string>,
+  issues: ConfigIssue[],
+): ParsedEntry<A> | undefined {
+  if (isLiveKitInstance(entry, modality)) return { kind: 'instance', path, instance: entry };
+  if (typeof entry === 'function') {
+    issues.push({ path, message: `expected a provider entry, got a function${FIX}did you forget to call it or to use \`new\`?` });
+    return undefined;
+  }
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    issues.push({
+      path,
+      message: `expected a provider entry or a LiveKit ${modality.toUpperCase()} instance, got ${describe(entry)}${FIX}use e.g. { provider: '${knownProviders(adapters, modality)[0] ?? 'openai'}', … }.`,
+    });
+    return undefined;
+  }
+  const { provider, lastResort, ...rest } = entry as Record<string, unknown>;
+  const known = knownProviders(adapters, modality).map((name) => `"${name}"`).join(', ');
+  const adapter = adapters.find((candidate) => candidate.modality === modality && candidate.provider === provider);
+  if (!adapter) {
+    const got = provider === undefined ? 'no `provider`' : `unknown provider ${describe(provider)}`;
+    issues.push({
+      path: `${path}.provider`,
+      message: `${got} for ${modality}${FIX}use one of ${known}, or pass a custom adapter made with defineAdapter() in \`options.adapters\`.`,
+    });
+    return undefined;
+  }
+  if (lastResort !== undefined && typeof lastResort !== 'boolean') {
+    issues.push({ path: `${path}.lastResort`, message: `expected true or false, got ${describe(lastResort)}${FIX}use \`lastResort: true\`.` });
+  }
+  const result = adapter.options.safeParse(rest, { reportInput: true });
+  if (!result.success) {
+    issues.push(...result.error.issues.map((issue) => formatIssue(issue, [path], knownKeys)));
+    return undefined;
+  }
+  return { kind: 'adapter', path, adapter, options: result.data as Record<string, unknown>, lastResort: lastResort as boolean | undefined };
+}
+
+function knownProviders(adapters: readonly AdapterSchemaSource[], modality: Modality): string[] {
+  return adapters.filter((adapter) => adapter.modality === modality).map((adapter) => adapter.provider);
+}
+
+function collectKnownKeys(adapters: readonly AdapterSchemaSource[]): Set<string> {
+  const keys = new Set(['provider', 'lastResort', 'stt', 'llm', 'tts', 'retry', 'verbal']);
+  const visit = (schema: unknown) => {
+    const def = (schema as { def?: { shape?: Record<string, unknown>; in?: unknown; schema?: unknown } })?.def;
+    if (def?.shape) for (const key of Object.keys(def.shape)) keys.add(key);
+    if (def?.in) visit(def.in);
+    if (def?.schema) visit(def.schema);
+  };
+  for (const adapter of adapters) visit(adapter.options);
+  for (const schema of [retrySchema, verbalSchema]) visit(schema);
+  for (const key of ['windowMs', 'initialDelayMs', 'maxDelayMs', 'factor', 'jitter', 'hedgeAfterMs', 'holding', 'apology', 'notHearing', 'holdingAfterMs', 'minIntervalMs']) keys.add(key);
+  return keys;
+}
+
+type ZodIssue = z.core.$ZodIssue & { input?: unknown };
+
+/** Turns a zod issue into "path: expected X, got Y. Fix: Z." without echoing secrets. */
+export function formatIssue(issue: ZodIssue, prefix: readonly (string | number)[], knownKeys: ReadonlySet<string>): ConfigIssue {
+  const segments = [...prefix, ...issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment))];
+  const path = joinPath(segments);
+  const lastKey = issue.path.at(-1);
+  const secret = lastKey !== undefined && isSecretKey(lastKey);
+
+  if (issue.code === 'unrecognized_keys') {
+    const messages = issue.keys.map((key) => {
+      const suggestion = suggest(key, knownKeys);
+      return `unknown key "${key}"${FIX}${suggestion ? `did you mean "${suggestion}"?` : 'remove it (see docs/configuration.md for the known keys).'}`;
+    });
+    return { path, message: messages.join(' ') };
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return { path, message: `is required${FIX}add \`${String(lastKey ?? path)}\` (see docs/configuration.md).` };
+  }
+  const [expected, fix] = issue.message.includes(FIX)
+    ? (issue.message.split(FIX, 2) as [string, string])
+    : [issue.message.replace(/^Invalid input: /, ''), 'see docs/configuration.md.'];
+  const received = secret || !('input' in issue) || /, got /.test(expected) ? '' : `, got ${describe(issue.input)}`;
+  return { path, message: `${expected}${received}${FIX}${fix}` };
+}
+
+function joinPath(segments: readonly (string | number)[]): string {
+  return segments.reduce<string>((out, segment) => {
+    if (typeof segment === 'number') return `${out}[${segment}]`;
+    return out ? `${out}.${segment}` : segment;
+  }, '');
+}
+
+/** A short, safe description of a received value (strings are quoted and cut at 60 characters). */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  return 'an object';
+}
+
+function suggest(key: string, known: ReadonlySet<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : levenshtein(candidate, key);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

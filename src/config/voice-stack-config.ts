@@ -1,0 +1,50 @@
+import type { llm, stt, tts } from '@livekit/agents';
+import type { z } from 'zod';
+import type { Modality } from '../errors/index.js';
+import type { BuiltinLLMConfig, EntryBase } from './llm-config.js';
+import type { RetryOptions, VerbalOptions } from './policy-config.js';
+import type { BuiltinSTTConfig } from './stt-config.js';
+import type { BuiltinTTSConfig } from './tts-config.js';
+
+/** What the config layer needs to know of an adapter: its slot, its name and its options schema. */
+export interface AdapterSchemaSource {
+  readonly modality: Modality;
+  readonly provider: string;
+  readonly options: z.ZodType;
+}
+
+/** The config entry of a custom adapter: `{ provider: 'my-name', ...its options }`. */
+export type AdapterEntry<A, M extends Modality> = A extends {
+  readonly modality: M;
+  readonly provider: infer P extends string;
+  readonly options: infer S extends z.ZodType;
+}
+  ? { provider: P } & EntryBase & z.input<S>
+  : never;
+
+/** One option, or an ordered chain of options (the first is preferred, the next ones are fallbacks). */
+export type ConfigSlot<Entry> = Entry | readonly Entry[];
+
+/** Any entry of the `stt` slot: a built-in provider, a custom adapter's entry, or a ready LiveKit `stt.STT`. */
+export type STTEntry<A = never> = BuiltinSTTConfig | AdapterEntry<A, 'stt'> | stt.STT;
+/** Any entry of the `llm` slot: a built-in provider, a custom adapter's entry, or a ready `llm.LLM` / `llm.RealtimeModel`. */
+export type LLMEntry<A = never> = BuiltinLLMConfig | AdapterEntry<A, 'llm'> | llm.LLM | llm.RealtimeModel;
+/** Any entry of the `tts` slot: a built-in provider, a custom adapter's entry, or a ready LiveKit `tts.TTS`. */
+export type TTSEntry<A = never> = BuiltinTTSConfig | AdapterEntry<A, 'tts'> | tts.TTS;
+
+/**
+ * The whole voice stack, as data. Every modality is optional (a text-only agent has only `llm`).
+ * `A` is the union of the custom adapters passed to `createVoiceStack(config, { adapters })`.
+ */
+export interface VoiceStackConfig<A = never> {
+  /** Speech-to-text: one option or a chain. */
+  stt?: ConfigSlot<STTEntry<A>>;
+  /** Language model: one option or a chain (an OpenRouter `models` list expands into one option per model). */
+  llm?: ConfigSlot<LLMEntry<A>>;
+  /** Text-to-speech: one option or a chain. */
+  tts?: ConfigSlot<TTSEntry<A>>;
+  /** Retry window and backoff between passes over a chain. */
+  retry?: RetryOptions;
+  /** The spoken error policy; `false` turns it off. */
+  verbal?: VerbalOptions | false;
+}

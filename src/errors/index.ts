@@ -1,0 +1,2 @@
+export * from './voice-stack-error.js';
+export * from './provider-error.js';

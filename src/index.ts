@@ -1,0 +1,15 @@
+export { createVoiceStack, type CreateVoiceStackOptions } from './stack/create-voice-stack.js';
+export { VoiceStack, type Attachment, type VoiceStackSessionOptions } from './stack/voice-stack.js';
+export type * from './stack/events.js';
+export { voiceStackConfigFromEnv, ENV_DEFAULTS } from './config/config-from-env.js';
+export { DEFAULT_RETRY_OPTIONS, DEFAULT_VERBAL_OPTIONS, type RetryOptions, type VerbalOptions } from './config/policy-config.js';
+export type * from './config/voice-stack-config.js';
+export type * from './config/llm-config.js';
+export type * from './config/stt-config.js';
+export type * from './config/tts-config.js';
+export { maskSecrets } from './config/secrets.js';
+export { defineAdapter, type Adapter, type AdapterContext, type AnyAdapter, type Created, type InstanceOf, type ProbeResult } from './providers/define-adapter.js';
+export type { Logger } from './providers/logger.js';
+export type { ProviderOption } from './providers/provider-option.js';
+export { parseRetryAfter } from './providers/response-observer.js';
+export * from './errors/index.js';

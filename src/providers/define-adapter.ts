@@ -1,0 +1,83 @@
+import type { llm, stt, tts, VAD } from '@livekit/agents';
+import type { z } from 'zod';
+import type { Modality } from '../errors/index.js';
+import type { Logger } from './logger.js';
+
+/** The LiveKit instance an adapter of each modality produces. */
+export interface InstanceOf {
+  stt: stt.STT;
+  llm: llm.LLM | llm.RealtimeModel;
+  tts: tts.TTS;
+}
+
+/** What the stack hands an adapter when it creates an instance. */
+export interface AdapterContext {
+  /** Where the entry sits in the config, e.g. `llm[1]`: use it in error messages. */
+  readonly path: string;
+  /** The environment to read keys from (`process.env` unless the caller passed another). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  /**
+   * A `fetch` that records each response's status and `Retry-After` for this option, so the chain can honour it.
+   * Give it to your HTTP client (e.g. `new OpenAI({ fetch: context.fetch })`).
+   */
+  readonly fetch: typeof fetch;
+  /** Aborted when `createVoiceStack()` is aborted. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** The result of a health probe of one option. */
+export interface ProbeResult {
+  ok: boolean;
+  error?: string;
+}
+
+/** What `create()` may return: the instance, or the instance with extras the stack uses. */
+export type Created<M extends Modality> =
+  | InstanceOf[M]
+  | {
+      instance: InstanceOf[M];
+      /** A VAD the session needs for this instance (e.g. a non-streaming STT wrapped for live calls). */
+      vad?: VAD;
+    };
+
+/**
+ * A provider adapter: turns validated options into a LiveKit instance. Built-in providers are adapters too;
+ * custom ones are made with {@link defineAdapter} and passed in `createVoiceStack(config, { adapters })`.
+ */
+export interface Adapter<M extends Modality = Modality, P extends string = string, S extends z.ZodType = z.ZodType> {
+  readonly modality: M;
+  /** The name used as `provider` in config entries. */
+  readonly provider: P;
+  /** Validates the entry (without `provider` and `lastResort`). Use a strict object to catch typos. */
+  readonly options: S;
+  /** Builds the LiveKit instance. Read keys from `context.env` here, never at import. */
+  create(options: z.output<S>, context: AdapterContext): Created<M> | Promise<Created<M>>;
+  /** Splits one entry into several chain options (OpenRouter's `models` list). @default one option */
+  expand?(options: z.output<S>): z.output<S>[];
+  /** The model name for logs and events when the instance does not say. */
+  model?(options: z.output<S>): string;
+  /** Probes the endpoint for real, for `stack.health()` and `doctor`. */
+  health?(options: z.output<S>, context: AdapterContext): Promise<ProbeResult>;
+}
+
+// biome-ignore lint: any is needed for variance across adapter unions.
+export type AnyAdapter = Adapter<Modality, string, any>;
+
+/**
+ * Declares a custom provider adapter. A typed identity function: it returns its argument, and lets
+ * `createVoiceStack(config, { adapters: [myAdapter] })` type-check `{ provider: 'my-name', ...options }` entries.
+ *
+ * @example
+ * const echo = defineAdapter({
+ *   modality: 'llm',
+ *   provider: 'acme',
+ *   options: z.object({ model: z.string(), baseURL: z.url() }),
+ *   create: async (options, context) => new openai.LLM({ model: options.model, baseURL: options.baseURL, apiKey: context.env.ACME_KEY }),
+ * });
+ */
+export function defineAdapter<const M extends Modality, const P extends string, S extends z.ZodType>(
+  adapter: Adapter<M, P, S>,
+): Adapter<M, P, S> {
+  return adapter;
+}

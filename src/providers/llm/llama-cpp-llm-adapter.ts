@@ -1,0 +1,19 @@
+import { llmOptionSchemas } from '../../config/llm-config.js';
+import { defineAdapter } from '../define-adapter.js';
+import { createOpenAIFormatLLM } from './openai-format-llm.js';
+
+/** llama.cpp serves `/health` beside `/v1`: `http://localhost:8080/v1` → `http://localhost:8080/health`. */
+export function llamaCppHealthURL(baseURL: string): string {
+  const url = new URL(baseURL);
+  url.pathname = url.pathname.replace(/\/v1\/?$/, '/').replace(/\/?$/, '/') + 'health';
+  return url.toString();
+}
+
+/** `{ provider: 'llama-cpp' }`: a local llama.cpp server, the last resort by default. */
+export const llamaCppLLMAdapter = defineAdapter({
+  modality: 'llm',
+  provider: 'llama-cpp',
+  options: llmOptionSchemas['llama-cpp'],
+  model: (options) => options.model,
+  create: (options, context) => createOpenAIFormatLLM(options, context, { provider: 'llama-cpp', optional: true }),
+});

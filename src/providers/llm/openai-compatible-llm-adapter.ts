@@ -1,0 +1,12 @@
+import { llmOptionSchemas } from '../../config/llm-config.js';
+import { defineAdapter } from '../define-adapter.js';
+import { createOpenAIFormatLLM } from './openai-format-llm.js';
+
+/** `{ provider: 'openai-compatible' }`: a self-hosted OpenAI-format server (vLLM, TGI, Ollama …). */
+export const openAICompatibleLLMAdapter = defineAdapter({
+  modality: 'llm',
+  provider: 'openai-compatible',
+  options: llmOptionSchemas['openai-compatible'],
+  model: (options) => options.model,
+  create: (options, context) => createOpenAIFormatLLM(options, context, { provider: 'openai-compatible', optional: true }),
+});

@@ -1,0 +1,16 @@
+import { llmOptionSchemas } from '../../config/llm-config.js';
+import { defineAdapter } from '../define-adapter.js';
+import { createOpenAIFormatLLM } from './openai-format-llm.js';
+
+/** `{ provider: 'openai' }`: OpenAI's chat completions through the OpenAI plugin. */
+export const openAILLMAdapter = defineAdapter({
+  modality: 'llm',
+  provider: 'openai',
+  options: llmOptionSchemas.openai,
+  model: (options) => options.model,
+  create: (options, context) =>
+    createOpenAIFormatLLM({ ...options, baseURL: options.baseURL ?? context.env.OPENAI_BASE_URL }, context, {
+      provider: 'openai',
+      envVariable: 'OPENAI_API_KEY',
+    }),
+});

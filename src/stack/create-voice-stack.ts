@@ -1,0 +1,94 @@
+import type { llm, stt, tts } from '@livekit/agents';
+import EventEmitter from 'eventemitter3';
+import { parseConfig } from '../config/parse-config.js';
+import type { VoiceStackConfig } from '../config/voice-stack-config.js';
+import type { Modality } from '../errors/index.js';
+import { builtinAdapters } from '../providers/builtin-adapters.js';
+import type { AnyAdapter } from '../providers/define-adapter.js';
+import { defaultLogger, type Logger } from '../providers/logger.js';
+import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
+import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
+import type { VoiceStackEvents } from './events.js';
+import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
+
+export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = readonly AnyAdapter[]> {
+  /** Custom provider adapters (made with `defineAdapter()`); they take precedence over built-ins of the same name. */
+  adapters?: A;
+  /** Where the stack logs. @default LiveKit's logger when initialised, else the console for warnings and errors */
+  logger?: Logger;
+  /** Aborts creation (e.g. a slow plugin import or health check). */
+  signal?: AbortSignal;
+  /** The environment to read provider keys from. @default process.env, read now (not at import) */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Validates `config`, builds every provider of the three modalities in parallel, and composes them with the retry,
+ * fallback and spoken-error policies.
+ *
+ * @throws {ConfigError} when the config is invalid (every problem, with its path and fix).
+ * @throws {MissingPackageError} when a provider's plugin package is not installed.
+ * @throws {MissingAPIKeyError} when a provider has no key in the config or the environment.
+ * @example
+ * const stack = await createVoiceStack({ llm: [{ provider: 'openrouter', models: ['a', 'b'] }, { provider: 'llama-cpp' }] });
+ * const session = new voice.AgentSession({ ...stack.sessionOptions() });
+ * stack.attach(session);
+ */
+export async function createVoiceStack<const A extends readonly AnyAdapter[] = readonly []>(
+  config: VoiceStackConfig<A[number]>,
+  options: CreateVoiceStackOptions<A> = {},
+): Promise<VoiceStack> {
+  const adapters = [...(options.adapters ?? []), ...builtinAdapters];
+  const parsed = parseConfig(config, adapters);
+  const logger = options.logger ?? defaultLogger();
+  const context = { env: options.env ?? process.env, logger, signal: options.signal };
+
+  const settled = await Promise.allSettled([
+    createProviderOptions('stt', parsed.stt, context),
+    createProviderOptions('llm', parsed.llm, context),
+    createProviderOptions('tts', parsed.tts, context),
+  ]);
+  const created = settled.map((result) => (result.status === 'fulfilled' ? result.value : []));
+  const failure = settled.find((result) => result.status === 'rejected');
+  const [sttOptions, llmOptions, ttsOptions] = created as [ProviderOption<'stt'>[], ProviderOption<'llm'>[], ProviderOption<'tts'>[]];
+  if (failure) {
+    await Promise.allSettled(created.flat().map((option) => closeInstance(option.instance)));
+    throw failure.reason;
+  }
+  options.signal?.throwIfAborted();
+
+  const events = new EventEmitter<VoiceStackEvents>();
+  const compose: ComposeContext = { retry: parsed.retry, verbal: parsed.verbal, events, logger };
+  const sttInstance: stt.STT | undefined = sttOptions.length ? composeSTT(sttOptions, compose) : undefined;
+  const llmInstance: llm.LLM | llm.RealtimeModel | undefined = llmOptions.length ? composeLLM(llmOptions, compose) : undefined;
+  const ttsInstance: tts.TTS | undefined = ttsOptions.length ? composeTTS(ttsOptions, compose) : undefined;
+  const providers: Record<Modality, ProviderOption[]> = { stt: sttOptions, llm: llmOptions, tts: ttsOptions };
+  const attachments: Attachment[] = [];
+
+  const stack = new VoiceStack({
+    stt: sttInstance,
+    llm: llmInstance,
+    tts: ttsInstance,
+    vad: sttOptions.find((option) => option.vad)?.vad,
+    options: providers,
+    config: parsed,
+    logger,
+    attachments,
+    closers: [() => void events.removeAllListeners()],
+  });
+  // The policies emit on `events`; users listen on the stack.
+  forwardEvents(events, stack);
+  logger.info(`voice stack ready: ${describeOptions(providers) || 'no providers'}`);
+  return stack;
+}
+
+const EVENT_NAMES = ['retry', 'fallback', 'holding', 'exhausted', 'recovered', 'turn', 'transcript', 'warning'] as const satisfies readonly (keyof VoiceStackEvents)[];
+
+/** Re-emits the policies' events on the stack. */
+function forwardEvents(from: EventEmitter<VoiceStackEvents>, to: VoiceStack): void {
+  for (const name of EVENT_NAMES) {
+    (from.on as (event: string, listener: (payload: unknown) => void) => unknown)(name, (payload) =>
+      (to.emit as (event: string, payload: unknown) => boolean)(name, payload),
+    );
+  }
+}

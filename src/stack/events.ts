@@ -1,0 +1,84 @@
+import type { ErrorCategory, Modality, ProviderError } from '../errors/index.js';
+
+/** An option failed and the chain will try again after `delayMs` (a new pass, or the same option). */
+export interface RetryEvent {
+  modality: Modality;
+  provider: string;
+  model: string;
+  /** 1 for the first retry of this turn. */
+  attempt: number;
+  delayMs: number;
+  error: ProviderError;
+}
+
+/** The chain moved from one option to the next. `from` and `to` are `provider/model` labels. */
+export interface FallbackEvent {
+  modality: Modality;
+  from: string;
+  to: string;
+  error: ProviderError;
+}
+
+/** The holding phrase was spoken (once per failure episode). */
+export interface HoldingEvent {
+  modality: Modality;
+  /** `waiting`: the chain started waiting between passes; `slow`: no first token after `holdingAfterMs`; `not_hearing`: every STT option is down. */
+  reason: 'waiting' | 'slow' | 'not_hearing';
+  text: string;
+}
+
+/** Every option failed within the retry window. */
+export interface ExhaustedEvent {
+  modality: Modality;
+  errors: ProviderError[];
+}
+
+/** An option answered again after a failure episode. */
+export interface RecoveredEvent {
+  modality: Modality;
+  provider: string;
+  model: string;
+}
+
+/** One user turn's figures, collected from LiveKit's metrics by `attach(session)`. */
+export interface TurnMetrics {
+  speechId: string | undefined;
+  /** `provider/model` of the option that served each modality in this turn. */
+  servedBy: Partial<Record<Modality, string>>;
+  sttDurationMs: number | undefined;
+  endOfUtteranceDelayMs: number | undefined;
+  llmTtftMs: number | undefined;
+  ttsTtfbMs: number | undefined;
+  /** End of the user's speech (or the text input) to the first audio (or text) of the reply. */
+  endToEndMs: number | undefined;
+  fallbacks: number;
+  held: boolean;
+  apologised: boolean;
+}
+
+/** A user transcript or the agent's reply text, as it streams. */
+export interface TranscriptEvent {
+  role: 'user' | 'assistant';
+  text: string;
+  final: boolean;
+  provider: string;
+  model: string;
+}
+
+/** A warning worth a look (a setting a provider ignores, a slow probe …). */
+export interface WarningEvent {
+  message: string;
+  category?: ErrorCategory;
+}
+
+/** The events of a VoiceStack: `stack.on(name, (payload) => …)`. */
+export interface VoiceStackEvents {
+  retry: (event: RetryEvent) => void;
+  fallback: (event: FallbackEvent) => void;
+  holding: (event: HoldingEvent) => void;
+  exhausted: (event: ExhaustedEvent) => void;
+  recovered: (event: RecoveredEvent) => void;
+  turn: (event: TurnMetrics) => void;
+  transcript: (event: TranscriptEvent) => void;
+  warning: (event: WarningEvent) => void;
+}

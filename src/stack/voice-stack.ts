@@ -1,0 +1,158 @@
+import { type llm, type SessionConnectOptions, type stt, type tts, type VAD, voice } from '@livekit/agents';
+import EventEmitter from 'eventemitter3';
+import type { ParsedConfig } from '../config/parse-config.js';
+import type { Modality } from '../errors/index.js';
+import type { Logger } from '../providers/logger.js';
+import { closeInstance, type ProviderOption } from '../providers/provider-option.js';
+import type { VoiceStackEvents } from './events.js';
+
+/** The options to spread into `new voice.AgentSession({ ...stack.sessionOptions() })`. */
+export interface VoiceStackSessionOptions {
+  stt?: stt.STT;
+  llm?: llm.LLM | llm.RealtimeModel;
+  tts?: tts.TTS;
+  vad?: VAD;
+  /**
+   * The session's own retry loop is turned off (`maxRetry: 0`): the stack's chain already retries within its window,
+   * and the session's default `maxRetry: 3` would re-run the whole chain.
+   */
+  connOptions: SessionConnectOptions;
+}
+
+/**
+ * Something `attach(session)` installs on a session (the error listener, the spoken policy, metrics).
+ * Returns what removes it again.
+ */
+export type Attachment = (session: voice.AgentSession, stack: VoiceStack) => () => void;
+
+export interface VoiceStackInit {
+  stt: stt.STT | undefined;
+  llm: llm.LLM | llm.RealtimeModel | undefined;
+  tts: tts.TTS | undefined;
+  vad: VAD | undefined;
+  options: Record<Modality, ProviderOption[]>;
+  config: ParsedConfig;
+  logger: Logger;
+  attachments: Attachment[];
+  /** Extra resources to release on close (chains, timers, probes). */
+  closers: (() => Promise<void> | void)[];
+}
+
+/**
+ * The composed stack: LiveKit instances ready for an `AgentSession`, the policies around them, and their events.
+ * Created by `createVoiceStack()`.
+ */
+export class VoiceStack extends EventEmitter<VoiceStackEvents> {
+  /** Speech-to-text for the session (a chain when the config gave several options). */
+  readonly stt: stt.STT | undefined;
+  /** The language model (or speech-to-speech realtime model) for the session. */
+  readonly llm: llm.LLM | llm.RealtimeModel | undefined;
+  /** Text-to-speech for the session. */
+  readonly tts: tts.TTS | undefined;
+  /** The VAD the session needs (a non-streaming STT wrapped for live calls), if any. */
+  readonly vad: VAD | undefined;
+  /** Every option of every slot, in chain order, with its provider and model. */
+  readonly options: Readonly<Record<Modality, readonly ProviderOption[]>>;
+  /** The validated config, with defaults applied. */
+  readonly config: ParsedConfig;
+  readonly logger: Logger;
+
+  readonly #attachments: Attachment[];
+  readonly #closers: (() => Promise<void> | void)[];
+  readonly #detachers = new Map<voice.AgentSession, () => void>();
+  #closed = false;
+
+  constructor(init: VoiceStackInit) {
+    super();
+    this.stt = init.stt;
+    this.llm = init.llm;
+    this.tts = init.tts;
+    this.vad = init.vad;
+    this.options = init.options;
+    this.config = init.config;
+    this.logger = init.logger;
+    this.#attachments = init.attachments;
+    this.#closers = init.closers;
+  }
+
+  /** `{ stt, llm, tts, vad?, connOptions }` for `new voice.AgentSession({ ...stack.sessionOptions() })`. */
+  sessionOptions(): VoiceStackSessionOptions {
+    const noRetry = { maxRetry: 0 };
+    return {
+      ...(this.stt && { stt: this.stt }),
+      ...(this.llm && { llm: this.llm }),
+      ...(this.tts && { tts: this.tts }),
+      ...(this.vad && { vad: this.vad }),
+      connOptions: { sttConnOptions: noRetry, llmConnOptions: noRetry, ttsConnOptions: noRetry },
+    };
+  }
+
+  /**
+   * Installs on `session` the error listener (without one, LiveKit silently stops retrying), the spoken error
+   * policy and metrics collection. Returns `detach()`, which removes them all; closing the session detaches too.
+   */
+  attach(session: voice.AgentSession): () => void {
+    const existing = this.#detachers.get(session);
+    if (existing) return existing;
+    const onError = (event: voice.ErrorEvent) => {
+      const { error } = event;
+      const cause = 'error' in error ? (error.error as Error | undefined)?.message : undefined;
+      const fields = { label: 'label' in error ? error.label : 'interruption', recoverable: error.recoverable, error: cause };
+      if (error.recoverable) this.logger.debug('session reported a recoverable error', fields);
+      else this.logger.warn('session reported an error', fields);
+    };
+    session.on(voice.AgentSessionEventTypes.Error, onError);
+    const removers = this.#attachments.map((attachment) => attachment(session, this));
+    const detach = () => {
+      if (this.#detachers.get(session) !== detach) return;
+      this.#detachers.delete(session);
+      session.off(voice.AgentSessionEventTypes.Error, onError);
+      session.off(voice.AgentSessionEventTypes.Close, detach);
+      for (const remove of removers) remove();
+    };
+    session.on(voice.AgentSessionEventTypes.Close, detach);
+    this.#detachers.set(session, detach);
+    return detach;
+  }
+
+  /** Removes what `attach()` installed on `session`, or on every attached session. */
+  detach(session?: voice.AgentSession): void {
+    const detachers = session ? [this.#detachers.get(session)] : [...this.#detachers.values()];
+    for (const detach of detachers) detach?.();
+  }
+
+  /** Releases sockets, timers and listeners. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.detach();
+    await Promise.allSettled(this.#closers.map((close) => close()));
+    const instances = new Set<unknown>([this.stt, this.llm, this.tts]);
+    for (const modality of ['stt', 'llm', 'tts'] as const) for (const option of this.options[modality]) instances.add(option.instance);
+    await Promise.allSettled([...instances].filter(Boolean).map((instance) => closeInstance(instance)));
+    this.removeAllListeners();
+  }
+
+  /** `VoiceStack(stt: …, llm: openrouter/a → llama-cpp/local, tts: …)`: providers and models, never a secret. */
+  override toString(): string {
+    return `VoiceStack(${describeOptions(this.options)})`;
+  }
+
+  /** `console.log(stack)` prints the summary, never the options (they hold keys). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  toJSON(): { providers: Record<Modality, string[]> } {
+    const labels = (modality: Modality) => this.options[modality].map((option) => option.label);
+    return { providers: { stt: labels('stt'), llm: labels('llm'), tts: labels('tts') } };
+  }
+}
+
+/** `llm: openrouter/a → llama-cpp/local; tts: cartesia/sonic-turbo`. */
+export function describeOptions(options: Readonly<Record<Modality, readonly ProviderOption[]>>): string {
+  return (['stt', 'llm', 'tts'] as const)
+    .filter((modality) => options[modality].length > 0)
+    .map((modality) => `${modality}: ${options[modality].map((option) => option.label).join(' → ')}`)
+    .join('; ');
+}

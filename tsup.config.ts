@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+  sourcemap: true,
+  clean: true,
+  // One copy of shared modules (errors, stack) across `.` and `./testing`, in both formats.
+  splitting: true,
+  target: 'node22',
+  // p-retry and its dependency are ESM-only: bundle them so the CJS build works.
+  noExternal: ['p-retry', 'is-network-error'],
+});
