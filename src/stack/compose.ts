@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../providers/logger.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import type { VoiceStackEvents } from './events.js';
+import type { Attachment } from './voice-stack.js';
 
 /** What composing a slot into one LiveKit instance needs. */
 export interface ComposeContext {
@@ -13,6 +14,10 @@ export interface ComposeContext {
   verbal: ResolvedVerbalOptions | false;
   events: EventEmitter<VoiceStackEvents>;
   logger: Logger;
+  /** Registers something `stack.attach(session)` installs (spoken policy, metrics …). */
+  attach(attachment: Attachment): void;
+  /** Registers something `stack.close()` releases (timers, probes, sockets). */
+  onClose(close: () => Promise<void> | void): void;
 }
 
 /** One LLM (or realtime model) for the session: the option itself, or a chain over the options. */

@@ -58,12 +58,20 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   options.signal?.throwIfAborted();
 
   const events = new EventEmitter<VoiceStackEvents>();
-  const compose: ComposeContext = { retry: parsed.retry, verbal: parsed.verbal, events, logger };
+  const attachments: Attachment[] = [];
+  const closers: (() => Promise<void> | void)[] = [() => void events.removeAllListeners()];
+  const compose: ComposeContext = {
+    retry: parsed.retry,
+    verbal: parsed.verbal,
+    events,
+    logger,
+    attach: (attachment) => void attachments.push(attachment),
+    onClose: (close) => void closers.push(close),
+  };
   const sttInstance: stt.STT | undefined = sttOptions.length ? composeSTT(sttOptions, compose) : undefined;
   const llmInstance: llm.LLM | llm.RealtimeModel | undefined = llmOptions.length ? composeLLM(llmOptions, compose) : undefined;
   const ttsInstance: tts.TTS | undefined = ttsOptions.length ? composeTTS(ttsOptions, compose) : undefined;
   const providers: Record<Modality, ProviderOption[]> = { stt: sttOptions, llm: llmOptions, tts: ttsOptions };
-  const attachments: Attachment[] = [];
 
   const stack = new VoiceStack({
     stt: sttInstance,
@@ -74,7 +82,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     config: parsed,
     logger,
     attachments,
-    closers: [() => void events.removeAllListeners()],
+    closers,
   });
   // The policies emit on `events`; users listen on the stack.
   forwardEvents(events, stack);
