@@ -3,7 +3,7 @@ import { ConfigError, type ConfigIssue, type Modality } from '../errors/index.js
 import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
 import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
 import { FIX } from './schema-helpers.js';
-import { isSecretKey } from './secrets.js';
+import { isSecretKey, looksLikeSecret } from './secrets.js';
 import type { AdapterSchemaSource } from './voice-stack-config.js';
 
 const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
@@ -146,13 +146,23 @@ export function formatIssue(issue: ZodIssue, prefix: readonly (string | number)[
     });
     return { path, message: messages.join(' ') };
   }
+  if (issue.code === 'invalid_union') {
+    // Report the branch whose type matched (e.g. the object form of `verbal`), not "no union member matched".
+    const branch = issue.errors.find((issues) => issues.every((inner) => inner.path.length > 0 || !['invalid_type', 'invalid_value'].includes(inner.code)));
+    if (branch?.length) {
+      const inner = branch.map((nested) => formatIssue({ ...nested, path: [...issue.path, ...nested.path] } as ZodIssue, prefix, knownKeys));
+      return { path: inner[0]!.path, message: inner.map((nested) => (nested.path === inner[0]!.path ? nested.message : `${nested.path}: ${nested.message}`)).join(' ') };
+    }
+  }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return { path, message: `is required${FIX}add \`${String(lastKey ?? path)}\` (see docs/configuration.md).` };
   }
   const [expected, fix] = issue.message.includes(FIX)
     ? (issue.message.split(FIX, 2) as [string, string])
     : [issue.message.replace(/^Invalid input: /, ''), 'see docs/configuration.md.'];
-  const received = secret || !('input' in issue) || /, got /.test(expected) ? '' : `, got ${describe(issue.input)}`;
+  // Object-level refinements say what is wrong themselves; only primitives are worth echoing.
+  const primitive = issue.input === null || ['string', 'number', 'boolean'].includes(typeof issue.input);
+  const received = secret || !primitive || /, got /.test(expected) ? '' : `, got ${describe(issue.input)}`;
   return { path, message: `${expected}${received}${FIX}${fix}` };
 }
 
@@ -167,7 +177,10 @@ function joinPath(segments: readonly (string | number)[]): string {
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') {
+    if (looksLikeSecret(value)) return 'a value that looks like a key (not shown)';
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'function') return 'a function';

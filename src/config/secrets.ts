@@ -5,6 +5,14 @@ export function isSecretKey(key: string | number | symbol): boolean {
   return typeof key === 'string' && SECRET_KEY.test(key);
 }
 
+/**
+ * A key pasted into the wrong field: `sk-…`-style prefixes, or a long token of letters, digits, `-` and `_`
+ * (URLs, model ids and phrases have `:`, `/`, `.` or spaces, so they still show).
+ */
+export function looksLikeSecret(value: string): boolean {
+  return /^(sk|pk|rk|lk|xi|key|tok)[-_]/i.test(value) || (value.length >= 24 && /^[A-Za-z0-9_-]+$/.test(value));
+}
+
 /** Shows only the last 4 characters (`••••wxyz`), and nothing of a short value. */
 export function maskSecret(value: unknown): string {
   if (typeof value !== 'string' || value.length < 12) return '••••';

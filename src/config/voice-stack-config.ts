@@ -19,8 +19,11 @@ export type AdapterEntry<A, M extends Modality> = A extends {
   readonly provider: infer P extends string;
   readonly options: infer S extends z.ZodType;
 }
-  ? { provider: P } & EntryBase & z.input<S>
+  ? { provider: P } & EntryBase & OptionsInput<S>
   : never;
+
+/** `z.object({})` infers `Record<string, never>`, which no entry with a `provider` key can match: treat it as `{}`. */
+type OptionsInput<S extends z.ZodType> = string extends keyof z.input<S> ? {} : z.input<S>;
 
 /** One option, or an ordered chain of options (the first is preferred, the next ones are fallbacks). */
 export type ConfigSlot<Entry> = Entry | readonly Entry[];

@@ -3,6 +3,7 @@ const MARKER = Symbol.for('livekit-voice-stack.error');
 /** Stable codes for logs and `switch` statements. */
 export type VoiceStackErrorCode =
   | 'CONFIG_INVALID'
+  | 'CONFIG_UNAVAILABLE'
   | 'MISSING_PACKAGE'
   | 'MISSING_API_KEY'
   | 'PROVIDER_ERROR'
@@ -81,9 +82,9 @@ export class MissingAPIKeyError extends VoiceStackError {
 
   constructor(where: string, field: string, envVariable?: string) {
     const fix = envVariable
-      ? `set \`${field}\` in ${where} or the ${envVariable} environment variable`
-      : `set \`${field}\` in ${where}`;
-    super('MISSING_API_KEY', `Failed to create ${where}: no ${field} was given. Fix: ${fix}.`);
+      ? `set \`${field}\` in the config entry or the ${envVariable} environment variable`
+      : `set \`${field}\` in the config entry`;
+    super('MISSING_API_KEY', `Failed to create ${where}: no \`${field}\` was given. Fix: ${fix}.`);
     this.envVariable = envVariable;
   }
 }
