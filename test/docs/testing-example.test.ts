@@ -7,7 +7,7 @@ const openrouter = mockOpenAIEndpoint({ baseURL: 'https://openrouter.ai/api/v1',
 const llama = mockOpenAIEndpoint({ baseURL: 'http://localhost:8080/v1', reply: 'Local answer.', llamaCpp: true });
 const server = setupServer(...openrouter.handlers, ...llama.handlers);
 
-beforeAll(() => server.listen({ onUnhandledFrame: ({ frame, defaults }) => localOnly(frame.data.request, defaults) }));
+beforeAll(() => server.listen({ onUnhandledFrame: localOnly }));
 afterAll(() => server.close());
 
 it('answers from the first model, and falls back when it is rate-limited', async () => {

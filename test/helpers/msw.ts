@@ -11,10 +11,7 @@ import { localOnly } from '../../src/testing/index.js';
 export function useMswServer(...handlers: RequestHandler[]) {
   const server = setupServer(...handlers);
   beforeAll(() => {
-    server.listen({
-      onUnhandledFrame: ({ frame, defaults }: { frame: { data: { request?: Request } }; defaults: { error(): void } }) =>
-        localOnly(frame.data.request, defaults),
-    } as never);
+    server.listen({ onUnhandledFrame: localOnly });
     syncBuiltinESMExports();
   });
   afterEach(() => server.resetHandlers());
