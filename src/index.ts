@@ -1,6 +1,17 @@
 export { createVoiceStack, type CreateVoiceStackOptions } from './stack/create-voice-stack.js';
 export { VoiceStack, type Attachment, type VoiceStackSessionOptions } from './stack/voice-stack.js';
 export type * from './stack/events.js';
+export {
+  createModeController,
+  ModeController,
+  type CallStack,
+  type ModeChangeEvent,
+  type ModeControllerEvents,
+  type ModeControllerOptions,
+  type ModeFallbackEvent,
+} from './stack/create-mode-controller.js';
+export type { HealthOptions, HealthReport, HealthResult, SlotHealth } from './stack/health.js';
+export type { LatencyName, LatencyStats, MetricsSummary, OptionMetrics } from './stack/metrics.js';
 export { voiceStackConfigFromEnv, ENV_DEFAULTS } from './config/config-from-env.js';
 export { DEFAULT_RETRY_OPTIONS, DEFAULT_VERBAL_OPTIONS, type RetryOptions, type VerbalOptions } from './config/policy-config.js';
 export type * from './config/voice-stack-config.js';
@@ -8,8 +19,28 @@ export type * from './config/llm-config.js';
 export type * from './config/stt-config.js';
 export type * from './config/tts-config.js';
 export { maskSecrets } from './config/secrets.js';
+export {
+  createProviderResolver,
+  createMemoryProviderConfigStore,
+  type CachedProviderConfig,
+  type ProviderConfigStore,
+  type ProviderResolver,
+  type ProviderResolverOptions,
+} from './config/create-provider-resolver.js';
 export { defineAdapter, type Adapter, type AdapterContext, type AnyAdapter, type Created, type InstanceOf, type ProbeResult } from './providers/define-adapter.js';
 export type { Logger } from './providers/logger.js';
 export type { ProviderOption } from './providers/provider-option.js';
 export { parseRetryAfter } from './providers/response-observer.js';
+export { loadPlugin } from './providers/load-plugin.js';
+export { CARTESIA_DEFAULT_VOICES } from './providers/tts/default-voices.js';
 export * from './errors/index.js';
+export {
+  ChainLLM,
+  classifyError,
+  MemoryCooldownStore,
+  VerbalPolicy,
+  backoffDelay,
+  type ChainLLMOptions,
+  type CooldownEntry,
+  type CooldownStore,
+} from './policies/index.js';

@@ -1,5 +1,152 @@
 #!/usr/bin/env node
 // The `livekit-voice-stack` binary: `doctor` and `config` (see docs/operations.md).
-const [command] = process.argv.slice(2);
-console.error(`livekit-voice-stack: unknown command "${command ?? ''}". Commands: doctor, config.`);
-process.exitCode = 2;
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { voiceStackConfigFromEnv } from '../config/config-from-env.js';
+import { parseConfig } from '../config/parse-config.js';
+import { maskSecrets } from '../config/secrets.js';
+import type { VoiceStackConfig } from '../config/voice-stack-config.js';
+import { VoiceStackError } from '../errors/index.js';
+import { builtinAdapters } from '../providers/builtin-adapters.js';
+import type { Logger } from '../providers/logger.js';
+import { formatHealthReport } from './format-health-report.js';
+
+const HELP = `Usage: livekit-voice-stack <command> [options]
+
+Commands:
+  doctor   Probe every configured provider for real and print a table
+  config   Print the resolved config, secrets masked
+
+Options:
+  -c, --config <file>   Read the config from a JSON file instead of the environment
+      --timeout <ms>    Time allowed for each probe (doctor) [default: 10000]
+      --strict          Fail when any option fails, not only when a slot has none left (doctor)
+      --json            Print JSON instead of a table
+  -h, --help            Show this help
+
+The config comes from the environment variables of voiceStackConfigFromEnv() (docs/configuration.md)
+unless --config is given.
+
+Exit codes (doctor): 0 every slot has an option that answered or could not be probed;
+1 a slot has no working option (with --strict: any option failed); 2 the config is invalid or a package is missing.`;
+
+/** Runs the CLI; returns the exit code. Exported for tests. */
+export async function main(argv: readonly string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        timeout: { type: 'string' },
+        strict: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`livekit-voice-stack: ${(error as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...extra] = positionals;
+  if (values.help || command === 'help') {
+    io.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if ((command !== 'doctor' && command !== 'config') || extra.length > 0) {
+    io.stderr.write(`livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config.\n\n${HELP}\n`);
+    return 2;
+  }
+  const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    io.stderr.write(`livekit-voice-stack: --timeout expects a number of milliseconds, got "${values.timeout}". Fix: e.g. --timeout 5000.\n`);
+    return 2;
+  }
+
+  try {
+    const config = await loadConfig(values.config, io.env);
+    if (command === 'config') {
+      parseConfig(config, builtinAdapters, values.config ?? 'voiceStackConfigFromEnv()');
+      io.stdout.write(`${JSON.stringify(maskSecrets(config), null, 2)}\n`);
+      return 0;
+    }
+    return await doctor(config, { timeoutMs, strict: values.strict, json: values.json, source: values.config }, io);
+  } catch (error) {
+    io.stderr.write(`${VoiceStackError.isInstance(error) ? error.message : `livekit-voice-stack: ${(error as Error)?.message ?? error}`}\n`);
+    return 2;
+  }
+}
+
+async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv): Promise<VoiceStackConfig> {
+  if (file === undefined) return voiceStackConfigFromEnv(env);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Failed to read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Fix: pass the path of a JSON config file.`);
+  }
+  try {
+    return JSON.parse(text) as VoiceStackConfig;
+  } catch (error) {
+    throw new Error(`Failed to parse ${file}: ${(error as Error).message}. Fix: the file must hold one JSON object, e.g. {"llm": {"provider": "llama-cpp"}}.`);
+  }
+}
+
+async function doctor(
+  config: VoiceStackConfig,
+  options: { timeoutMs: number; strict: boolean; json: boolean; source: string | undefined },
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  if (!config.stt && !config.llm && !config.tts) {
+    io.stderr.write(
+      `livekit-voice-stack: no provider is configured${options.source ? ` in ${options.source}` : ' in the environment'}. Fix: set e.g. LLM_MODEL and OPENROUTER_API_KEY, or LOCAL_LLM_BASE_URL (docs/configuration.md), or pass --config file.json.\n`,
+    );
+    return 2;
+  }
+  // LiveKit's constructors need its logger; keep it quiet so that only the table is printed.
+  const { initializeLogger, loggerOptions } = await import('@livekit/agents');
+  if (!loggerOptions()) initializeLogger({ pretty: false, level: 'silent' });
+  const { createVoiceStack } = await import('../stack/create-voice-stack.js');
+  const stack = await createVoiceStack(config, { logger: stderrLogger(io.stderr), env: io.env });
+  try {
+    const report = await stack.health({ timeoutMs: options.timeoutMs });
+    const anyFailed = report.results.some((result) => result.status === 'failed');
+    const code = !report.ok || (options.strict && anyFailed) ? 1 : 0;
+    if (options.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout.write(`${formatHealthReport(report, { color: useColor(io.stdout, io.env) })}\n`);
+    return code;
+  } finally {
+    await stack.close();
+  }
+}
+
+/** Colour on a TTY, unless NO_COLOR is set; FORCE_COLOR forces it. */
+function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return Boolean(stream.isTTY);
+}
+
+/** Warnings and errors on stderr; the stack's info lines would clutter the table. */
+function stderrLogger(stderr: NodeJS.WriteStream): Logger {
+  const write = (message: string) => void stderr.write(`${message}\n`);
+  return { debug: () => undefined, info: () => undefined, warn: write, error: write };
+}
+
+// Run when executed (the bin, or `tsx src/cli/index.ts`), not when imported by tests.
+const entry = process.argv[1] ?? '';
+if (/(?:^|[\\/])(cli\.(?:c?js|mjs)|index\.ts|livekit-voice-stack)$/.test(entry)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // Plugins may keep sockets or timers alive: end once the output is flushed.
+      process.exitCode = code;
+      process.stdout.write('', () => process.exit(code));
+    },
+    (error: unknown) => {
+      process.stderr.write(`livekit-voice-stack: ${(error as Error)?.stack ?? error}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -106,6 +106,48 @@ interface SpeechEnvContext {
 }
 
 /** The speech half of {@link voiceStackConfigFromEnv}: STT and TTS chains. */
-function speechFromEnv(_context: SpeechEnvContext): { stt: Entry[]; tts: Entry[] } {
-  return { stt: [], tts: [] };
+function speechFromEnv(context: SpeechEnvContext): { stt: Entry[]; tts: Entry[] } {
+  return { stt: sttFromEnv(context), tts: ttsFromEnv(context) };
+}
+
+/**
+ * The STT chain, in this order: LiveKit Inference (`USE_LIVEKIT_INFERENCE`, model `INFERENCE_STT_MODEL`), Deepgram
+ * (`DEEPGRAM_API_KEY`), a self-hosted server (`STT_BASE_URL`, model `OPENAI_STT_MODEL`), OpenAI (`OPENAI_API_KEY`,
+ * unless `OPENAI_BASE_URL` says that key belongs to a self-hosted LLM). `STT_LANGUAGE` sets every entry's language.
+ */
+function sttFromEnv(context: SpeechEnvContext): Entry[] {
+  const { read } = context;
+  const language = read('STT_LANGUAGE');
+  const openAIModel = read('OPENAI_STT_MODEL') ?? ENV_DEFAULTS.OPENAI_STT_MODEL;
+  const stt: Entry[] = [];
+  if (context.useInference) stt.push(context.inference(read('INFERENCE_STT_MODEL') ?? ENV_DEFAULTS.INFERENCE_STT_MODEL));
+  const deepgramKey = read('DEEPGRAM_API_KEY');
+  if (deepgramKey) stt.push({ provider: 'deepgram', apiKey: deepgramKey });
+  const selfHosted = context.url('STT_BASE_URL', 'http://localhost:8000/v1');
+  if (selfHosted) stt.push({ provider: 'openai-compatible', baseURL: selfHosted, model: openAIModel });
+  if (context.openAIKey && !context.openAIBaseURL) stt.push({ provider: 'openai', model: openAIModel, apiKey: context.openAIKey });
+  return language ? stt.map((entry) => ({ ...entry, language })) : stt;
+}
+
+/**
+ * The TTS chain, in this order: LiveKit Inference (`USE_LIVEKIT_INFERENCE`, model `INFERENCE_TTS_MODEL`), Cartesia
+ * (`CARTESIA_API_KEY`), ElevenLabs (`ELEVEN_API_KEY`), a self-hosted server (`TTS_BASE_URL`, model `OPENAI_TTS_MODEL`,
+ * voice `OPENAI_TTS_VOICE`), OpenAI (`OPENAI_API_KEY`, unless `OPENAI_BASE_URL` says that key belongs to a self-hosted
+ * LLM). `TTS_LANGUAGE` sets every entry's language (Cartesia then picks a native voice of that language).
+ */
+function ttsFromEnv(context: SpeechEnvContext): Entry[] {
+  const { read } = context;
+  const language = read('TTS_LANGUAGE');
+  const openAIModel = read('OPENAI_TTS_MODEL') ?? ENV_DEFAULTS.OPENAI_TTS_MODEL;
+  const openAIVoice = read('OPENAI_TTS_VOICE') ?? ENV_DEFAULTS.OPENAI_TTS_VOICE;
+  const tts: Entry[] = [];
+  if (context.useInference) tts.push(context.inference(read('INFERENCE_TTS_MODEL') ?? ENV_DEFAULTS.INFERENCE_TTS_MODEL));
+  const cartesiaKey = read('CARTESIA_API_KEY');
+  if (cartesiaKey) tts.push({ provider: 'cartesia', apiKey: cartesiaKey });
+  const elevenKey = read('ELEVEN_API_KEY');
+  if (elevenKey) tts.push({ provider: 'elevenlabs', apiKey: elevenKey });
+  const selfHosted = context.url('TTS_BASE_URL', 'http://localhost:8880/v1');
+  if (selfHosted) tts.push({ provider: 'openai-compatible', baseURL: selfHosted, model: openAIModel, voice: openAIVoice });
+  if (context.openAIKey && !context.openAIBaseURL) tts.push({ provider: 'openai', model: openAIModel, voice: openAIVoice, apiKey: context.openAIKey });
+  return language ? tts.map((entry) => ({ ...entry, language })) : tts;
 }

@@ -7,3 +7,4 @@ export * from './parse-config.js';
 export * from './config-from-env.js';
 export * from './secrets.js';
 export * from './livekit-instance.js';
+export * from './create-provider-resolver.js';

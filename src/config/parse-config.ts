@@ -126,7 +126,7 @@ function collectKnownKeys(adapters: readonly AdapterSchemaSource[]): Set<string>
   };
   for (const adapter of adapters) visit(adapter.options);
   for (const schema of [retrySchema, verbalSchema]) visit(schema);
-  for (const key of ['windowMs', 'initialDelayMs', 'maxDelayMs', 'factor', 'jitter', 'hedgeAfterMs', 'holding', 'apology', 'notHearing', 'holdingAfterMs', 'minIntervalMs']) keys.add(key);
+  for (const key of ['windowMs', 'initialDelayMs', 'maxDelayMs', 'factor', 'jitter', 'hedgeAfterMs', 'stallTimeoutMs', 'holding', 'apology', 'notHearing', 'holdingAfterMs', 'minIntervalMs']) keys.add(key);
   return keys;
 }
 

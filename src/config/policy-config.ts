@@ -18,6 +18,11 @@ export interface RetryOptions {
    * option in parallel and keep whichever answers first. @default undefined (off)
    */
   hedgeAfterMs?: number;
+  /**
+   * A reply whose stream goes silent this long after its first token is a stall: the turn ends (the user already
+   * heard part of it, so it is not retried silently) and the next turn starts on another option. @default 5000
+   */
+  stallTimeoutMs?: number;
 }
 
 /** What the agent says while the stack retries and when it gives up. `false` turns the spoken policy off. */
@@ -41,6 +46,7 @@ export const DEFAULT_RETRY_OPTIONS = {
   maxDelayMs: 8_000,
   factor: 2,
   jitter: true,
+  stallTimeoutMs: 5_000,
 } as const satisfies RetryOptions;
 
 /** The English phrases and timings of the spoken policy. */
@@ -76,6 +82,7 @@ export const retrySchema = z
       .default(DEFAULT_RETRY_OPTIONS.factor),
     jitter: z.boolean({ error: `expected true or false${FIX}use \`jitter: true\`.` }).default(DEFAULT_RETRY_OPTIONS.jitter),
     hedgeAfterMs: positiveMs('`hedgeAfterMs`').optional(),
+    stallTimeoutMs: positiveMs('`stallTimeoutMs`').default(DEFAULT_RETRY_OPTIONS.stallTimeoutMs),
   })
   .refine((retry) => retry.maxDelayMs >= retry.initialDelayMs, {
     error: `expected \`maxDelayMs\` >= \`initialDelayMs\`${FIX}raise \`maxDelayMs\` or lower \`initialDelayMs\`.`,

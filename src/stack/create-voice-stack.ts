@@ -5,9 +5,11 @@ import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import type { Modality } from '../errors/index.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
 import type { AnyAdapter } from '../providers/define-adapter.js';
+import { type CooldownStore, MemoryCooldownStore } from '../policies/cooldown-store.js';
 import { defaultLogger, type Logger } from '../providers/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
+import { MetricsCollector } from './metrics.js';
 import type { VoiceStackEvents } from './events.js';
 import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
 
@@ -20,6 +22,11 @@ export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = reado
   signal?: AbortSignal;
   /** The environment to read provider keys from. @default process.env, read now (not at import) */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where the chains keep their cooldowns. Pass one store to several stacks (or a Redis-backed one to a fleet of
+   * workers) to share them. @default a new in-memory store, shared by every session of this stack
+   */
+  cooldowns?: CooldownStore;
 }
 
 /**
@@ -65,6 +72,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     verbal: parsed.verbal,
     events,
     logger,
+    cooldowns: options.cooldowns ?? new MemoryCooldownStore(),
     attach: (attachment) => void attachments.push(attachment),
     onClose: (close) => void closers.push(close),
   };
@@ -72,6 +80,8 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const llmInstance: llm.LLM | llm.RealtimeModel | undefined = llmOptions.length ? composeLLM(llmOptions, compose) : undefined;
   const ttsInstance: tts.TTS | undefined = ttsOptions.length ? composeTTS(ttsOptions, compose) : undefined;
   const providers: Record<Modality, ProviderOption[]> = { stt: sttOptions, llm: llmOptions, tts: ttsOptions };
+  const metrics = new MetricsCollector(providers, parsed.verbal, events);
+  attachments.push(metrics.attachment);
 
   const stack = new VoiceStack({
     stt: sttInstance,
@@ -83,6 +93,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     logger,
     attachments,
     closers,
+    metrics,
   });
   // The policies emit on `events`; users listen on the stack.
   forwardEvents(events, stack);

@@ -5,6 +5,8 @@ import type { Modality } from '../errors/index.js';
 import type { Logger } from '../providers/logger.js';
 import { closeInstance, type ProviderOption } from '../providers/provider-option.js';
 import type { VoiceStackEvents } from './events.js';
+import { checkHealth, type HealthOptions, type HealthReport } from './health.js';
+import type { MetricsCollector, MetricsSummary } from './metrics.js';
 
 /** The options to spread into `new voice.AgentSession({ ...stack.sessionOptions() })`. */
 export interface VoiceStackSessionOptions {
@@ -36,6 +38,8 @@ export interface VoiceStackInit {
   attachments: Attachment[];
   /** Extra resources to release on close (chains, timers, probes). */
   closers: (() => Promise<void> | void)[];
+  /** Collects the per-turn metrics of attached sessions (its attachment is in `attachments`). */
+  metrics?: MetricsCollector;
 }
 
 /**
@@ -59,6 +63,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
 
   readonly #attachments: Attachment[];
   readonly #closers: (() => Promise<void> | void)[];
+  readonly #metrics: MetricsCollector | undefined;
   readonly #detachers = new Map<voice.AgentSession, () => void>();
   #closed = false;
 
@@ -73,6 +78,21 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     this.logger = init.logger;
     this.#attachments = init.attachments;
     this.#closers = init.closers;
+    this.#metrics = init.metrics;
+  }
+
+  /**
+   * Probes every configured option for real, in parallel, each with a timeout (see docs/operations.md).
+   * Never throws for a failing provider: the report says which failed, without secrets.
+   */
+  health(options?: HealthOptions): Promise<HealthReport> {
+    return checkHealth(this.options, options);
+  }
+
+  /** p50/p95 latencies per provider and model, turns served per option, fallbacks, holds and apologies. */
+  metrics(): MetricsSummary {
+    if (!this.#metrics) throw new Error('Failed to read metrics: this stack was built without a metrics collector. Fix: create it with createVoiceStack().');
+    return this.#metrics.summary();
   }
 
   /** `{ stt, llm, tts, vad?, connOptions }` for `new voice.AgentSession({ ...stack.sessionOptions() })`. */

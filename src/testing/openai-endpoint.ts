@@ -149,11 +149,18 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
         const denied = unauthorized(request);
         if (denied) return denied;
         const scenario = take(recorded.model) ?? {};
-        if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
+        if (scenario.delayMs) {
+          try {
+            await sleep(scenario.delayMs, request.signal);
+          } catch {
+            return HttpResponse.error(); // the client gave up while we delayed
+          }
+        }
         if (scenario.reset) return HttpResponse.error();
         if (scenario.status) return errorResponse(scenario as ChatScenario & { status: number });
         return new HttpResponse(sseStream(scenario, recorded.model ?? 'mock-model', defaultReply, request.signal), {
-          headers: { 'content-type': 'text/event-stream', 'x-request-id': `req_${requests.length}` },
+          // Chunked framing: a stream the client aborts then ends in error, not as a complete message (undici asserts on that).
+          headers: { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked', 'x-request-id': `req_${requests.length}` },
         });
       }),
       http.get(`${base}/models`, async ({ request }) => {

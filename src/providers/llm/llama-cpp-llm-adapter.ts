@@ -1,6 +1,7 @@
 import { llmOptionSchemas } from '../../config/llm-config.js';
 import { defineAdapter } from '../define-adapter.js';
 import { createOpenAIFormatLLM } from './openai-format-llm.js';
+import { probeHTTP } from '../probe-http.js';
 
 /** llama.cpp serves `/health` beside `/v1`: `http://localhost:8080/v1` → `http://localhost:8080/health`. */
 export function llamaCppHealthURL(baseURL: string): string {
@@ -16,4 +17,7 @@ export const llamaCppLLMAdapter = defineAdapter({
   options: llmOptionSchemas['llama-cpp'],
   model: (options) => options.model,
   create: (options, context) => createOpenAIFormatLLM(options, context, { provider: 'llama-cpp', optional: true }),
+  // llama.cpp answers `/health` with 503 while it loads a model: that is reported as not (yet) healthy.
+  health: (options, context) =>
+    probeHTTP(llamaCppHealthURL(options.baseURL), { headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {} }, context),
 });

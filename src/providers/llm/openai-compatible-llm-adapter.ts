@@ -1,6 +1,7 @@
 import { llmOptionSchemas } from '../../config/llm-config.js';
 import { defineAdapter } from '../define-adapter.js';
 import { createOpenAIFormatLLM } from './openai-format-llm.js';
+import { probeChatCompletion } from '../probe-http.js';
 
 /** `{ provider: 'openai-compatible' }`: a self-hosted OpenAI-format server (vLLM, TGI, Ollama …). */
 export const openAICompatibleLLMAdapter = defineAdapter({
@@ -9,4 +10,5 @@ export const openAICompatibleLLMAdapter = defineAdapter({
   options: llmOptionSchemas['openai-compatible'],
   model: (options) => options.model,
   create: (options, context) => createOpenAIFormatLLM(options, context, { provider: 'openai-compatible', optional: true }),
+  health: (options, context) => probeChatCompletion(options, context),
 });

@@ -1,6 +1,7 @@
 import { llmOptionSchemas } from '../../config/llm-config.js';
 import { defineAdapter } from '../define-adapter.js';
 import { createOpenAIFormatLLM } from './openai-format-llm.js';
+import { probeChatCompletion } from '../probe-http.js';
 
 /** `{ provider: 'openai' }`: OpenAI's chat completions through the OpenAI plugin. */
 export const openAILLMAdapter = defineAdapter({
@@ -13,4 +14,15 @@ export const openAILLMAdapter = defineAdapter({
       provider: 'openai',
       envVariable: 'OPENAI_API_KEY',
     }),
+  health: (options, context) =>
+    probeChatCompletion(
+      {
+        baseURL: options.baseURL ?? context.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+        model: options.model,
+        apiKey: options.apiKey ?? context.env.OPENAI_API_KEY,
+        headers: options.headers,
+        tokenField: 'max_completion_tokens',
+      },
+      context,
+    ),
 });

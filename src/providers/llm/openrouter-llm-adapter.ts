@@ -1,6 +1,7 @@
 import { llmOptionSchemas } from '../../config/llm-config.js';
 import { defineAdapter } from '../define-adapter.js';
 import { createOpenAIFormatLLM } from './openai-format-llm.js';
+import { probeChatCompletion } from '../probe-http.js';
 
 /**
  * `{ provider: 'openrouter' }`: OpenRouter through the OpenAI plugin. A `models` list becomes one chain option per
@@ -19,12 +20,18 @@ export const openRouterLLMAdapter = defineAdapter({
     }));
   },
   model: (options) => options.model ?? options.models?.[0] ?? 'unknown',
+  health: (options, context) =>
+    probeChatCompletion(
+      {
+        baseURL: options.baseURL,
+        model: options.model ?? options.models![0]!,
+        apiKey: options.apiKey ?? context.env.OPENROUTER_API_KEY,
+        headers: attributionHeaders(options),
+      },
+      context,
+    ),
   create: (options, context) => {
-    const headers = {
-      'X-Title': options.appName,
-      ...(options.siteUrl && { 'HTTP-Referer': options.siteUrl }),
-      ...options.headers,
-    };
+    const headers = attributionHeaders(options);
     const routing = options.serverRouting && options.models && options.models.length > 1 ? options.models : undefined;
     return createOpenAIFormatLLM(
       {
@@ -47,4 +54,13 @@ function withModels(init: RequestInit | undefined, models: string[]): RequestIni
   } catch {
     return init;
   }
+}
+
+/** OpenRouter's app attribution headers, plus the user's own. */
+function attributionHeaders(options: { appName: string; siteUrl?: string | undefined; headers?: Record<string, string> | undefined }): Record<string, string> {
+  return {
+    'X-Title': options.appName,
+    ...(options.siteUrl && { 'HTTP-Referer': options.siteUrl }),
+    ...options.headers,
+  };
 }

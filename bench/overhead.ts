@@ -1,0 +1,71 @@
+import { type Contender, fallbackAdapterContender, rawContender, stackContender, timeTurn, type Turn } from './contenders.js';
+import { ratio, round, shuffle, summarize, type Summary } from './stats.js';
+
+export interface OverheadRow {
+  contender: string;
+  ttft: Summary;
+  total: Summary;
+  errors: number;
+  /** Median TTFT / raw median TTFT. */
+  ttftMedianRatio: number;
+  /** Median total / raw median total. */
+  totalMedianRatio: number;
+  /** p99 TTFT − raw p99 TTFT, in ms. */
+  ttftP99AddedMs: number;
+  /** Median TTFT − raw median TTFT, in ms. */
+  ttftMedianAddedMs: number;
+}
+
+export interface OverheadResult {
+  turns: number;
+  warmup: number;
+  rows: OverheadRow[];
+}
+
+export const RAW = 'raw openai.LLM';
+
+/**
+ * Healthy path: the same endpoint behind every contender, one turn each per round in a shuffled order, so that
+ * machine noise (GC, the other engineers' processes) lands on all of them alike.
+ */
+export async function runOverhead(baseURL: string, turns: number, warmup: number): Promise<OverheadResult> {
+  const contenders: Contender[] = [
+    rawContender(RAW, baseURL, 'healthy'),
+    await stackContender('stack.llm (1 option)', baseURL, ['healthy']),
+    await stackContender('stack.llm (2-option chain)', baseURL, ['healthy', 'healthy-b']),
+    fallbackAdapterContender('llm.FallbackAdapter (2)', baseURL, ['healthy', 'healthy-b']),
+  ];
+  const samples = new Map<string, Turn[]>(contenders.map((contender) => [contender.name, []]));
+  try {
+    for (let round = 0; round < warmup + turns; round++) {
+      for (const contender of shuffle([...contenders])) {
+        const turn = await timeTurn(contender, { deadlineMs: 30_000 });
+        if (round >= warmup) samples.get(contender.name)!.push(turn);
+      }
+    }
+  } finally {
+    await Promise.all(contenders.map((contender) => contender.close()));
+  }
+  const summaries = contenders.map((contender) => {
+    const all = samples.get(contender.name)!;
+    const ok = all.filter((turn) => !turn.error);
+    return {
+      contender: contender.name,
+      ttft: summarize(ok.map((turn) => turn.ttftMs)),
+      total: summarize(ok.map((turn) => turn.totalMs)),
+      errors: all.length - ok.length,
+    };
+  });
+  const raw = summaries[0]!;
+  return {
+    turns,
+    warmup,
+    rows: summaries.map((row) => ({
+      ...row,
+      ttftMedianRatio: ratio(row.ttft.median, raw.ttft.median),
+      totalMedianRatio: ratio(row.total.median, raw.total.median),
+      ttftP99AddedMs: round(row.ttft.p99 - raw.ttft.p99),
+      ttftMedianAddedMs: round(row.ttft.median - raw.ttft.median),
+    })),
+  };
+}

@@ -1,0 +1,187 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { renderChart, type ChartPanel } from './chart.js';
+import type { CostResult } from './cost.js';
+import type { FailoverRow } from './failover.js';
+import type { OverheadResult } from './overhead.js';
+import type { ScaleResult } from './scale.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  date: string;
+}
+
+export interface Target {
+  target: string;
+  figure: string;
+  met: boolean | null;
+}
+
+export interface BenchResults {
+  machine: Machine;
+  /** The knobs of this run (env overrides applied). */
+  settings: Record<string, number | string>;
+  /** What `stack.llm` was when this ran (LiveKit's FallbackAdapter, or our chain). */
+  stackLLM: string;
+  overhead?: OverheadResult;
+  failover?: { hedging: string; rows: FailoverRow[] };
+  scale?: ScaleResult;
+  cost?: CostResult;
+  targets: Target[];
+  /** Process warnings raised while a phase ran (e.g. MaxListenersExceededWarning), counted per message. */
+  warnings: { phase: string; warning: string; count: number }[];
+  durationS: number;
+}
+
+export function machine(): Machine {
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString(),
+  };
+}
+
+const ms = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(2));
+const x = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(3)}×`);
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+/** The targets of issue 7, judged on the figures. */
+export function judgeTargets(results: Omit<BenchResults, 'targets' | 'durationS'>): Target[] {
+  const targets: Target[] = [];
+  for (const row of results.overhead?.rows.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    targets.push({
+      target: `${row.contender}: median within 2 % of the raw plugin (TTFT and total)`,
+      figure: `TTFT ${x(row.ttftMedianRatio)}, total ${x(row.totalMedianRatio)}`,
+      met: row.ttftMedianRatio <= 1.02 && row.totalMedianRatio <= 1.02,
+    });
+    targets.push({ target: `${row.contender}: p99 TTFT added < 2 ms`, figure: `${ms(row.ttftP99AddedMs)} ms`, met: row.ttftP99AddedMs < 2 });
+  }
+  for (const row of results.failover?.rows.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    const bounded = row.case.startsWith('hang');
+    targets.push({
+      target: `failover, ${row.case}, ${row.contender}: within 10 % of a direct call to the fallback`,
+      figure: row.ratioToDirect === null ? 'n/a (not implemented yet)' : `${x(row.ratioToDirect)} (+${ms(row.addedMs)} ms)`,
+      // A hung primary is only detected by a timeout (or a hedge delay): no chain can meet 10 % there.
+      met: row.ratioToDirect === null || bounded ? null : row.ratioToDirect <= 1.1,
+    });
+  }
+  const stackAtScale = results.scale?.rows.find((row) => row.contender.startsWith('stack'));
+  if (stackAtScale) {
+    targets.push({
+      target: `no errors at ${results.scale!.concurrency} concurrent turns`,
+      figure: `${stackAtScale.errors} errors in ${stackAtScale.turns} turns`,
+      met: stackAtScale.errors === 0,
+    });
+  }
+  return targets;
+}
+
+/** The markdown block shared by the console and docs/benchmarks.md. */
+export function markdown(results: BenchResults): string {
+  const out: string[] = [];
+  const m = results.machine;
+  out.push(`Ran ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}), in ${results.durationS} s.`);
+  out.push(`\`stack.llm\` was: ${results.stackLLM}.`);
+  out.push('', '### Targets', '', table(['target', 'figure', 'met'], results.targets.map((t) => [t.target, t.figure, t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'])));
+  if (results.overhead) {
+    const o = results.overhead;
+    out.push('', `### 1. Overhead on a healthy turn (${o.turns} turns each, ${o.warmup} warm-up, interleaved)`, '');
+    out.push(
+      table(
+        ['contender', 'TTFT median', 'TTFT p99', 'total median', 'total p99', 'TTFT ratio', 'total ratio', 'TTFT p99 added', 'errors'],
+        o.rows.map((r) => [r.contender, ms(r.ttft.median), ms(r.ttft.p99), ms(r.total.median), ms(r.total.p99), x(r.ttftMedianRatio), x(r.totalMedianRatio), `${ms(r.ttftP99AddedMs)} ms`, r.errors]),
+      ),
+    );
+  }
+  if (results.failover) {
+    out.push('', '### 2. Failover: time to the fallback\'s first token (ms)', '', `Hedging: ${results.failover.hedging}.`, '');
+    out.push(
+      table(
+        ['case', 'contender', 'n', 'TTFT median', 'TTFT p99', 'vs direct', 'added', 'errors', 'note'],
+        results.failover.rows.map((r) => [r.case, r.contender, r.ttft.n, ms(r.ttft.median), ms(r.ttft.p99), x(r.ratioToDirect), r.addedMs === null ? 'n/a' : `${ms(r.addedMs)} ms`, r.errors, r.note ?? '']),
+      ),
+    );
+  }
+  if (results.scale) {
+    const s = results.scale;
+    out.push('', `### 3. Scale: ${s.concurrency} concurrent turns through one instance (${s.rounds} rounds each, interleaved)`, '');
+    out.push(
+      table(
+        ['contender', 'turns', 'errors', 'held', 'TTFT p50', 'TTFT p99', 'p50 added', 'p99 added', 'batch wall time', 'event-loop delay p50 / p99 / max'],
+        s.rows.map((r) => [r.contender, r.turns, r.errors, r.heldTurns, ms(r.ttft.median), ms(r.ttft.p99), `${ms(r.ttftP50AddedMs)} ms`, `${ms(r.ttftP99AddedMs)} ms`, `${ms(r.batchMs)} ms`, `${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} / ${ms(r.eventLoopDelay.max)} ms`]),
+      ),
+    );
+    out.push('', table(['memory (heap after GC, N kept alive)', 'N', 'KiB per instance'], s.memory.map((r) => [r.what, r.instances, r.heapPerInstanceKiB.toFixed(1)])));
+  }
+  if (results.cost) {
+    const c = results.cost;
+    out.push('', `### 4. Cost of use (fresh child processes, median of ${c.processes}; library = ${c.source})`, '');
+    out.push(
+      table(
+        ['measure', 'value'],
+        [
+          ['import the library', `${ms(c.importLibrary.ms)} ms, heap +${c.importLibrary.heapMiB} MiB, RSS +${c.importLibrary.rssMiB} MiB`],
+          ['import @livekit/agents alone', `${ms(c.importLiveKitAgents.ms)} ms, heap +${c.importLiveKitAgents.heapMiB} MiB, RSS +${c.importLiveKitAgents.rssMiB} MiB`],
+          ['the library adds', `${ms(c.libraryAddsMs)} ms, heap ${c.libraryAddsHeapMiB} MiB`],
+          ['first createVoiceStack (lazy OpenAI plugin import)', `${ms(c.createFirstMs)} ms`],
+          ['createVoiceStack, warm (2-option LLM chain)', `${ms(c.createWarmMs)} ms`],
+          ...Object.entries(c.pluginsLoaded).map(([name, loaded]) => [`LLM-only stack loaded ${name}`, loaded ? 'yes' : 'no']),
+        ],
+      ),
+    );
+  }
+  if (results.warnings.length) {
+    out.push('', '### Warnings raised during the run', '', table(['phase', 'warning', 'count'], results.warnings.map((w) => [w.phase, w.warning, w.count])));
+  }
+  return out.join('\n');
+}
+
+/** Chart panels from whatever phases ran. */
+export function chart(results: BenchResults): string {
+  const panels: ChartPanel[] = [];
+  if (results.overhead) {
+    panels.push({ title: 'Healthy turn: time to first token', rows: results.overhead.rows.map((r) => ({ label: r.contender, values: [r.ttft.median, r.ttft.p99] })) });
+  }
+  for (const name of ['429 (first failure)', '429 (during outage)', 'hang (first failure)'] as const) {
+    const rows = results.failover?.rows.filter((r) => r.case === name) ?? [];
+    if (rows.length) {
+      panels.push({
+        title: `Failover, primary ${name}: time to the fallback's first token`,
+        rows: rows.map((r) => ({ label: r.contender, values: r.note?.startsWith('n/a') || r.ttft.n === 0 ? [null, null] : [r.ttft.median, r.ttft.p99] })),
+      });
+    }
+  }
+  if (results.scale) {
+    panels.push({ title: `${results.scale.concurrency} concurrent turns: time to first token`, rows: results.scale.rows.map((r) => ({ label: r.contender, values: [r.ttft.median, r.ttft.p99] })) });
+  }
+  const m = results.machine;
+  return renderChart({
+    title: 'livekit-voice-stack: npm run bench',
+    subtitle: `${m.date.slice(0, 10)} · ${m.cpu}, ${m.cores} cores · Node ${m.node} · local OpenAI-format SSE endpoint`,
+    series: ['median', 'p99'],
+    panels,
+  });
+}
+
+const START = '<!-- bench:results:start (generated by `npm run bench`; do not edit by hand) -->';
+const END = '<!-- bench:results:end -->';
+
+/** Writes results.json, the SVG, and the generated block of docs/benchmarks.md (the rest of the page is kept). */
+export function writeReport(results: BenchResults, paths: { json: string; svg: string; doc: string; intro: string }): void {
+  writeFileSync(paths.json, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(paths.svg, chart(results));
+  const block = `${START}\n\n![benchmark chart](./benchmarks.svg)\n\n${markdown(results)}\n\n${END}`;
+  const page = existsSync(paths.doc) ? readFileSync(paths.doc, 'utf8') : '';
+  const start = page.indexOf(START);
+  const end = page.indexOf(END);
+  const next = start >= 0 && end > start ? `${page.slice(0, start)}${block}${page.slice(end + END.length)}` : `${paths.intro}\n${block}\n`;
+  writeFileSync(paths.doc, next);
+}

@@ -1,0 +1,131 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { type Contender, fallbackAdapterContender, rawContender, rawLLM, stackContender, timeTurn, type Turn } from './contenders.js';
+import { round, shuffle, summarize, type Summary } from './stats.js';
+
+export interface ScaleRow {
+  contender: string;
+  turns: number;
+  errors: number;
+  firstError?: string;
+  /** Turns that began with the stack's holding phrase (no first token within `verbal.holdingAfterMs`). */
+  heldTurns: number;
+  ttft: Summary;
+  total: Summary;
+  /** Wall time of one batch of concurrent turns (median over rounds), in ms. */
+  batchMs: number;
+  /** Event-loop delay while the batches ran, in ms. */
+  eventLoopDelay: { p50: number; p99: number; max: number };
+  /** TTFT − raw TTFT, in ms. */
+  ttftP50AddedMs: number;
+  ttftP99AddedMs: number;
+}
+
+export interface MemoryRow {
+  what: string;
+  instances: number;
+  /** Heap delta after GC for N instances / N, in KiB. */
+  heapPerInstanceKiB: number;
+}
+
+export interface ScaleResult {
+  concurrency: number;
+  rounds: number;
+  rows: ScaleRow[];
+  memory: MemoryRow[];
+}
+
+/** 1,000 (or `concurrency`) turns at once through one instance; rounds alternate the contenders. */
+export async function runScale(baseURL: string, concurrency: number, rounds: number, memoryInstances: number): Promise<ScaleResult> {
+  const contenders: Contender[] = [
+    rawContender('raw openai.LLM', baseURL, 'healthy'),
+    await stackContender('stack.llm (2-option chain)', baseURL, ['healthy', 'healthy-b']),
+  ];
+  const turns = new Map<string, Turn[]>(contenders.map((contender) => [contender.name, []]));
+  const batches = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
+  const delays = new Map(contenders.map((contender) => [contender.name, monitorEventLoopDelay({ resolution: 10 })]));
+  try {
+    // One small untimed batch each: sockets opened, code paths warm.
+    for (const contender of contenders) await Promise.all(Array.from({ length: 50 }, () => timeTurn(contender)));
+    for (let round = 0; round < rounds; round++) {
+      for (const contender of shuffle([...contenders])) {
+        const histogram = delays.get(contender.name)!;
+        const start = performance.now();
+        histogram.enable();
+        const batch = await Promise.all(Array.from({ length: concurrency }, () => timeTurn(contender, { deadlineMs: 60_000 })));
+        histogram.disable();
+        batches.get(contender.name)!.push(performance.now() - start);
+        turns.get(contender.name)!.push(...batch);
+      }
+    }
+  } finally {
+    await Promise.all(contenders.map((contender) => contender.close()));
+  }
+  const rows = contenders.map((contender) => {
+    const all = turns.get(contender.name)!;
+    const ok = all.filter((turn) => !turn.error);
+    const histogram = delays.get(contender.name)!;
+    const failed = all.find((turn) => turn.error);
+    return {
+      contender: contender.name,
+      turns: all.length,
+      errors: all.length - ok.length,
+      ...(failed && { firstError: failed.error }),
+      heldTurns: all.filter((turn) => turn.held).length,
+      ttft: summarize(ok.map((turn) => turn.ttftMs)),
+      total: summarize(ok.map((turn) => turn.totalMs)),
+      batchMs: summarize(batches.get(contender.name)!).median,
+      eventLoopDelay: {
+        p50: round(histogram.percentile(50) / 1e6),
+        p99: round(histogram.percentile(99) / 1e6),
+        max: round(histogram.max / 1e6),
+      },
+    };
+  });
+  const raw = rows[0]!;
+  return {
+    concurrency,
+    rounds,
+    rows: rows.map((row) => ({
+      ...row,
+      ttftP50AddedMs: round(row.ttft.median - raw.ttft.median),
+      ttftP99AddedMs: round(row.ttft.p99 - raw.ttft.p99),
+    })),
+    memory: await measureMemory(baseURL, memoryInstances),
+  };
+}
+
+/** Heap cost of one instance: N built and kept alive, heap delta after a full GC, divided by N. */
+async function measureMemory(baseURL: string, count: number): Promise<MemoryRow[]> {
+  const gc = exposeGC();
+  const kinds: [string, () => Promise<{ close(): Promise<void> }>][] = [
+    ['raw openai.LLM', async () => { const instance = rawLLM(baseURL, 'healthy'); return { close: () => instance.aclose() }; }],
+    ['llm.FallbackAdapter (2)', async () => fallbackAdapterContender('adapter', baseURL, ['healthy', 'healthy-b'])],
+    ['stack, 1 LLM option', () => stackContender('stack', baseURL, ['healthy'])],
+    ['stack, 2-option LLM chain', () => stackContender('stack', baseURL, ['healthy', 'healthy-b'])],
+  ];
+  const rows: MemoryRow[] = [];
+  for (const [what, build] of kinds) {
+    await build().then((instance) => instance.close()); // first-use costs (lazy imports, caches) are not per instance
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const instances = [];
+    for (let i = 0; i < count; i++) instances.push(await build());
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    rows.push({ what, instances: count, heapPerInstanceKiB: round((after - before) / count / 1024, 1) });
+    await Promise.all(instances.map((instance) => instance.close()));
+  }
+  return rows;
+}
+
+/** `global.gc` without restarting node with `--expose-gc`. */
+function exposeGC(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  return () => {
+    gc();
+    gc();
+  };
+}

@@ -1,0 +1,36 @@
+import { llmOptionSchemas } from '../../config/llm-config.js';
+import { MissingAPIKeyError } from '../../errors/index.js';
+import { defineAdapter } from '../define-adapter.js';
+import { loadOpenAIPlugin } from '../load-plugin.js';
+
+/**
+ * `{ provider: 'openai-realtime' }`: OpenAI's speech-to-speech model (`openai.realtime.RealtimeModel`, a WebSocket).
+ * The session needs no STT or TTS with it.
+ */
+export const openAIRealtimeLLMAdapter = defineAdapter({
+  modality: 'llm',
+  provider: 'openai-realtime',
+  options: llmOptionSchemas['openai-realtime'],
+  model: (options) => options.model,
+  create: async (options, context) => {
+    const where = `${context.path} (openai-realtime)`;
+    // The plugin falls back to process.env; read the stack's env instead so a caller-supplied env is honoured.
+    const apiKey = options.apiKey ?? context.env.OPENAI_API_KEY;
+    if (!apiKey) throw new MissingAPIKeyError(where, 'apiKey', 'OPENAI_API_KEY');
+    const openai = await loadOpenAIPlugin(where);
+    return new openai.realtime.RealtimeModel({
+      apiKey,
+      model: options.model,
+      voice: options.voice,
+      // Without a baseURL the plugin reads OPENAI_BASE_URL, which in this library points the LLM at a self-hosted server.
+      baseURL: options.baseURL ?? 'https://api.openai.com/v1',
+      ...(options.speed !== undefined && { speed: options.speed }),
+      ...((options.transcriptionModel || options.language) && {
+        inputAudioTranscription: {
+          model: options.transcriptionModel ?? 'gpt-4o-mini-transcribe',
+          ...(options.language && { language: options.language }),
+        },
+      }),
+    });
+  },
+});

@@ -1,0 +1,72 @@
+import type { AdapterContext, ProbeResult } from './define-adapter.js';
+
+/**
+ * One HTTP request for a health probe, through `context.fetch` (so test mocks and Retry-After recording apply) and
+ * `context.signal` (the probe's timeout). A 2xx is healthy; otherwise the error names the status and the provider's
+ * own message, which `stack.health()` scrubs of secrets before reporting it.
+ */
+export async function probeHTTP(url: string, init: RequestInit, context: Pick<AdapterContext, 'fetch' | 'signal'>): Promise<ProbeResult> {
+  let response: Response;
+  try {
+    response = await context.fetch(url, { ...init, ...(context.signal && { signal: context.signal }) });
+  } catch (error) {
+    return { ok: false, error: describeFetchError(error) };
+  }
+  if (response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    return { ok: true };
+  }
+  return { ok: false, error: `HTTP ${response.status}${await errorDetail(response)}` };
+}
+
+/**
+ * A 1-token chat completion against an OpenAI-format endpoint: proves the key, the model and the server at once.
+ * OpenAI's newer models reject `max_tokens`, other servers may not know `max_completion_tokens`: pick with `tokenField`.
+ */
+export function probeChatCompletion(
+  endpoint: { baseURL: string; model: string; apiKey?: string | undefined; headers?: Record<string, string> | undefined; tokenField?: 'max_tokens' | 'max_completion_tokens' },
+  context: Pick<AdapterContext, 'fetch' | 'signal'>,
+): Promise<ProbeResult> {
+  const url = `${endpoint.baseURL.replace(/\/+$/, '')}/chat/completions`;
+  const body = { model: endpoint.model, messages: [{ role: 'user', content: 'ping' }], [endpoint.tokenField ?? 'max_tokens']: 1, stream: false };
+  return probeHTTP(
+    url,
+    {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...endpoint.headers,
+        ...(endpoint.apiKey && { authorization: `Bearer ${endpoint.apiKey}` }),
+      },
+      body: JSON.stringify(body),
+    },
+    context,
+  );
+}
+
+async function errorDetail(response: Response): Promise<string> {
+  try {
+    const text = (await response.text()).trim();
+    if (!text) return '';
+    let message: unknown = text;
+    try {
+      const json = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+      message = (typeof json.error === 'object' ? json.error?.message : json.error) ?? json.message ?? text;
+    } catch {
+      // not JSON: keep the text
+    }
+    return `: ${String(message).replace(/\s+/g, ' ').slice(0, 160)}`;
+  } catch {
+    return '';
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return 'timed out';
+  const code = err?.cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (code === 'ECONNRESET') return 'connection reset';
+  return err?.cause?.message ?? err?.message ?? String(error);
+}

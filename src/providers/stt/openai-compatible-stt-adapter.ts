@@ -1,0 +1,12 @@
+import { sttOptionSchemas } from '../../config/stt-config.js';
+import { defineAdapter } from '../define-adapter.js';
+import { createOpenAIFormatSTT } from './openai-format-stt.js';
+
+/** `{ provider: 'openai-compatible' }`: a self-hosted transcription server (faster-whisper-server, whisper.cpp …). */
+export const openAICompatibleSTTAdapter = defineAdapter({
+  modality: 'stt',
+  provider: 'openai-compatible',
+  options: sttOptionSchemas['openai-compatible'],
+  model: (options) => options.model,
+  create: (options, context) => createOpenAIFormatSTT(options, context, { provider: 'openai-compatible', optional: true }),
+});

@@ -1,0 +1,19 @@
+import { sttOptionSchemas } from '../../config/stt-config.js';
+import { defineAdapter } from '../define-adapter.js';
+import { createOpenAIFormatSTT } from './openai-format-stt.js';
+
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/** `{ provider: 'openai' }`: OpenAI's transcriptions endpoint (gpt-4o-transcribe, Whisper), segmented by a local VAD. */
+export const openAISTTAdapter = defineAdapter({
+  modality: 'stt',
+  provider: 'openai',
+  options: sttOptionSchemas.openai,
+  model: (options) => options.model,
+  create: (options, context) =>
+    // Not OPENAI_BASE_URL: that variable names the (often self-hosted) LLM server; STT_BASE_URL is the speech one.
+    createOpenAIFormatSTT({ ...options, baseURL: options.baseURL ?? OPENAI_BASE_URL }, context, {
+      provider: 'openai',
+      envVariable: 'OPENAI_API_KEY',
+    }),
+});

@@ -1,0 +1,36 @@
+import { ttsOptionSchemas } from '../../config/tts-config.js';
+import { MissingAPIKeyError } from '../../errors/index.js';
+import { defineAdapter } from '../define-adapter.js';
+import { loadCartesiaPlugin } from '../load-plugin.js';
+import { CARTESIA_DEFAULT_VOICES, cartesiaVoiceFor } from './default-voices.js';
+
+/** `{ provider: 'cartesia' }`: Cartesia through its LiveKit plugin (streaming over a pooled WebSocket). */
+export const cartesiaTTSAdapter = defineAdapter({
+  modality: 'tts',
+  provider: 'cartesia',
+  options: ttsOptionSchemas.cartesia,
+  model: (options) => options.model,
+  create: async (options, context) => {
+    const where = `${context.path} (cartesia)`;
+    // The plugin snapshots CARTESIA_API_KEY when it is imported: always pass the key read now.
+    const apiKey = options.apiKey ?? context.env.CARTESIA_API_KEY;
+    if (!apiKey) throw new MissingAPIKeyError(where, 'apiKey', 'CARTESIA_API_KEY');
+    let voice = options.voice ?? cartesiaVoiceFor(options.language);
+    if (!voice) {
+      voice = CARTESIA_DEFAULT_VOICES.en!;
+      context.logger.warn(`${where}: no default Cartesia voice for language "${options.language}", using the English default voice (it speaks with an English accent). Set \`voice\` to a native voice of that language.`);
+    }
+    const cartesia = await loadCartesiaPlugin(where);
+    // The plugin spreads its options over its defaults: an explicit `undefined` would erase a default (e.g. baseUrl).
+    return new cartesia.TTS({
+      apiKey,
+      model: options.model,
+      voice,
+      language: options.language,
+      sampleRate: options.sampleRate,
+      ...(options.speed !== undefined && { speed: options.speed }),
+      ...(options.volume !== undefined && { volume: options.volume }),
+      ...(options.baseURL && { baseUrl: options.baseURL.replace(/\/+$/, '') }),
+    });
+  },
+});

@@ -1,0 +1,37 @@
+import { ttsOptionSchemas } from '../../config/tts-config.js';
+import { MissingAPIKeyError } from '../../errors/index.js';
+import { defineAdapter } from '../define-adapter.js';
+import { loadElevenLabsPlugin } from '../load-plugin.js';
+
+/** `{ provider: 'elevenlabs' }`: ElevenLabs through its LiveKit plugin (multi-stream WebSocket; `synthesize()` over HTTP). */
+export const elevenLabsTTSAdapter = defineAdapter({
+  modality: 'tts',
+  provider: 'elevenlabs',
+  options: ttsOptionSchemas.elevenlabs,
+  model: (options) => options.model,
+  create: async (options, context) => {
+    const where = `${context.path} (elevenlabs)`;
+    const apiKey = options.apiKey ?? context.env.ELEVEN_API_KEY;
+    if (!apiKey) throw new MissingAPIKeyError(where, 'apiKey', 'ELEVEN_API_KEY');
+    const elevenlabs = await loadElevenLabsPlugin(where);
+    const settings = options.voiceSettings;
+    return new elevenlabs.TTS({
+      apiKey,
+      model: options.model,
+      encoding: `pcm_${options.sampleRate}` as 'pcm_22050',
+      ...(options.voice && { voiceId: options.voice }),
+      ...(options.language && { language: options.language }),
+      ...(options.baseURL && { baseURL: options.baseURL.replace(/\/+$/, '') }),
+      ...(settings && {
+        // The plugin drops undefined fields, so unset settings keep the voice's own values.
+        voiceSettings: {
+          stability: settings.stability,
+          similarity_boost: settings.similarityBoost,
+          style: settings.style,
+          speed: settings.speed,
+          use_speaker_boost: settings.useSpeakerBoost,
+        } as { stability: number; similarity_boost: number },
+      }),
+    });
+  },
+});

@@ -1,0 +1,39 @@
+import type { tts } from '@livekit/agents';
+import { MissingAPIKeyError } from '../../errors/index.js';
+import type { AdapterContext } from '../define-adapter.js';
+import type { KeySource } from '../llm/openai-format-llm.js';
+import { loadOpenAIPlugin } from '../load-plugin.js';
+
+export interface OpenAIFormatTTSOptions {
+  model: string;
+  voice: string;
+  baseURL?: string | undefined;
+  apiKey?: string | undefined;
+  speed?: number | undefined;
+  instructions?: string | undefined;
+}
+
+/**
+ * Every OpenAI-format TTS (OpenAI, Kokoro, openedai-speech …) is the OpenAI plugin's one-shot `TTS` over an OpenAI SDK
+ * client that we build, so that responses go through `context.fetch` (status and Retry-After of a 429).
+ */
+export async function createOpenAIFormatTTS(options: OpenAIFormatTTSOptions, context: AdapterContext, keySource: KeySource): Promise<tts.TTS> {
+  const apiKey = options.apiKey ?? (keySource.envVariable ? context.env[keySource.envVariable] : undefined);
+  if (!apiKey && !keySource.optional) {
+    throw new MissingAPIKeyError(`${context.path} (${keySource.provider})`, 'apiKey', keySource.envVariable);
+  }
+  const [openai, { OpenAI }] = await Promise.all([loadOpenAIPlugin(`${context.path} (${keySource.provider})`), import('openai')]);
+  const client = new OpenAI({
+    apiKey: apiKey || 'none',
+    ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
+    maxRetries: 0, // the chain owns retries
+    fetch: context.fetch,
+  });
+  return new openai.TTS({
+    client,
+    model: options.model,
+    voice: options.voice as 'alloy',
+    ...(options.speed !== undefined && { speed: options.speed }),
+    ...(options.instructions !== undefined && { instructions: options.instructions }),
+  });
+}

@@ -1,0 +1,120 @@
+import { isSecretKey } from '../config/secrets.js';
+import type { Modality } from '../errors/index.js';
+import type { ProbeResult } from '../providers/define-adapter.js';
+import type { ProviderOption } from '../providers/provider-option.js';
+
+export interface HealthOptions {
+  /** Time allowed for each probe, in ms; a probe that takes longer fails with "timed out". @default 10000 */
+  timeoutMs?: number;
+  /** Probe only these slots. @default every configured slot */
+  modalities?: readonly Modality[];
+  /** Aborts every probe. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One option's probe. `status` is `ok`, `failed`, or `skipped` when the option cannot be probed (a ready LiveKit
+ * instance, or an adapter without `health()`): skipped options are neither healthy nor failed.
+ */
+export interface HealthResult {
+  modality: Modality;
+  provider: string;
+  model: string;
+  /** Where the option sits in the config, e.g. `llm[1]`. */
+  path: string;
+  ok: boolean;
+  status: 'ok' | 'failed' | 'skipped';
+  /** How long the probe took (absent when skipped), in ms. */
+  latencyMs: number | undefined;
+  /** Why it failed or was skipped. Never contains a secret. */
+  error?: string;
+}
+
+/** Per slot: `ok` (an option answered), `failed` (every option was probed and none answered), `unknown` (nothing answered, something was not probed). */
+export type SlotHealth = 'ok' | 'failed' | 'unknown';
+
+export interface HealthReport {
+  /** True when no configured slot is `failed`: every slot still has an option that answered or could not be probed. */
+  ok: boolean;
+  /** Configured slots only. */
+  slots: Partial<Record<Modality, SlotHealth>>;
+  /** Every option of every probed slot, in chain order. */
+  results: HealthResult[];
+  /** `Date.now()` when the probes started. */
+  checkedAt: number;
+}
+
+const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
+
+/**
+ * Probes every option of the stack for real, in parallel, each with a timeout, through its adapter's `health()`.
+ * Used by `stack.health()` and `npx livekit-voice-stack doctor`.
+ */
+export async function checkHealth(options: Readonly<Record<Modality, readonly ProviderOption[]>>, healthOptions: HealthOptions = {}): Promise<HealthReport> {
+  const timeoutMs = healthOptions.timeoutMs ?? 10_000;
+  const modalities = MODALITIES.filter((modality) => (healthOptions.modalities ?? MODALITIES).includes(modality) && options[modality].length > 0);
+  const checkedAt = Date.now();
+  const results = await Promise.all(modalities.flatMap((modality) => options[modality].map((option) => probeOption(option, timeoutMs, healthOptions.signal))));
+  const slots: Partial<Record<Modality, SlotHealth>> = {};
+  for (const modality of modalities) {
+    const own = results.filter((result) => result.modality === modality);
+    slots[modality] = own.some((result) => result.ok) ? 'ok' : own.every((result) => result.status === 'failed') ? 'failed' : 'unknown';
+  }
+  return { ok: Object.values(slots).every((slot) => slot !== 'failed'), slots, results, checkedAt };
+}
+
+async function probeOption(option: ProviderOption, timeoutMs: number, outer: AbortSignal | undefined): Promise<HealthResult> {
+  const base = { modality: option.modality, provider: option.provider, model: option.model, path: option.path };
+  const health = option.source?.adapter.health;
+  if (!option.source || !health) {
+    const why = option.source ? `not probed: the ${option.provider} adapter has no health check` : 'not probed: a ready LiveKit instance';
+    return { ...base, ok: false, status: 'skipped', latencyMs: undefined, error: why };
+  }
+  const { adapter, options, context } = option.source;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+  const started = performance.now();
+  let result: ProbeResult;
+  try {
+    // The race also ends a probe that ignores the signal.
+    result = await Promise.race([
+      health.call(adapter, options, { ...context, signal }),
+      new Promise<ProbeResult>((resolve) => {
+        const onAbort = () => resolve({ ok: false, error: timeout.aborted ? `timed out after ${timeoutMs} ms` : 'aborted' });
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } catch (error) {
+    result = { ok: false, error: (error as Error)?.message ?? String(error) };
+  }
+  const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+  if (!result.ok && timeout.aborted && !/timed out/.test(result.error ?? '')) result = { ok: false, error: `timed out after ${timeoutMs} ms` };
+  const error = result.ok ? undefined : scrub(result.error ?? 'failed', secretsOf(options, context.env));
+  return { ...base, ok: result.ok, status: result.ok ? 'ok' : 'failed', latencyMs, ...(error !== undefined && { error }) };
+}
+
+/** The values a message must never show: the option's own keys and the secret-looking variables of its env. */
+function secretsOf(options: unknown, env: Readonly<Record<string, string | undefined>>): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (isSecretKey(key) && typeof value === 'string') found.push(value);
+      else walk(value);
+    }
+  };
+  walk(options);
+  for (const [key, value] of Object.entries(env)) if (isSecretKey(key) && value) found.push(value);
+  return found.filter((value) => value.length >= 4);
+}
+
+/** Removes known secrets and bearer tokens from a message, and keeps it to one short line. */
+export function scrub(message: string, secrets: readonly string[] = []): string {
+  let out = message;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('••••');
+  return out
+    .replace(/(bearer|token|key)(\s*[:=]?\s*)[A-Za-z0-9._~+/-]{12,}/gi, '$1$2••••')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
+}

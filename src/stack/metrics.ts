@@ -1,0 +1,332 @@
+import { type metrics as lkMetrics, voice } from '@livekit/agents';
+import type EventEmitter from 'eventemitter3';
+import type { ResolvedVerbalOptions } from '../config/policy-config.js';
+import type { Modality } from '../errors/index.js';
+import type { ProviderOption } from '../providers/provider-option.js';
+import type { TurnMetrics, VoiceStackEvents } from './events.js';
+import type { Attachment } from './voice-stack.js';
+
+/** p50/p95 (nearest rank) of one figure, in ms, over the collected turns. */
+export interface LatencyStats {
+  count: number;
+  p50: number;
+  p95: number;
+  mean: number;
+}
+
+/** The figures of a turn that are summarised. */
+export type LatencyName = 'sttDurationMs' | 'endOfUtteranceDelayMs' | 'llmTtftMs' | 'ttsTtfbMs' | 'endToEndMs';
+
+/** One option's share of the turns, and its latencies. */
+export interface OptionMetrics {
+  modality: Modality;
+  provider: string;
+  model: string;
+  /** Turns this option served (its modality's part of them). */
+  turns: number;
+  /** Its own figure (STT duration, LLM TTFT or TTS TTFB) and the end-to-end latency of the turns it served. */
+  latency: Partial<Record<LatencyName, LatencyStats>>;
+}
+
+/** What `stack.metrics()` returns: comparable across stacks (e.g. the two modes of a mode controller). */
+export interface MetricsSummary {
+  /** Turns collected (the most recent {@link MAX_TURNS} are kept for the percentiles). */
+  turns: number;
+  /** Every turn, whichever option served it. */
+  latency: Partial<Record<LatencyName, LatencyStats>>;
+  /** Keyed by `provider/model`. */
+  options: Record<string, OptionMetrics>;
+  /** `fallback` events (the chain moved to the next option), in total and per modality. */
+  fallbacks: number;
+  fallbacksByModality: Partial<Record<Modality, number>>;
+  /** Holding phrases spoken (`holding` events). */
+  holds: number;
+  /** Apologies spoken: the LLM chain was exhausted while the spoken policy is on. */
+  apologies: number;
+  /** `exhausted` events of every modality. */
+  exhausted: number;
+  /** `Date.now()` when collection started. */
+  since: number;
+}
+
+/** How many recent turns the percentiles are computed over. */
+export const MAX_TURNS = 1_000;
+
+interface TurnState {
+  record: TurnMetrics;
+  source: string;
+  llmSeen: boolean;
+  done: boolean;
+}
+
+/**
+ * Collects LiveKit's `metrics_collected` session events into per-turn records (emitted as `turn` on the stack) and
+ * summarises them with the stack's own `fallback`/`holding`/`exhausted` events.
+ */
+export class MetricsCollector {
+  readonly #options: Readonly<Record<Modality, readonly ProviderOption[]>>;
+  readonly #verbal: ResolvedVerbalOptions | false;
+  readonly #turns: TurnMetrics[] = [];
+  #count = 0;
+  readonly #since = Date.now();
+  readonly #fallbacks: Partial<Record<Modality, number>> = {};
+  #holds = 0;
+  #apologies = 0;
+  #exhausted = 0;
+  /** Turns in progress across every attached session, to attribute stack events when only one is. */
+  readonly #inFlight = new Set<TurnState>();
+
+  constructor(
+    options: Readonly<Record<Modality, readonly ProviderOption[]>>,
+    verbal: ResolvedVerbalOptions | false,
+    events: EventEmitter<VoiceStackEvents>,
+  ) {
+    this.#options = options;
+    this.#verbal = verbal;
+    events.on('fallback', ({ modality }) => {
+      this.#fallbacks[modality] = (this.#fallbacks[modality] ?? 0) + 1;
+      const only = this.#only();
+      if (only) only.record.fallbacks++;
+    });
+    events.on('holding', () => {
+      this.#holds++;
+      const only = this.#only();
+      if (only) only.record.held = true;
+    });
+    events.on('exhausted', ({ modality }) => {
+      this.#exhausted++;
+      if (modality !== 'llm' || this.#verbal === false) return;
+      this.#apologies++;
+      const only = this.#only();
+      if (only) only.record.apologised = true;
+    });
+  }
+
+  /** Installs the per-session collection; `stack.attach(session)` runs it. */
+  readonly attachment: Attachment = (session, stack) => {
+    const turns = new Map<string, TurnState>();
+    let pendingStt: lkMetrics.STTMetrics[] = [];
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+
+    const turnFor = (speechId: string, source = 'generate_reply'): TurnState => {
+      let state = turns.get(speechId);
+      if (!state) {
+        state = { record: emptyTurn(speechId), source, llmSeen: false, done: false };
+        turns.set(speechId, state);
+        this.#inFlight.add(state);
+      }
+      return state;
+    };
+    const finish = (state: TurnState) => {
+      if (!turns.has(state.record.speechId!)) return;
+      turns.delete(state.record.speechId!);
+      this.#inFlight.delete(state);
+      if (state.source === 'say' && !state.llmSeen) return; // a `say()`, not a reply to the user
+      const record = state.record;
+      const parts = [record.endOfUtteranceDelayMs, record.llmTtftMs, record.ttsTtfbMs].filter((value): value is number => value !== undefined);
+      record.endToEndMs = parts.length > 0 ? round(parts.reduce((sum, value) => sum + value, 0)) : undefined;
+      this.#record(record);
+      stack.emit('turn', record);
+    };
+
+    const onSpeech = (event: voice.SpeechCreatedEvent) => {
+      const handle = event.speechHandle;
+      const state = turnFor(handle.id, event.source);
+      if (event.source !== 'say' && pendingStt.length > 0) {
+        const sttMetrics = pendingStt;
+        pendingStt = [];
+        applySTT(state.record, sttMetrics, this.#labelOf('stt', sttMetrics.at(-1)?.metadata));
+      }
+      handle.addDoneCallback(() => {
+        state.done = true;
+        // Metrics of the last stream may be emitted just after the speech ends: give them a tick.
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          finish(state);
+        }, 20);
+        timers.add(timer);
+      });
+    };
+    const onMetrics = ({ metrics: item }: voice.MetricsCollectedEvent) => {
+      switch (item.type) {
+        case 'stt_metrics':
+          pendingStt.push(item);
+          return;
+        case 'eou_metrics': {
+          if (!item.speechId) return;
+          const record = turnFor(item.speechId).record;
+          record.endOfUtteranceDelayMs = round(item.endOfUtteranceDelayMs);
+          if (record.sttDurationMs === undefined && item.transcriptionDelayMs > 0) record.sttDurationMs = round(item.transcriptionDelayMs);
+          return;
+        }
+        case 'llm_metrics': {
+          if (!item.speechId) return;
+          const state = turnFor(item.speechId);
+          const label = this.#labelOf('llm', item.metadata);
+          // The first request of a turn is its TTFT; later ones (after tool calls) are not what the user waited for.
+          if (!state.llmSeen && item.ttftMs >= 0) {
+            state.llmSeen = true;
+            state.record.llmTtftMs = round(item.ttftMs);
+            if (label) state.record.servedBy.llm = label;
+          }
+          return;
+        }
+        case 'tts_metrics': {
+          if (!item.speechId) return;
+          const record = turnFor(item.speechId).record;
+          if (record.ttsTtfbMs === undefined && item.ttfbMs >= 0) {
+            record.ttsTtfbMs = round(item.ttfbMs);
+            const label = this.#labelOf('tts', item.metadata);
+            if (label) record.servedBy.tts = label;
+          }
+          return;
+        }
+        default:
+          return;
+      }
+    };
+    // The spoken phrases are part of the reply's text: that is exact per session, whatever other sessions do.
+    const onItem = ({ item }: voice.ConversationItemAddedEvent) => {
+      if (item.type !== 'message' || item.role !== 'assistant' || this.#verbal === false) return;
+      const text = item.textContent ?? '';
+      const current = [...turns.values()].find((state) => !state.done);
+      if (!current) return;
+      if (this.#verbal.holding.some((phrase) => text.startsWith(phrase))) current.record.held = true;
+      if (text.includes(this.#verbal.apology)) current.record.apologised = true;
+    };
+
+    session.on(voice.AgentSessionEventTypes.SpeechCreated, onSpeech);
+    session.on(voice.AgentSessionEventTypes.MetricsCollected, onMetrics);
+    session.on(voice.AgentSessionEventTypes.ConversationItemAdded, onItem);
+    return () => {
+      session.off(voice.AgentSessionEventTypes.SpeechCreated, onSpeech);
+      session.off(voice.AgentSessionEventTypes.MetricsCollected, onMetrics);
+      session.off(voice.AgentSessionEventTypes.ConversationItemAdded, onItem);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      // Turns that ended but had not been flushed yet are kept; unfinished ones are dropped.
+      for (const state of [...turns.values()]) {
+        if (state.done) finish(state);
+        else this.#inFlight.delete(state);
+      }
+      turns.clear();
+    };
+  };
+
+  /** The recent turn records, oldest first. */
+  turns(): readonly TurnMetrics[] {
+    return [...this.#turns];
+  }
+
+  summary(): MetricsSummary {
+    const options: Record<string, OptionMetrics> = {};
+    for (const modality of ['stt', 'llm', 'tts'] as const) {
+      const own = OWN_FIGURE[modality];
+      for (const option of this.#options[modality]) {
+        const served = this.#turns.filter((turn) => turn.servedBy[modality] === option.label);
+        options[option.label] ??= {
+          modality,
+          provider: option.provider,
+          model: option.model,
+          turns: served.length,
+          latency: statsOf(served, [own, 'endToEndMs']),
+        };
+      }
+      // Options the metrics named that the config does not list (e.g. a passed-through instance).
+      for (const turn of this.#turns) {
+        const label = turn.servedBy[modality];
+        if (!label || options[label]) continue;
+        const served = this.#turns.filter((other) => other.servedBy[modality] === label);
+        const [provider, ...model] = label.split('/');
+        options[label] = { modality, provider: provider!, model: model.join('/'), turns: served.length, latency: statsOf(served, [own, 'endToEndMs']) };
+      }
+    }
+    const fallbacks = Object.values(this.#fallbacks).reduce((sum, count) => sum + (count ?? 0), 0);
+    return {
+      turns: this.#count,
+      latency: statsOf(this.#turns, ['sttDurationMs', 'endOfUtteranceDelayMs', 'llmTtftMs', 'ttsTtfbMs', 'endToEndMs']),
+      options,
+      fallbacks,
+      fallbacksByModality: { ...this.#fallbacks },
+      holds: this.#holds,
+      apologies: this.#apologies,
+      exhausted: this.#exhausted,
+      since: this.#since,
+    };
+  }
+
+  #record(record: TurnMetrics): void {
+    this.#count++;
+    this.#turns.push(record);
+    if (this.#turns.length > MAX_TURNS) this.#turns.shift();
+  }
+
+  #only(): TurnState | undefined {
+    return this.#inFlight.size === 1 ? this.#inFlight.values().next().value : undefined;
+  }
+
+  /** Maps LiveKit's `metadata.modelProvider/modelName` to the option's `provider/model` label. */
+  #labelOf(modality: Modality, metadata: lkMetrics.MetricsMetadata | undefined): string | undefined {
+    if (!metadata?.modelName) return undefined;
+    const candidates = this.#options[modality].filter((option) => option.model === metadata.modelName || modelOfInstance(option) === metadata.modelName);
+    const exact = candidates.find((option) => providerOfInstance(option) === metadata.modelProvider);
+    const match = exact ?? (candidates.length === 1 ? candidates[0] : undefined);
+    return match?.label ?? `${metadata.modelProvider ?? 'unknown'}/${metadata.modelName}`;
+  }
+}
+
+const OWN_FIGURE: Record<Modality, LatencyName> = { stt: 'sttDurationMs', llm: 'llmTtftMs', tts: 'ttsTtfbMs' };
+
+function emptyTurn(speechId: string): TurnMetrics {
+  return {
+    speechId,
+    servedBy: {},
+    sttDurationMs: undefined,
+    endOfUtteranceDelayMs: undefined,
+    llmTtftMs: undefined,
+    ttsTtfbMs: undefined,
+    endToEndMs: undefined,
+    fallbacks: 0,
+    held: false,
+    apologised: false,
+  };
+}
+
+function applySTT(record: TurnMetrics, items: readonly lkMetrics.STTMetrics[], label: string | undefined): void {
+  // A non-streaming STT reports its request time; a streaming one reports 0 and the EOU's transcription delay is used.
+  const requests = items.filter((item) => !item.streamed && item.durationMs > 0);
+  if (requests.length > 0) record.sttDurationMs = round(requests.at(-1)!.durationMs);
+  if (label) record.servedBy.stt = label;
+}
+
+function statsOf(turns: readonly TurnMetrics[], names: readonly LatencyName[]): Partial<Record<LatencyName, LatencyStats>> {
+  const out: Partial<Record<LatencyName, LatencyStats>> = {};
+  for (const name of names) {
+    const values = turns.map((turn) => turn[name]).filter((value): value is number => value !== undefined).sort((a, b) => a - b);
+    if (values.length === 0) continue;
+    const rank = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.ceil(p * values.length) - 1))]!;
+    out[name] = { count: values.length, p50: rank(0.5), p95: rank(0.95), mean: round(values.reduce((sum, value) => sum + value, 0) / values.length) };
+  }
+  return out;
+}
+
+function providerOfInstance(option: ProviderOption): string | undefined {
+  try {
+    const provider = (option.instance as { provider?: unknown }).provider;
+    return typeof provider === 'string' ? provider : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function modelOfInstance(option: ProviderOption): string | undefined {
+  try {
+    const model = (option.instance as { model?: unknown }).model;
+    return typeof model === 'string' ? model : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+

@@ -1,0 +1,132 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { sleep } from './openai-endpoint.js';
+import { audioStream, errorBody, headersOf, playScenario, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
+
+export interface MockCartesiaTTSOptions {
+  /** Length of the audio of a normal answer, in ms. @default 200 */
+  audioMs?: number;
+  /** Expected `X-API-Key`; a wrong or missing one is refused with 401. @default no check */
+  apiKey?: string;
+}
+
+/** A local Cartesia TTS API: point `{ provider: 'cartesia', baseURL }` at `baseURL`. */
+export interface MockCartesiaTTS extends TTSMockBase {
+  /** `http://127.0.0.1:<port>`: streaming goes to `ws://…/tts/websocket`. */
+  readonly baseURL: string;
+  /**
+   * msw handlers for the one-shot `POST /tts/bytes` at `baseURL` (the plugin always speaks TLS there, so both
+   * `http` and `https` are matched). Register them with `server.use(...cartesia.handlers)`.
+   */
+  readonly handlers: HttpHandler[];
+  readonly connections: WsMockServer['connections'];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local Cartesia TTS mock on 127.0.0.1: the streaming WebSocket `/tts/websocket` (messages with a
+ * `context_id`, a generation ends with `continue: false` → `chunk` messages of base64 PCM, then `done`; failures as
+ * Cartesia's error message with `status_code`), plus msw handlers for the one-shot `POST /tts/bytes` (raw PCM).
+ */
+export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Promise<MockCartesiaTTS> {
+  const scenarios = new ScenarioQueue();
+  const requests: TTSRequest[] = [];
+  const audioMs = options.audioMs ?? 200;
+  const server = await startWsMockServer({
+    onUpgrade(request, url) {
+      if (url.pathname !== '/tts/websocket') return { status: 404, body: 'mock: unknown path' };
+      if (options.apiKey !== undefined && request.headers['x-api-key'] !== options.apiKey) return { status: 401, body: 'invalid API key' };
+      const scenario = scenarios.take((candidate) => candidate.status !== undefined);
+      if (scenario.status) {
+        return { status: scenario.status, body: scenario.message ?? `mock error ${scenario.status}`, ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }) };
+      }
+      return undefined;
+    },
+    onConnection({ socket, url, headers }) {
+      const closed = new AbortController();
+      socket.once('close', () => closed.abort());
+      const contexts = new Map<string, Record<string, unknown>[]>();
+      const send = (message: object) => socket.readyState === 1 && socket.send(JSON.stringify(message));
+      socket.on('message', (data) => {
+        let message: Record<string, unknown>;
+        try {
+          message = JSON.parse(String(data)) as Record<string, unknown>;
+        } catch {
+          return send({ type: 'error', done: true, error: 'mock: invalid JSON', status_code: 400, context_id: '' });
+        }
+        const contextId = String(message.context_id ?? '');
+        if (message.cancel) return void contexts.delete(contextId);
+        const messages = [...(contexts.get(contextId) ?? []), message];
+        contexts.set(contextId, messages);
+        if (message.continue !== false) return;
+        contexts.delete(contextId);
+        const request = describe(message, messages.map((part) => String(part.transcript ?? '')).join(''), 'websocket', url, headers, messages);
+        requests.push(request);
+        void playScenario(scenarios.take((candidate) => candidate.status === undefined), { sampleRate: request.sampleRate, audioMs, signal: closed.signal }, {
+          audio: (chunk) => send({ type: 'chunk', data: chunk.toString('base64'), done: false, status_code: 206, step_time: 10, context_id: contextId }),
+          error: (error, code) => send({ type: 'error', done: true, error, status_code: code, context_id: contextId }),
+          drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+          done: () => send({ type: 'done', done: true, status_code: 200, context_id: contextId }),
+        });
+      });
+    },
+  });
+  const bytes = async ({ request }: { request: Request }) => {
+    const body = (await request.clone().json().catch(() => ({}))) as Record<string, unknown>;
+    const url = new URL(request.url);
+    const recorded = describe(body, String(body.transcript ?? ''), 'http', url, headersOf(request.headers), body);
+    requests.push(recorded);
+    if (options.apiKey !== undefined && request.headers.get('x-api-key') !== options.apiKey) {
+      return new HttpResponse(JSON.stringify({ error: 'invalid API key' }), { status: 401 });
+    }
+    const scenario: TTSScenario = scenarios.take();
+    if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
+    if (scenario.status) {
+      const { body: errorText, headers } = errorBody(scenario);
+      return new HttpResponse(errorText, { status: scenario.status, headers });
+    }
+    return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
+  };
+  const origin = server.baseURL.replace(/^http:/, '');
+  const mock: MockCartesiaTTS = {
+    baseURL: server.baseURL,
+    connections: server.connections,
+    requests,
+    handlers: [http.post(`http:${origin}/tts/bytes`, bytes), http.post(`https:${origin}/tts/bytes`, bytes)],
+    use(...list) {
+      scenarios.push(list);
+      return mock;
+    },
+    reset() {
+      scenarios.clear();
+      requests.length = 0;
+    },
+    close: () => server.close(),
+  };
+  return mock;
+}
+
+function describe(
+  message: Record<string, unknown>,
+  text: string,
+  transport: TTSRequest['transport'],
+  url: URL,
+  headers: Record<string, string>,
+  body: unknown,
+): TTSRequest {
+  const voice = message.voice as { id?: unknown } | undefined;
+  const format = message.output_format as { sample_rate?: unknown } | undefined;
+  return {
+    transport,
+    path: url.pathname,
+    query: queryOf(url),
+    headers,
+    model: typeof message.model_id === 'string' ? message.model_id : undefined,
+    voice: typeof voice?.id === 'string' ? voice.id : undefined,
+    language: typeof message.language === 'string' ? message.language : undefined,
+    text: text.trim(),
+    sampleRate: Number(format?.sample_rate ?? 24000),
+    body,
+    at: Date.now(),
+  };
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { sleep } from './openai-endpoint.js';
+import {
+  headerRecord,
+  interimOf,
+  type STTMockBase,
+  type STTRequest,
+  type STTScenario,
+  STTScenarioQueue,
+  sttErrorBody,
+  timedWords,
+  UtteranceDetector,
+} from './stt-scenario.js';
+import { startWsMockServer } from './ws-mock-server.js';
+
+export interface MockDeepgramSTTOptions {
+  /** The final transcript of every recognition. @default "Hello from the mock." */
+  transcript?: string;
+  /** Voiced audio (ms) to receive before the interim transcript (live). @default 300 */
+  afterAudioMs?: number;
+  /** Silence (ms) after voiced audio that ends the utterance and sends the final transcript (live). @default 300 */
+  endOfSpeechMs?: number;
+  /** Refuse other keys (`Authorization: Token <key>`) with a 401. @default no check */
+  apiKey?: string;
+}
+
+/** A mocked Deepgram: live `/v1/listen` over a real WebSocket server on 127.0.0.1, and prerecorded `POST /v1/listen`. */
+export interface MockDeepgramSTT extends STTMockBase {
+  /** `http://127.0.0.1:<port>`: pass as the entry's `baseURL`. */
+  readonly baseURL: string;
+  /** Stops the server and drops every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Mocks Deepgram speech-to-text. Live (`GET /v1/listen` upgraded to a WebSocket): reads binary audio; once
+ * `afterAudioMs` of voiced audio arrived sends `SpeechStarted` and an interim `Results`, and when `endOfSpeechMs` of
+ * silence follows, the final `Results` (`is_final`, `speech_final`) and `UtteranceEnd`; answers
+ * `Finalize` with the pending transcript and `CloseStream` with `Metadata` and a close. Prerecorded
+ * (`POST /v1/listen`, a WAV body): answers Deepgram's JSON. Both record the query (model, language …) and the
+ * `Authorization: Token …` header. Scenarios script handshake or HTTP failures, error closes, mid-stream closes and delays.
+ */
+export async function mockDeepgramSTT(options: MockDeepgramSTTOptions = {}): Promise<MockDeepgramSTT> {
+  const defaultTranscript = options.transcript ?? 'Hello from the mock.';
+  const queue = new STTScenarioQueue();
+  const requests: STTRequest[] = [];
+  const pending = new WeakMap<object, STTScenario>();
+  const authorized = (request: IncomingMessage) => !options.apiKey || request.headers.authorization === `Token ${options.apiKey}`;
+
+  const server = await startWsMockServer({
+    async onUpgrade(request, url) {
+      if (url.pathname !== '/v1/listen') return { status: 404, body: 'not found' };
+      if (!authorized(request)) return { status: 401, ...unauthorizedBody() };
+      const scenario = queue.take();
+      if (scenario.connectDelayMs) await sleep(scenario.connectDelayMs);
+      if (scenario.status) return { status: scenario.status, ...sttErrorBody(scenario) };
+      pending.set(request, scenario);
+      return undefined;
+    },
+    onConnection({ socket, request, url, headers }) {
+      const record = newRecord('websocket', url, headers);
+      requests.push(record);
+      runLive(socket, record, pending.get(request) ?? {}, {
+        transcript: defaultTranscript,
+        afterAudioMs: options.afterAudioMs ?? 300,
+        endOfSpeechMs: options.endOfSpeechMs ?? 300,
+      });
+    },
+    onRequest(request, response) {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (request.method !== 'POST' || url.pathname !== '/v1/listen') return void response.writeHead(404).end();
+      const record = newRecord('http', url, headerRecord(request.headers));
+      requests.push(record);
+      void answerPrerecorded(request, response, record, authorized(request) ? queue.take() : undefined, defaultTranscript);
+    },
+  });
+
+  const mock: MockDeepgramSTT = {
+    baseURL: server.baseURL,
+    requests,
+    use(...scenarios) {
+      queue.push(scenarios);
+      return mock;
+    },
+    reset() {
+      queue.clear();
+      requests.length = 0;
+    },
+    close: () => server.close(),
+  };
+  return mock;
+}
+
+function newRecord(transport: STTRequest['transport'], url: URL, headers: Record<string, string>): STTRequest {
+  const query = Object.fromEntries(url.searchParams);
+  return {
+    transport,
+    path: url.pathname,
+    query,
+    headers,
+    model: query.model,
+    language: query.language,
+    sampleRate: query.sample_rate ? Number(query.sample_rate) : undefined,
+    audioBytes: 0,
+    body: query,
+    messages: [],
+    transcripts: [],
+    closed: false,
+    at: Date.now(),
+  };
+}
+
+function unauthorizedBody() {
+  return {
+    body: JSON.stringify({ err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.', request_id: randomUUID() }),
+    headers: { 'content-type': 'application/json' },
+  };
+}
+
+function wordsOf(transcript: string) {
+  return timedWords(transcript).map((word) => ({
+    word: word.word.toLowerCase().replace(/[^\p{L}\p{N}']/gu, ''),
+    punctuated_word: word.word,
+    start: word.start,
+    end: word.end,
+    confidence: 0.98,
+  }));
+}
+
+function runLive(
+  socket: WebSocket,
+  record: STTRequest,
+  scenario: STTScenario,
+  defaults: { transcript: string; afterAudioMs: number; endOfSpeechMs: number },
+): void {
+  const requestId = randomUUID();
+  const abort = new AbortController();
+  const channels = Number(record.query.channels) || 1;
+  const sampleRate = record.sampleRate ?? 16_000;
+  const transcript = scenario.transcript ?? defaults.transcript;
+  const detector = new UtteranceDetector({
+    sampleRate: () => sampleRate,
+    channels,
+    afterAudioMs: scenario.afterAudioMs ?? defaults.afterAudioMs,
+    endOfSpeechMs: defaults.endOfSpeechMs,
+  });
+  const send = (message: object) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  const results = (text: string, isFinal: boolean, fromFinalize = false) => {
+    const words = wordsOf(text);
+    send({
+      type: 'Results',
+      channel_index: [0, channels],
+      duration: words.at(-1)?.end ?? 0,
+      start: 0,
+      is_final: isFinal,
+      speech_final: isFinal,
+      from_finalize: fromFinalize,
+      channel: { alternatives: [{ transcript: text, confidence: 0.98, words }] },
+      metadata: { request_id: requestId, model_info: { name: record.model ?? 'nova-3', version: 'mock', arch: 'mock' }, model_uuid: 'mock' },
+    });
+  };
+  let finishing: Promise<void> | undefined;
+  let failed = false;
+  const finish = (fromFinalize: boolean) => {
+    detector.reset();
+    finishing ??= (async () => {
+      if (scenario.delayMs) await sleep(scenario.delayMs, abort.signal);
+      if (scenario.malformed && socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
+      results(transcript, true, fromFinalize);
+      send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: timedWords(transcript).at(-1)?.end ?? 0 });
+      record.transcripts.push(transcript);
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        finishing = undefined;
+      });
+    return finishing;
+  };
+
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) {
+      const pcm = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      record.audioBytes += pcm.length;
+      if (failed) return;
+      if (scenario.closeAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * channels * scenario.closeAfterAudioMs) / 1000) {
+        failed = true;
+        socket.close(1011, 'mock: closed mid-stream');
+      } else if (scenario.error) {
+        failed = true;
+        // Deepgram reports stream errors in the close frame.
+        socket.close(1011, (scenario.message ?? 'NET-0001').slice(0, 120));
+      } else {
+        const event = detector.push(pcm);
+        if (event === 'interim') {
+          send({ type: 'SpeechStarted', channel: [0, channels], timestamp: 0 });
+          if (scenario.interim ?? true) results(interimOf(transcript), false);
+        }
+        if (event === 'final') void finish(false);
+      }
+      return;
+    }
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(data.toString()) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    record.messages.push(message);
+    if (message.type === 'Finalize' && !failed && detector.voicedMs > 0) void finish(true);
+    if (message.type === 'CloseStream') {
+      void (async () => {
+        await finishing;
+        const duration = record.audioBytes / (sampleRate * 2 * channels);
+        send({ type: 'Metadata', transaction_key: 'deprecated', request_id: requestId, created: new Date().toISOString(), duration, channels });
+        socket.close(1000);
+      })();
+    }
+  });
+  socket.once('close', () => {
+    record.closed = true;
+    abort.abort();
+  });
+}
+
+async function answerPrerecorded(
+  request: IncomingMessage,
+  response: ServerResponse,
+  record: STTRequest,
+  scenario: STTScenario | undefined,
+  defaultTranscript: string,
+): Promise<void> {
+  let bytes = 0;
+  for await (const chunk of request) bytes += (chunk as Buffer).length;
+  // The plugin uploads a WAV file: count the PCM only.
+  record.audioBytes = Math.max(0, bytes - (request.headers['content-type']?.includes('wav') ? 44 : 0));
+  if (!scenario) {
+    const { body, headers } = unauthorizedBody();
+    return void response.writeHead(401, headers).end(body);
+  }
+  if (scenario.delayMs) await sleep(scenario.delayMs);
+  if (scenario.status) {
+    const { body, headers } = sttErrorBody(scenario);
+    return void response.writeHead(scenario.status, headers).end(body);
+  }
+  const transcript = scenario.transcript ?? defaultTranscript;
+  record.transcripts.push(transcript);
+  const words = wordsOf(transcript);
+  response.writeHead(200, { 'content-type': 'application/json' }).end(
+    JSON.stringify({
+      metadata: { request_id: randomUUID(), created: new Date().toISOString(), duration: words.at(-1)?.end ?? 0, channels: 1, models: [record.model ?? 'nova-3'] },
+      results: { channels: [{ alternatives: [{ transcript, confidence: 0.98, words }] }] },
+    }),
+  );
+}

@@ -1,0 +1,138 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { sleep } from './openai-endpoint.js';
+import { audioStream, errorBody, headersOf, playScenario, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
+
+export interface MockElevenLabsTTSOptions {
+  /** Length of the audio of a normal answer, in ms. @default 200 */
+  audioMs?: number;
+  /** Expected `xi-api-key`; a wrong or missing one is refused with 401. @default no check */
+  apiKey?: string;
+}
+
+/** A local ElevenLabs TTS API: point `{ provider: 'elevenlabs', baseURL }` at `baseURL`. */
+export interface MockElevenLabsTTS extends TTSMockBase {
+  /** `http://127.0.0.1:<port>/v1`: streaming goes to `ws://…/v1/text-to-speech/{voice}/multi-stream-input`. */
+  readonly baseURL: string;
+  /** msw handlers for the one-shot `POST /v1/text-to-speech/{voice}/stream`. Register them with `server.use(...)`. */
+  readonly handlers: HttpHandler[];
+  readonly connections: WsMockServer['connections'];
+  close(): Promise<void>;
+}
+
+const STREAM_PATH = /^\/v1\/text-to-speech\/([^/]+)\/multi-stream-input$/;
+
+/**
+ * Starts a local ElevenLabs TTS mock on 127.0.0.1: the multi-context WebSocket (`{ text: ' ', voice_settings, context_id }`
+ * opens a context, text messages fill it, `close_context` ends it → `{ audio, contextId }` messages of base64 PCM at the
+ * `output_format` rate, then `{ isFinal: true }`; failures as `{ error, context_id }`), plus msw handlers for the one-shot
+ * HTTP synthesis (raw PCM, `audio/pcm`).
+ */
+export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}): Promise<MockElevenLabsTTS> {
+  const scenarios = new ScenarioQueue();
+  const requests: TTSRequest[] = [];
+  const audioMs = options.audioMs ?? 200;
+  const server = await startWsMockServer({
+    onUpgrade(request, url) {
+      if (!STREAM_PATH.test(url.pathname)) return { status: 404, body: 'mock: unknown path' };
+      if (options.apiKey !== undefined && request.headers['xi-api-key'] !== options.apiKey) return { status: 401, body: 'invalid API key' };
+      const scenario = scenarios.take((candidate) => candidate.status !== undefined);
+      if (scenario.status) {
+        return { status: scenario.status, body: scenario.message ?? `mock error ${scenario.status}`, ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }) };
+      }
+      return undefined;
+    },
+    onConnection({ socket, url, headers }) {
+      const closed = new AbortController();
+      socket.once('close', () => closed.abort());
+      const contexts = new Map<string, Record<string, unknown>[]>();
+      const send = (message: object) => socket.readyState === 1 && socket.send(JSON.stringify(message));
+      const voice = decodeURIComponent(STREAM_PATH.exec(url.pathname)?.[1] ?? '');
+      socket.on('message', (data) => {
+        let message: Record<string, unknown>;
+        try {
+          message = JSON.parse(String(data)) as Record<string, unknown>;
+        } catch {
+          return send({ error: 'mock: invalid JSON', message: 'invalid JSON' });
+        }
+        const contextId = String(message.context_id ?? '');
+        const messages = [...(contexts.get(contextId) ?? []), message];
+        contexts.set(contextId, messages);
+        if (!message.close_context) return;
+        contexts.delete(contextId);
+        const sampleRate = rateOf(url.searchParams.get('output_format'));
+        requests.push({
+          transport: 'websocket',
+          path: url.pathname,
+          query: queryOf(url),
+          headers,
+          model: url.searchParams.get('model_id') ?? undefined,
+          voice,
+          language: url.searchParams.get('language_code') ?? undefined,
+          text: messages.map((part) => String(part.text ?? '')).join('').trim(),
+          sampleRate,
+          body: messages,
+          at: Date.now(),
+        });
+        void playScenario(scenarios.take((candidate) => candidate.status === undefined), { sampleRate, audioMs, signal: closed.signal }, {
+          audio: (chunk) => send({ audio: chunk.toString('base64'), isFinal: false, contextId }),
+          error: (error) => send({ error, message: error, context_id: contextId }),
+          drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+          done: () => send({ isFinal: true, contextId }),
+        });
+      });
+    },
+  });
+  const baseURL = `${server.baseURL}/v1`;
+  const mock: MockElevenLabsTTS = {
+    baseURL,
+    connections: server.connections,
+    requests,
+    handlers: [
+      http.post(`${baseURL}/text-to-speech/:voice/stream`, async ({ request, params }) => {
+        const body = (await request.clone().json().catch(() => ({}))) as Record<string, unknown>;
+        const url = new URL(request.url);
+        const sampleRate = rateOf(url.searchParams.get('output_format'));
+        requests.push({
+          transport: 'http',
+          path: url.pathname,
+          query: queryOf(url),
+          headers: headersOf(request.headers),
+          model: typeof body.model_id === 'string' ? body.model_id : undefined,
+          voice: String(params.voice),
+          language: typeof body.language_code === 'string' ? body.language_code : undefined,
+          text: String(body.text ?? ''),
+          sampleRate,
+          body,
+          at: Date.now(),
+        });
+        if (options.apiKey !== undefined && request.headers.get('xi-api-key') !== options.apiKey) {
+          return HttpResponse.json({ detail: { status: 'invalid_api_key', message: 'Invalid API key' } }, { status: 401 });
+        }
+        const scenario: TTSScenario = scenarios.take();
+        if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
+        if (scenario.status) {
+          const { body: errorText, headers } = errorBody(scenario);
+          return new HttpResponse(errorText, { status: scenario.status, headers });
+        }
+        return new HttpResponse(audioStream(scenario, sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
+      }),
+    ],
+    use(...list) {
+      scenarios.push(list);
+      return mock;
+    },
+    reset() {
+      scenarios.clear();
+      requests.length = 0;
+    },
+    close: () => server.close(),
+  };
+  return mock;
+}
+
+/** `pcm_22050` → 22050. */
+function rateOf(format: string | null): number {
+  const rate = Number.parseInt(format?.split('_')[1] ?? '', 10);
+  return Number.isFinite(rate) ? rate : 22050;
+}

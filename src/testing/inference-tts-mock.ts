@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { verifyLiveKitToken } from './openai-endpoint.js';
+import { playScenario, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest } from './tts-scenario.js';
+import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
+
+export interface MockInferenceTTSOptions {
+  /** Length of the audio of a normal answer, in ms. @default 200 */
+  audioMs?: number;
+  /** Check the Bearer token: HS256 signed with `apiSecret`, issued for `apiKey`. A bad one refuses the handshake with 401. */
+  auth?: { apiKey: string; apiSecret: string };
+}
+
+/** A local LiveKit Inference TTS gateway: point `{ provider: 'inference', baseURL }` at `baseURL`. */
+export interface MockInferenceTTS extends TTSMockBase {
+  /** `http://127.0.0.1:<port>` (the client turns it into `ws://…/tts`). */
+  readonly baseURL: string;
+  /** Sockets open now (the client pools one across turns). */
+  readonly connections: WsMockServer['connections'];
+  /** The `session.create` message of every socket, in order (model, voice, language, sample rate, fallback …). */
+  readonly sessions: Record<string, unknown>[];
+  /** Terminates every socket and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local LiveKit Inference TTS WebSocket (`/tts?model=…`) on 127.0.0.1. It speaks the gateway's protocol:
+ * `session.create` → `session.created`; `input_transcript` … `session.flush` → `output_audio` (base64 PCM at the
+ * session's `sample_rate`) … `done`; `session.close` → `session.closed`; failures as `error`.
+ *
+ * @example
+ * const gateway = await mockInferenceTTS({ auth: { apiKey: 'key', apiSecret: 'secret' } });
+ * const stack = await createVoiceStack({ tts: { provider: 'inference', model: 'cartesia/sonic-turbo', baseURL: gateway.baseURL, apiKey: 'key', apiSecret: 'secret' } });
+ * // … then
+ * await gateway.close();
+ */
+export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): Promise<MockInferenceTTS> {
+  const scenarios = new ScenarioQueue();
+  const requests: TTSRequest[] = [];
+  const sessions: Record<string, unknown>[] = [];
+  const server = await startWsMockServer({
+    onUpgrade(request, url) {
+      if (url.pathname.replace(/\/+$/, '').split('/').pop() !== 'tts') return { status: 404, body: 'mock: unknown path' };
+      if (options.auth) {
+        const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+        if (!verifyLiveKitToken(token, options.auth)) return { status: 401, body: 'invalid token' };
+      }
+      const scenario = scenarios.take((candidate) => candidate.status !== undefined);
+      if (scenario.status) {
+        return { status: scenario.status, body: scenario.message ?? `mock error ${scenario.status}`, ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }) };
+      }
+      return undefined;
+    },
+    onConnection({ socket, url, headers }) {
+      const sessionId = `session_${randomUUID().slice(0, 8)}`;
+      const closed = new AbortController();
+      socket.once('close', () => closed.abort());
+      let session: Record<string, unknown> = {};
+      let messages: unknown[] = [];
+      let text = '';
+      let config: Record<string, unknown> = {};
+      const send = (message: object) => socket.readyState === 1 && socket.send(JSON.stringify(message));
+      socket.on('message', (data) => {
+        let message: Record<string, unknown>;
+        try {
+          message = JSON.parse(String(data)) as Record<string, unknown>;
+        } catch {
+          return send({ type: 'error', message: 'mock: invalid JSON', session_id: sessionId });
+        }
+        switch (message.type) {
+          case 'session.create':
+            session = message;
+            sessions.push(message);
+            send({ type: 'session.created', session_id: sessionId });
+            return;
+          case 'input_transcript':
+            messages.push(message);
+            text += String(message.transcript ?? '');
+            config = { ...config, ...(message.generation_config as object | undefined) };
+            return;
+          case 'session.flush': {
+            messages.push(message);
+            const sampleRate = Number(session.sample_rate ?? 16000);
+            requests.push({
+              transport: 'websocket',
+              path: url.pathname,
+              query: queryOf(url),
+              headers,
+              model: str(config.model ?? session.model),
+              voice: str(config.voice ?? session.voice),
+              language: str(config.language ?? session.language),
+              text: text.trim(),
+              sampleRate,
+              body: [session, ...messages],
+              at: Date.now(),
+            });
+            messages = [];
+            text = '';
+            config = {};
+            void playScenario(scenarios.take((candidate) => candidate.status === undefined), { sampleRate, audioMs: options.audioMs ?? 200, signal: closed.signal }, {
+              audio: (chunk) => send({ type: 'output_audio', audio: chunk.toString('base64'), session_id: sessionId }),
+              error: (errorMessage) => send({ type: 'error', message: errorMessage, session_id: sessionId }),
+              drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+              done: () => send({ type: 'done', session_id: sessionId }),
+            });
+            return;
+          }
+          case 'session.close':
+            send({ type: 'session.closed', session_id: sessionId });
+            socket.close(1000);
+            return;
+        }
+      });
+    },
+  });
+  const mock: MockInferenceTTS = {
+    baseURL: server.baseURL,
+    connections: server.connections,
+    requests,
+    sessions,
+    use(...list) {
+      scenarios.push(list);
+      return mock;
+    },
+    reset() {
+      scenarios.clear();
+      requests.length = 0;
+      sessions.length = 0;
+    },
+    close: () => server.close(),
+  };
+  return mock;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

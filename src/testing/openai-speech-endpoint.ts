@@ -1,0 +1,84 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { sleep } from './openai-endpoint.js';
+import { audioStream, errorBody, headersOf, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+
+/** OpenAI's speech endpoint answers 24 kHz mono PCM for `response_format: "pcm"`. */
+const OPENAI_TTS_SAMPLE_RATE = 24_000;
+
+export interface MockOpenAISpeechEndpointOptions {
+  /** The base URL clients are configured with, e.g. `https://api.openai.com/v1` or `http://kokoro:8880/v1`. */
+  baseURL: string;
+  /** Length of the audio of a normal answer, in ms. @default 200 */
+  audioMs?: number;
+  /** Check `Authorization: Bearer <token>`; a wrong or missing token gets a 401. @default no check */
+  auth?: { bearer: string };
+}
+
+/** A mocked OpenAI-format speech endpoint (OpenAI, Kokoro, openedai-speech …) for msw. */
+export interface MockOpenAISpeechEndpoint extends TTSMockBase {
+  readonly baseURL: string;
+  /** Pass to `setupServer(...endpoint.handlers)` or `server.use(...)`. */
+  readonly handlers: HttpHandler[];
+}
+
+/**
+ * Mocks `POST {baseURL}/audio/speech` with msw: JSON in, raw 16-bit PCM at 24 kHz out (what the OpenAI plugin asks
+ * for with `response_format: "pcm"`). Scenarios script status codes with `Retry-After`, delays, resets and stalls.
+ *
+ * @example
+ * const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });
+ * speech.use({ status: 429, retryAfter: 2, times: 1 });
+ * const server = setupServer(...speech.handlers);
+ */
+export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOptions): MockOpenAISpeechEndpoint {
+  const base = options.baseURL.replace(/\/+$/, '');
+  const scenarios = new ScenarioQueue();
+  const requests: TTSRequest[] = [];
+  const endpoint: MockOpenAISpeechEndpoint = {
+    baseURL: base,
+    requests,
+    use(...list) {
+      scenarios.push(list);
+      return endpoint;
+    },
+    reset() {
+      scenarios.clear();
+      requests.length = 0;
+    },
+    handlers: [
+      http.post(`${base}/audio/speech`, async ({ request }) => {
+        const body = (await request.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
+        const url = new URL(request.url);
+        requests.push({
+          transport: 'http',
+          path: url.pathname,
+          query: queryOf(url),
+          headers: headersOf(request.headers),
+          model: typeof body?.model === 'string' ? body.model : undefined,
+          voice: typeof body?.voice === 'string' ? body.voice : undefined,
+          language: undefined,
+          text: typeof body?.input === 'string' ? body.input : '',
+          sampleRate: OPENAI_TTS_SAMPLE_RATE,
+          body,
+          at: Date.now(),
+        });
+        if (options.auth && request.headers.get('authorization') !== `Bearer ${options.auth.bearer}`) {
+          return errorResponse({ status: 401, message: 'Incorrect API key provided' });
+        }
+        const scenario: TTSScenario = scenarios.take();
+        if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
+        if (scenario.status) return errorResponse(scenario as TTSScenario & { status: number });
+        if (!body || typeof body.input !== 'string') return errorResponse({ status: 400, message: 'mock: `input` is required' });
+        return new HttpResponse(audioStream(scenario, OPENAI_TTS_SAMPLE_RATE, options.audioMs ?? 200, request.signal), {
+          headers: { 'content-type': 'audio/pcm', 'x-request-id': `req_tts_${requests.length}` },
+        });
+      }),
+    ],
+  };
+  return endpoint;
+}
+
+function errorResponse(scenario: TTSScenario & { status: number }): Response {
+  const { body, headers } = errorBody(scenario);
+  return new HttpResponse(body, { status: scenario.status, headers });
+}

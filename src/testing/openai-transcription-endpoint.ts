@@ -1,0 +1,98 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { sleep } from './openai-endpoint.js';
+import { type STTMockBase, type STTRequest, STTScenarioQueue, sttErrorBody } from './stt-scenario.js';
+
+export interface MockOpenAITranscriptionsOptions {
+  /** The base URL clients are configured with, e.g. `https://api.openai.com/v1` or `http://whisper:8000/v1`. */
+  baseURL: string;
+  /** The transcript of every request. @default "Hello from the mock." */
+  transcript?: string;
+  /** Refuse other keys (`Authorization: Bearer <key>`) with a 401. @default no check */
+  apiKey?: string;
+}
+
+/** A mocked OpenAI-format transcription endpoint for msw. */
+export interface MockOpenAITranscriptions extends STTMockBase {
+  readonly baseURL: string;
+  /** Pass to `setupServer(...mock.handlers)` or `server.use(...)`. */
+  readonly handlers: HttpHandler[];
+}
+
+/**
+ * Mocks `POST {baseURL}/audio/transcriptions` (OpenAI, faster-whisper-server, whisper.cpp …) with msw: reads the
+ * multipart upload (file, model, language, prompt, response_format), records it, and answers `{ text }` (or
+ * `verbose_json`). Scenarios script status codes with `Retry-After`, delays and transcripts.
+ *
+ * @example
+ * const whisper = mockOpenAITranscriptions({ baseURL: 'http://whisper:8000/v1', transcript: 'Bonjour' });
+ * const server = setupServer(...whisper.handlers);
+ */
+export function mockOpenAITranscriptions(options: MockOpenAITranscriptionsOptions): MockOpenAITranscriptions {
+  const base = options.baseURL.replace(/\/+$/, '');
+  const defaultTranscript = options.transcript ?? 'Hello from the mock.';
+  const queue = new STTScenarioQueue();
+  const requests: STTRequest[] = [];
+
+  const mock: MockOpenAITranscriptions = {
+    baseURL: base,
+    requests,
+    use(...scenarios) {
+      queue.push(scenarios);
+      return mock;
+    },
+    reset() {
+      queue.clear();
+      requests.length = 0;
+    },
+    handlers: [
+      http.post(`${base}/audio/transcriptions`, async ({ request }) => {
+        const url = new URL(request.url);
+        const form = await request.formData();
+        const fields: Record<string, string> = {};
+        let file: File | undefined;
+        for (const [name, value] of form.entries()) {
+          if (typeof value === 'string') fields[name] = value;
+          else file = value;
+        }
+        const upload = file ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
+        const isWav = upload.length >= 44 && String.fromCharCode(...upload.subarray(0, 4)) === 'RIFF';
+        const record: STTRequest = {
+          transport: 'http',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: Object.fromEntries(request.headers),
+          model: fields.model,
+          language: fields.language,
+          sampleRate: isWav ? new DataView(upload.buffer, upload.byteOffset).getUint32(24, true) : undefined,
+          audioBytes: isWav ? upload.length - 44 : upload.length,
+          body: { ...fields, file: file ? { name: file.name, type: file.type, size: file.size } : undefined },
+          messages: [],
+          transcripts: [],
+          closed: true,
+          at: Date.now(),
+        };
+        requests.push(record);
+        if (options.apiKey && request.headers.get('authorization') !== `Bearer ${options.apiKey}`) {
+          return HttpResponse.json(
+            { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } },
+            { status: 401 },
+          );
+        }
+        const scenario = queue.take();
+        if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
+        if (scenario.status) {
+          const { body, headers } = sttErrorBody(scenario);
+          return new HttpResponse(body, { status: scenario.status, headers });
+        }
+        const text = scenario.transcript ?? defaultTranscript;
+        record.transcripts.push(text);
+        if (fields.response_format === 'text') return HttpResponse.text(text);
+        if (fields.response_format === 'verbose_json') {
+          return HttpResponse.json({ task: 'transcribe', language: fields.language ?? 'english', duration: 1, text, segments: [] });
+        }
+        return HttpResponse.json({ text });
+      }),
+    ],
+  };
+  return mock;
+}

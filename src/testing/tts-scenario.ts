@@ -1,0 +1,168 @@
+import { sleep } from './openai-endpoint.js';
+
+/**
+ * One scripted behaviour of a mocked TTS endpoint, for one synthesis (an HTTP request, or one generation on a
+ * WebSocket). Unset fields give a normal answer: `audioMs` of a 440 Hz tone at the sample rate the client asked for.
+ */
+export interface TTSScenario {
+  /** How many syntheses this scenario answers before it is used up. @default Infinity */
+  times?: number;
+  /**
+   * Answer with this HTTP status (and a JSON error body) instead of audio. On a WebSocket mock it refuses the
+   * next handshake with that status, which the client sees as a failed connect.
+   */
+  status?: number;
+  /** `Retry-After` header with `status`: seconds (a number) or an HTTP date (a string). */
+  retryAfter?: number | string;
+  /** Error message in the body (`status`) or in the provider's error message (`error`). */
+  message?: string;
+  /** WebSocket mocks: answer the generation with the provider's own error message (`status_code` for Cartesia). */
+  error?: boolean;
+  /** Status code inside the provider's WebSocket error message (Cartesia). @default 500 */
+  errorCode?: number;
+  /** Wait this long before the first audio (HTTP: before the response headers), in ms. */
+  delayMs?: number;
+  /** Length of the synthesized audio, in ms. @default the mock's `audioMs` (200) */
+  audioMs?: number;
+  /** Length of each audio chunk sent, in ms. @default 50 */
+  chunkMs?: number;
+  /** Drop the connection after this many audio chunks (HTTP: reset the body; WebSocket: close the socket with 1011). */
+  dropAfterChunks?: number;
+  /** Stop sending (keep the connection open) after this many audio chunks; 0 never answers. */
+  stallAfterChunks?: number;
+}
+
+/** What a client sent for one synthesis. Header names are lower-case. */
+export interface TTSRequest {
+  transport: 'http' | 'websocket';
+  /** URL path of the request or of the WebSocket upgrade. */
+  path: string;
+  /** Query parameters of the request or of the upgrade URL. */
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  model: string | undefined;
+  voice: string | undefined;
+  language: string | undefined;
+  /** Every text fragment of the synthesis, joined. */
+  text: string;
+  /** The sample rate the client asked for (the mock answers at that rate). */
+  sampleRate: number;
+  /** HTTP: the JSON body. WebSocket: every client message of this synthesis (and the session's first one). */
+  body: unknown;
+  at: number;
+}
+
+/** The common surface of the TTS mocks. */
+export interface TTSMockBase {
+  /** Every synthesis that reached the mock, in order. */
+  readonly requests: TTSRequest[];
+  /** Queues scenarios; the first one that is not used up answers the next synthesis. */
+  use(...scenarios: TTSScenario[]): this;
+  /** Forgets scenarios and recorded requests. */
+  reset(): void;
+}
+
+/** Scenario bookkeeping shared by the TTS mocks. */
+export class ScenarioQueue {
+  readonly #queue: (TTSScenario & { used: number })[] = [];
+
+  push(scenarios: TTSScenario[]): void {
+    this.#queue.push(...scenarios.map((scenario) => ({ ...scenario, used: 0 })));
+  }
+
+  /** The next usable scenario; `filter` lets a WebSocket handshake take only `status` scenarios. */
+  take(filter: (scenario: TTSScenario) => boolean = () => true): TTSScenario {
+    const scenario = this.#queue.find((candidate) => candidate.used < (candidate.times ?? Infinity));
+    if (!scenario || !filter(scenario)) return {};
+    scenario.used++;
+    return scenario;
+  }
+
+  clear(): void {
+    this.#queue.length = 0;
+  }
+}
+
+/** `audioMs` of a 440 Hz tone as 16-bit little-endian mono PCM at `sampleRate`. */
+export function tonePCM(sampleRate: number, audioMs: number): Buffer {
+  const samples = Math.round((sampleRate * audioMs) / 1000);
+  const pcm = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) pcm.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / sampleRate) * 8000), i * 2);
+  return pcm;
+}
+
+/** Splits PCM into chunks of `chunkMs`. */
+export function chunkPCM(pcm: Buffer, sampleRate: number, chunkMs: number): Buffer[] {
+  const size = Math.max(2, Math.round((sampleRate * chunkMs) / 1000) * 2);
+  const chunks: Buffer[] = [];
+  for (let start = 0; start < pcm.length; start += size) chunks.push(pcm.subarray(start, Math.min(start + size, pcm.length)));
+  return chunks;
+}
+
+/**
+ * Plays a scenario over a WebSocket generation: waits, then sends the audio chunk by chunk (or drops, stalls or
+ * fails as scripted), then calls `done`. Returns early, without throwing, when `signal` aborts (the socket closed).
+ */
+export async function playScenario(
+  scenario: TTSScenario,
+  options: { sampleRate: number; audioMs: number; signal: AbortSignal },
+  io: { audio(chunk: Buffer): void; error(message: string, code: number): void; drop(): void; done(): void },
+): Promise<void> {
+  try {
+    if (scenario.delayMs) await sleep(scenario.delayMs, options.signal);
+    if (scenario.stallAfterChunks === 0) return;
+    if (scenario.error) {
+      io.error(scenario.message ?? 'mock: synthesis failed', scenario.errorCode ?? 500);
+      return;
+    }
+    const chunks = chunkPCM(tonePCM(options.sampleRate, scenario.audioMs ?? options.audioMs), options.sampleRate, scenario.chunkMs ?? 50);
+    for (const [index, chunk] of chunks.entries()) {
+      if (options.signal.aborted) return;
+      if (scenario.dropAfterChunks !== undefined && index >= scenario.dropAfterChunks) return io.drop();
+      if (scenario.stallAfterChunks !== undefined && index >= scenario.stallAfterChunks) return;
+      io.audio(chunk);
+      // Yield between chunks so the client reads them as a stream.
+      await sleep(0, options.signal);
+    }
+    io.done();
+  } catch {
+    // the socket closed while we waited: nothing left to send
+  }
+}
+
+/** An error response shaped like the provider's JSON errors. */
+export function errorBody(scenario: TTSScenario): { body: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (scenario.retryAfter !== undefined) headers['retry-after'] = String(scenario.retryAfter);
+  const message = scenario.message ?? `Mock error ${scenario.status}`;
+  return { body: JSON.stringify({ error: { message, type: scenario.status === 429 ? 'rate_limit_exceeded' : 'mock_error', code: scenario.status } }), headers };
+}
+
+/** An HTTP audio body that follows the scenario: chunked PCM, dropped or stalled as scripted. */
+export function audioStream(scenario: TTSScenario, sampleRate: number, audioMs: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const chunks = chunkPCM(tonePCM(sampleRate, scenario.audioMs ?? audioMs), sampleRate, scenario.chunkMs ?? 50);
+  return new ReadableStream({
+    async start(controller) {
+      for (const [index, chunk] of chunks.entries()) {
+        if (scenario.dropAfterChunks !== undefined && index >= scenario.dropAfterChunks) {
+          controller.error(new TypeError('mock: connection reset'));
+          return;
+        }
+        if (scenario.stallAfterChunks !== undefined && index >= scenario.stallAfterChunks) {
+          await sleep(Infinity, signal).catch(() => undefined);
+          return;
+        }
+        controller.enqueue(new Uint8Array(chunk));
+      }
+      controller.close();
+    },
+  });
+}
+
+export function headersOf(headers: Headers | Record<string, string>): Record<string, string> {
+  return headers instanceof Headers ? Object.fromEntries(headers) : { ...headers };
+}
+
+export function queryOf(url: URL): Record<string, string> {
+  return Object.fromEntries(url.searchParams);
+}

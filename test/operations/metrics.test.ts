@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { createVoiceStack, type TurnMetrics } from '../../src/index.js';
+import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
+import { useMswServer } from '../helpers/msw.js';
+
+const fast = mockOpenAIEndpoint({ baseURL: 'http://fast.test/v1', reply: 'Fast answer.' });
+const slow = mockOpenAIEndpoint({ baseURL: 'http://slow.test/v1', reply: 'Slow answer.' });
+useMswServer(...fast.handlers, ...slow.handlers);
+
+// Loose on purpose: the figures come from LiveKit's own clocks on a shared machine.
+const within = (value: number | undefined, scripted: number) => {
+  expect(value).toBeGreaterThanOrEqual(scripted);
+  expect(value).toBeLessThan(scripted + 400);
+};
+
+async function runTurns(config: Parameters<typeof createVoiceStack>[0], count: number) {
+  const stack = await createVoiceStack(config);
+  const turns: TurnMetrics[] = [];
+  stack.on('turn', (turn) => turns.push(turn));
+  const session = await startTextSession(stack);
+  const replies: string[] = [];
+  try {
+    for (let index = 0; index < count; index++) replies.push((await session.ask(`Question ${index}`)).text);
+  } finally {
+    await session.close();
+  }
+  return { stack, turns, replies };
+}
+
+describe('stack.metrics()', () => {
+  it('summarises a scripted text session: LLM TTFT and end-to-end follow the mock’s delay', async () => {
+    fast.reset();
+    fast.use({ delayMs: 80 });
+    const { stack, turns, replies } = await runTurns({ llm: { provider: 'openai-compatible', baseURL: 'http://fast.test/v1', model: 'fast-model' } }, 4);
+    try {
+      expect(replies).toEqual(Array(4).fill('Fast answer.'));
+      expect(turns).toHaveLength(4);
+      for (const turn of turns) {
+        expect(turn.servedBy).toEqual({ llm: 'openai-compatible/fast-model' });
+        within(turn.llmTtftMs, 80);
+        expect(turn.endToEndMs).toBe(turn.llmTtftMs); // text mode: no EOU, no TTS
+        expect(turn).toMatchObject({ fallbacks: 0, held: false, apologised: false, ttsTtfbMs: undefined });
+      }
+      const summary = stack.metrics();
+      expect(summary.turns).toBe(4);
+      const option = summary.options['openai-compatible/fast-model']!;
+      expect(option).toMatchObject({ modality: 'llm', provider: 'openai-compatible', model: 'fast-model', turns: 4 });
+      within(option.latency.llmTtftMs?.p50, 80);
+      within(option.latency.llmTtftMs?.p95, 80);
+      expect(option.latency.llmTtftMs?.count).toBe(4);
+      within(summary.latency.endToEndMs?.p50, 80);
+      expect(summary).toMatchObject({ fallbacks: 0, holds: 0, apologies: 0 });
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('tells which option served each turn, and compares two stacks by their summaries', async () => {
+    fast.reset();
+    slow.reset();
+    fast.use({ delayMs: 10 });
+    slow.use({ delayMs: 150 });
+    const a = await runTurns({ llm: { provider: 'openai-compatible', baseURL: 'http://fast.test/v1', model: 'fast-model' } }, 3);
+    const b = await runTurns({ llm: { provider: 'openai-compatible', baseURL: 'http://slow.test/v1', model: 'slow-model' } }, 3);
+    try {
+      const fastP50 = a.stack.metrics().latency.llmTtftMs!.p50;
+      const slowP50 = b.stack.metrics().latency.llmTtftMs!.p50;
+      within(slowP50, 150);
+      expect(slowP50 - fastP50).toBeGreaterThan(100);
+      expect(Object.keys(b.stack.metrics().options)).toEqual(['openai-compatible/slow-model']);
+    } finally {
+      await a.stack.close();
+      await b.stack.close();
+    }
+  });
+
+  it('attributes a turn to the option that answered when the first one fails', async () => {
+    fast.reset();
+    slow.reset();
+    fast.use({ status: 500 });
+    const { stack, turns, replies } = await runTurns(
+      {
+        llm: [
+          { provider: 'openai-compatible', baseURL: 'http://fast.test/v1', model: 'fast-model' },
+          { provider: 'openai-compatible', baseURL: 'http://slow.test/v1', model: 'slow-model' },
+        ],
+        verbal: false,
+      },
+      1,
+    );
+    try {
+      expect(replies).toEqual(['Slow answer.']);
+      expect(turns[0]?.servedBy.llm).toBe('openai-compatible/slow-model');
+      const summary = stack.metrics();
+      expect(summary.options['openai-compatible/slow-model']?.turns).toBe(1);
+      expect(summary.options['openai-compatible/fast-model']?.turns).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+});

@@ -1,0 +1,131 @@
+import { voice } from '@livekit/agents';
+import { describe, expect, it } from 'vitest';
+import { createModeController, type ModeFallbackEvent } from '../../src/index.js';
+import { mockOpenAIEndpoint } from '../../src/testing/index.js';
+import { useMswServer } from '../helpers/msw.js';
+
+const cloud = mockOpenAIEndpoint({ baseURL: 'http://cloud.test/v1', reply: 'From the cloud.' });
+const local = mockOpenAIEndpoint({ baseURL: 'http://local.test/v1', reply: 'From the local model.' });
+const gateway = mockOpenAIEndpoint({
+  baseURL: 'https://agent-gateway.livekit.cloud/v1',
+  reply: 'From Inference.',
+  auth: { livekit: { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' } },
+});
+useMswServer(...cloud.handlers, ...local.handlers, ...gateway.handlers);
+
+const modes = {
+  cloud: { llm: { provider: 'openai-compatible', baseURL: 'http://cloud.test/v1', model: 'cloud-model' } },
+  local: { llm: { provider: 'llama-cpp', baseURL: 'http://local.test/v1' } },
+  inference: { llm: { provider: 'inference', model: 'openai/gpt-4.1-mini' } },
+} as const;
+
+/** A call as an agent runs it: a real text-mode session over the call's stack. */
+async function startCall(controller: ReturnType<typeof createModeController<keyof typeof modes>>) {
+  const call = await controller.stackForCall();
+  const { llm, connOptions } = call.stack.sessionOptions();
+  const session = call.bind(new voice.AgentSession({ llm: llm!, connOptions, vad: null, turnHandling: { turnDetection: null } }));
+  await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
+  const ask = async (text: string) => {
+    const result = await session.run({ userInput: text }).wait();
+    return result.events.flatMap((event) => (event.type === 'message' && event.item.role === 'assistant' ? [event.item.textContent ?? ''] : [])).join(' ');
+  };
+  return { call, session, ask };
+}
+
+describe('createModeController', () => {
+  it('never switches a call in progress: setMode applies to calls that start afterwards', async () => {
+    const controller = createModeController({ modes, mode: 'cloud', createOptions: { env: {} } });
+    const changes: unknown[] = [];
+    controller.on('mode', (change) => changes.push(change));
+    const first = await startCall(controller);
+    expect(await first.ask('one')).toBe('From the cloud.');
+
+    controller.setMode('local');
+    expect(changes).toEqual([{ from: 'cloud', to: 'local' }]);
+    expect(await first.ask('two')).toBe('From the cloud.'); // same call, same stack
+
+    const second = await startCall(controller);
+    expect(second.call.mode).toBe('local');
+    expect(await second.ask('three')).toBe('From the local model.');
+    expect(controller.activeCalls).toBe(2);
+    expect(controller.activeCallsByMode()).toEqual({ cloud: 1, local: 1 });
+
+    await first.session.close();
+    expect(controller.activeCalls).toBe(1);
+    await second.session.close();
+    expect(controller.activeCalls).toBe(0);
+    await controller.close();
+  });
+
+  it('shares one stack per mode between calls, and counts calls until their session closes', async () => {
+    const controller = createModeController({ modes, mode: 'cloud', createOptions: { env: {} } });
+    expect(await controller.stackOf('cloud')).toBeUndefined();
+    const [a, b] = await Promise.all([controller.stackForCall(), controller.stackForCall()]);
+    expect(a.stack).toBe(b.stack);
+    expect(await controller.stackOf('cloud')).toBe(a.stack);
+    expect(controller.activeCalls).toBe(2);
+    a.release();
+    a.release(); // idempotent
+    expect(controller.activeCalls).toBe(1);
+    const { session } = await startCall(controller);
+    expect(controller.activeCalls).toBe(2);
+    await session.close();
+    b.release();
+    expect(controller.activeCalls).toBe(0);
+    await controller.close();
+    await expect(controller.stackForCall()).rejects.toThrow(/mode controller is closed/);
+  });
+
+  it('uses the fallback mode when the preferred stack cannot be built (no Inference key), and says so', async () => {
+    const controller = createModeController({ modes, mode: 'inference', fallbackMode: 'local', createOptions: { env: {} } });
+    const events: ModeFallbackEvent[] = [];
+    controller.on('fallback', (event) => events.push(event));
+    const { call, session, ask } = await startCall(controller);
+    expect(call.mode).toBe('local');
+    expect(await ask('hi')).toBe('From the local model.');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ from: 'inference', to: 'local' });
+    expect(String((events[0]!.error as Error).message)).toMatch(/LIVEKIT_API_KEY/);
+    // Within retryAfterMs, the next call goes straight to the fallback, without another failed build.
+    const next = await controller.stackForCall();
+    expect(next.mode).toBe('local');
+    expect(events).toHaveLength(1);
+    next.release();
+    await session.close();
+    await controller.close();
+  });
+
+  it('with `probe`, falls back when the preferred gateway rejects the stack, and uses it once it answers', async () => {
+    gateway.reset();
+    const env = { LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'wrong-secret-000000' };
+    const controller = createModeController({ modes, mode: 'inference', fallbackMode: 'cloud', probe: true, retryAfterMs: 0, createOptions: { env } });
+    const failed = await controller.stackForCall();
+    expect(failed.mode).toBe('cloud');
+    failed.release();
+    env.LIVEKIT_API_SECRET = 'lk-secret-0123456789';
+    const { call, session, ask } = await startCall(controller);
+    expect(call.mode).toBe('inference');
+    expect(await ask('hi')).toBe('From Inference.');
+    await session.close();
+    await controller.close();
+  });
+
+  it('close() waits for calls in progress before closing their stack', async () => {
+    const controller = createModeController({ modes, mode: 'cloud', createOptions: { env: {} } });
+    const { session, ask } = await startCall(controller);
+    let closed = false;
+    const closing = controller.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(false);
+    expect(await ask('still there?')).toBe('From the cloud.');
+    await session.close();
+    await closing;
+    expect(closed).toBe(true);
+  });
+
+  it('rejects unknown modes with the known ones', () => {
+    expect(() => createModeController({ modes, mode: 'nope' as never })).toThrow(/unknown mode "nope". Fix: use one of "cloud", "local", "inference"/);
+    const controller = createModeController({ modes, mode: 'cloud' });
+    expect(() => controller.setMode('other' as never)).toThrow(/unknown mode "other"/);
+  });
+});

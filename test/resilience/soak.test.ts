@@ -1,0 +1,170 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { llm } from '@livekit/agents';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sleep, startTextSession } from '../../src/testing/index.js';
+import { chainStack, count } from './helpers.js';
+
+// Bounded by default (well under a minute); SOAK=1 for a long run.
+const TURNS = process.env.SOAK ? 20_000 : 1_500;
+const SESSION_TURNS = process.env.SOAK ? 200 : 20;
+const BATCH = 25;
+const HOLDING = 'Hold on.';
+const APOLOGY = 'Sorry, not now.';
+
+type Fault = 'ok' | 'rate_limit' | 'server' | 'loading' | 'auth' | 'reset' | 'malformed_first' | 'stall' | 'malformed_mid' | 'slow';
+const FAULTS: Fault[] = ['ok', 'ok', 'ok', 'rate_limit', 'server', 'loading', 'auth', 'reset', 'malformed_first', 'stall', 'malformed_mid', 'slow'];
+
+/** Seeded, so that a failure can be replayed. */
+function random(seed: number) {
+  let state = seed;
+  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+/**
+ * A real OpenAI-format server on 127.0.0.1 with a random fault per request: real sockets, so that the soak can count
+ * them (msw's socket emulation keeps a handle for every stream the client aborts).
+ */
+async function startFaultyServer(next: () => number) {
+  const chunk = (model: string, content: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+  const requests = { count: 0 };
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (data: Buffer) => (body += data.toString()));
+    request.on('end', () => {
+      requests.count++;
+      const model = String((JSON.parse(body || '{}') as { model?: string }).model);
+      const reply = model === 'local' ? 'Hello from llama.cpp.' : 'Hello from OpenRouter.';
+      const fault = FAULTS[Math.floor(next() * FAULTS.length)]!;
+      const error = (status: number, headers: Record<string, string> = {}) =>
+        response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: { message: `fault ${status}`, code: status } }));
+      if (fault === 'rate_limit') return error(429, { 'retry-after': '0.05' });
+      if (fault === 'server') return error(500);
+      if (fault === 'loading') return error(503);
+      if (fault === 'auth') return error(401);
+      if (fault === 'reset') return request.socket.destroy();
+      const timers: NodeJS.Timeout[] = [];
+      response.on('close', () => timers.forEach(clearTimeout));
+      const stream = () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        if (fault === 'malformed_first') return response.end('data: {"id": "c", "choices": [\n\n');
+        const words = fault === 'stall' || fault === 'malformed_mid' ? ['partial ', 'answer ', 'here'] : (reply.match(/\S+\s*/g) ?? []);
+        response.write(chunk(model, words[0]!));
+        if (fault === 'stall') return; // silence, connection open: the client gives up
+        if (fault === 'malformed_mid') return response.end('data: {"id": "c", "choices": [\n\n');
+        for (const word of words.slice(1)) response.write(chunk(model, word));
+        response.end('data: [DONE]\n\n');
+      };
+      if (fault === 'slow') timers.push(setTimeout(stream, 150)); // beyond the 100 ms first-token timeout
+      else stream();
+    });
+  });
+  server.keepAliveTimeout = 50; // idle sockets go away quickly, so counts settle
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+function gc() {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+function resources() {
+  const info = process.getActiveResourcesInfo();
+  return { timers: info.filter((name) => name === 'Timeout').length, sockets: info.filter((name) => /TCP|TLS|Pipe/.test(name)).length };
+}
+
+/** An answer (possibly after the holding phrase, possibly cut short by a mid-stream failure) or exactly one apology. */
+function expectAnswerOrApology(text: string) {
+  const body = text.startsWith(HOLDING) ? text.slice(HOLDING.length).trim() : text.trim();
+  expect(count(text, HOLDING)).toBeLessThanOrEqual(1);
+  expect(count(text, APOLOGY)).toBeLessThanOrEqual(1);
+  if (body.includes(APOLOGY)) expect(body).toBe(APOLOGY);
+  else expect(body).toMatch(/^(Hello from (OpenRouter|llama\.cpp)\.|partial( answer( here)?)?)$/);
+}
+
+describe('soak: many chain turns with random faults', () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  beforeAll(() => void process.on('unhandledRejection', onRejection));
+  afterAll(() => void process.off('unhandledRejection', onRejection));
+
+  it(`${TURNS} turns end in an answer or exactly one apology, leaking nothing`, { timeout: process.env.SOAK ? 1_800_000 : 60_000 }, async () => {
+    const next = random(42);
+    const server = await startFaultyServer(next);
+    const { stack } = await chainStack(
+      {
+        retry: { windowMs: 250, initialDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 40 },
+        verbal: { holding: [HOLDING], apology: APOLOGY, holdingAfterMs: 100, minIntervalMs: 1 },
+      },
+      [
+        { provider: 'openai-compatible', baseURL: server.baseURL, model: 'a', timeoutMs: 100 },
+        { provider: 'openai-compatible', baseURL: server.baseURL, model: 'b', timeoutMs: 100 },
+        { provider: 'llama-cpp', baseURL: server.baseURL, timeoutMs: 100 },
+      ],
+    );
+    const chain = stack.llm as llm.LLM;
+    const children = stack.options.llm.map((option) => option.instance as llm.LLM);
+    const listeners = () => children.map((child) => child.listenerCount('error') + child.listenerCount('metrics_collected'));
+    const turn = async (index: number) => {
+      const chatCtx = llm.ChatContext.empty();
+      chatCtx.addMessage({ role: 'user', content: `question ${index}` });
+      return (await chain.chat({ chatCtx }).collect()).text;
+    };
+    const outcomes = { answered: 0, apologised: 0 };
+    const record = (text: string) => {
+      expectAnswerOrApology(text);
+      if (text.includes(APOLOGY)) outcomes.apologised++;
+      else outcomes.answered++;
+    };
+
+    try {
+      // Some turns through a real session first.
+      const session = await startTextSession(stack);
+      for (let index = 0; index < SESSION_TURNS; index++) {
+        record((await session.ask(`question ${index}`)).text);
+      }
+      await session.close();
+
+      // Warm up, then take the baseline.
+      for (let index = 0; index < 2 * BATCH; index++) await turn(index);
+      await sleep(300);
+      gc();
+      const baseline = { ...resources(), listeners: listeners(), heap: process.memoryUsage().heapUsed };
+
+      let heapAtThird = 0;
+      for (let start = 0; start < TURNS; start += BATCH) {
+        const texts = await Promise.all(Array.from({ length: BATCH }, (_, offset) => turn(start + offset)));
+        texts.forEach(record);
+        if (process.env.HEAPLOG && start % 250 === 0) { gc(); console.log('HEAP', start, Math.round(process.memoryUsage().heapUsed / 1e6)); }
+        if (!heapAtThird && start >= TURNS / 3) {
+          gc();
+          heapAtThird = process.memoryUsage().heapUsed;
+        }
+      }
+      await sleep(300); // let aborted streams and idle keep-alive sockets settle
+      gc();
+      const after = { timers: resources().timers, listeners: listeners(), heap: process.memoryUsage().heapUsed };
+
+      expect(outcomes.answered).toBeGreaterThan(TURNS / 4);
+      expect(outcomes.apologised).toBeGreaterThan(0);
+      expect(rejections).toEqual([]);
+      expect(after.listeners).toEqual(baseline.listeners);
+      expect(after.timers).toBeLessThanOrEqual(baseline.timers);
+      // Sockets: idle keep-alive connections close within a few seconds; aborted streams must not linger.
+      await vi.waitFor(() => expect(resources().sockets).toBeLessThanOrEqual(baseline.sockets), { timeout: 10_000, interval: 200 });
+      // The heap does not grow with the number of turns (allow for allocator noise).
+      expect(after.heap - heapAtThird).toBeLessThan(8 * 1024 * 1024);
+    } finally {
+      await stack.close();
+      await server.close();
+    }
+  });
+});
