@@ -6,6 +6,8 @@ export interface OverheadRow {
   ttft: Summary;
   total: Summary;
   errors: number;
+  /** Median process CPU time (user + system) of one turn, in µs: the client's work plus the endpoint's, which is the same for all. */
+  cpuUs: number;
   /** Median TTFT / raw median TTFT. */
   ttftMedianRatio: number;
   /** Median total / raw median total. */
@@ -36,11 +38,16 @@ export async function runOverhead(baseURL: string, turns: number, warmup: number
     fallbackAdapterContender('llm.FallbackAdapter (2)', baseURL, ['healthy', 'healthy-b']),
   ];
   const samples = new Map<string, Turn[]>(contenders.map((contender) => [contender.name, []]));
+  const cpu = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
   try {
     for (let round = 0; round < warmup + turns; round++) {
       for (const contender of shuffle([...contenders])) {
+        const before = process.cpuUsage();
         const turn = await timeTurn(contender, { deadlineMs: 30_000 });
-        if (round >= warmup) samples.get(contender.name)!.push(turn);
+        const used = process.cpuUsage(before);
+        if (round < warmup) continue;
+        samples.get(contender.name)!.push(turn);
+        cpu.get(contender.name)!.push(used.user + used.system);
       }
     }
   } finally {
@@ -54,6 +61,7 @@ export async function runOverhead(baseURL: string, turns: number, warmup: number
       ttft: summarize(ok.map((turn) => turn.ttftMs)),
       total: summarize(ok.map((turn) => turn.totalMs)),
       errors: all.length - ok.length,
+      cpuUs: summarize(cpu.get(contender.name)!).median,
     };
   });
   const raw = summaries[0]!;

@@ -96,8 +96,8 @@ export function markdown(results: BenchResults): string {
     out.push('', `### 1. Overhead on a healthy turn (${o.turns} turns each, ${o.warmup} warm-up, interleaved)`, '');
     out.push(
       table(
-        ['contender', 'TTFT median', 'TTFT p99', 'total median', 'total p99', 'TTFT ratio', 'total ratio', 'TTFT p99 added', 'errors'],
-        o.rows.map((r) => [r.contender, ms(r.ttft.median), ms(r.ttft.p99), ms(r.total.median), ms(r.total.p99), x(r.ttftMedianRatio), x(r.totalMedianRatio), `${ms(r.ttftP99AddedMs)} ms`, r.errors]),
+        ['contender', 'TTFT median', 'TTFT p99', 'total median', 'total p99', 'TTFT ratio', 'total ratio', 'TTFT p99 added', 'CPU per turn', 'errors'],
+        o.rows.map((r) => [r.contender, ms(r.ttft.median), ms(r.ttft.p99), ms(r.total.median), ms(r.total.p99), x(r.ttftMedianRatio), x(r.totalMedianRatio), `${ms(r.ttftP99AddedMs)} ms`, `${r.cpuUs} µs`, r.errors]),
       ),
     );
   }
@@ -115,8 +115,8 @@ export function markdown(results: BenchResults): string {
     out.push('', `### 3. Scale: ${s.concurrency} concurrent turns through one instance (${s.rounds} rounds each, interleaved)`, '');
     out.push(
       table(
-        ['contender', 'turns', 'errors', 'held', 'TTFT p50', 'TTFT p99', 'p50 added', 'p99 added', 'batch wall time', 'event-loop delay p50 / p99 / max'],
-        s.rows.map((r) => [r.contender, r.turns, r.errors, r.heldTurns, ms(r.ttft.median), ms(r.ttft.p99), `${ms(r.ttftP50AddedMs)} ms`, `${ms(r.ttftP99AddedMs)} ms`, `${ms(r.batchMs)} ms`, `${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} / ${ms(r.eventLoopDelay.max)} ms`]),
+        ['contender', 'turns', 'errors', 'held', 'TTFT p50', 'TTFT p99', 'p50 added', 'p99 added', 'CPU per turn', 'batch wall time', 'event-loop delay p50 / p99 / max'],
+        s.rows.map((r) => [r.contender, r.turns, r.errors, r.heldTurns, ms(r.ttft.median), ms(r.ttft.p99), `${ms(r.ttftP50AddedMs)} ms`, `${ms(r.ttftP99AddedMs)} ms`, `${r.cpuPerTurnUs} µs`, `${ms(r.batchMs)} ms`, `${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} / ${ms(r.eventLoopDelay.max)} ms`]),
       ),
     );
     out.push('', table(['memory (heap after GC, N kept alive)', 'N', 'KiB per instance'], s.memory.map((r) => [r.what, r.instances, r.heapPerInstanceKiB.toFixed(1)])));

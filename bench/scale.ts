@@ -13,6 +13,8 @@ export interface ScaleRow {
   heldTurns: number;
   ttft: Summary;
   total: Summary;
+  /** Process CPU time (user + system) per turn, in µs; the endpoint thread's share is the same for every contender. */
+  cpuPerTurnUs: number;
   /** Wall time of one batch of concurrent turns (median over rounds), in ms. */
   batchMs: number;
   /** Event-loop delay while the batches ran, in ms. */
@@ -44,6 +46,7 @@ export async function runScale(baseURL: string, concurrency: number, rounds: num
   ];
   const turns = new Map<string, Turn[]>(contenders.map((contender) => [contender.name, []]));
   const batches = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
+  const cpu = new Map<string, number>(contenders.map((contender) => [contender.name, 0]));
   const delays = new Map(contenders.map((contender) => [contender.name, monitorEventLoopDelay({ resolution: 10 })]));
   try {
     // One small untimed batch each: sockets opened, code paths warm.
@@ -52,9 +55,12 @@ export async function runScale(baseURL: string, concurrency: number, rounds: num
       for (const contender of shuffle([...contenders])) {
         const histogram = delays.get(contender.name)!;
         const start = performance.now();
+        const before = process.cpuUsage();
         histogram.enable();
         const batch = await Promise.all(Array.from({ length: concurrency }, () => timeTurn(contender, { deadlineMs: 60_000 })));
         histogram.disable();
+        const used = process.cpuUsage(before);
+        cpu.set(contender.name, cpu.get(contender.name)! + used.user + used.system);
         batches.get(contender.name)!.push(performance.now() - start);
         turns.get(contender.name)!.push(...batch);
       }
@@ -75,6 +81,7 @@ export async function runScale(baseURL: string, concurrency: number, rounds: num
       heldTurns: all.filter((turn) => turn.held).length,
       ttft: summarize(ok.map((turn) => turn.ttftMs)),
       total: summarize(ok.map((turn) => turn.totalMs)),
+      cpuPerTurnUs: Math.round(cpu.get(contender.name)! / all.length),
       batchMs: summarize(batches.get(contender.name)!).median,
       eventLoopDelay: {
         p50: round(histogram.percentile(50) / 1e6),
@@ -106,22 +113,29 @@ async function measureMemory(baseURL: string, count: number): Promise<MemoryRow[
     ['stack, 2-option LLM chain', () => stackContender('stack', baseURL, ['healthy', 'healthy-b'])],
   ];
   const rows: MemoryRow[] = [];
-  for (const [what, build] of kinds) {
+  // The first measurement of a process also pays one-time heap growth: measure every kind twice, keep the second.
+  for (const [pass, [what, build]] of [...kinds.map((kind) => [0, kind] as const), ...kinds.map((kind) => [1, kind] as const)]) {
     await build().then((instance) => instance.close()); // first-use costs (lazy imports, caches) are not per instance
+    // Closed instances are released by callbacks that run a little later: let them, so they count for nobody.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     gc();
     const before = process.memoryUsage().heapUsed;
     const instances = [];
     for (let i = 0; i < count; i++) instances.push(await build());
     gc();
     const after = process.memoryUsage().heapUsed;
-    rows.push({ what, instances: count, heapPerInstanceKiB: round((after - before) / count / 1024, 1) });
+    if (pass === 1) rows.push({ what, instances: count, heapPerInstanceKiB: round((after - before) / count / 1024, 1) });
     await Promise.all(instances.map((instance) => instance.close()));
+    // A suspended async function keeps its locals: empty the array, or this kind would weigh on the next one's baseline.
+    instances.length = 0;
   }
   return rows;
 }
 
 /** `global.gc` without restarting node with `--expose-gc`. */
 function exposeGC(): () => void {
+  // V8 drops the bytecode of functions unused for a few GCs: that shrinking would be counted against the instances.
+  setFlagsFromString('--no-flush-bytecode');
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   return () => {

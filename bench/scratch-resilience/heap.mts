@@ -19,7 +19,7 @@ const target = process.argv[2] === 'raw' ? (stack.options.llm[0]!.instance as ll
 const turn = async () => { const c = llm.ChatContext.empty(); c.addMessage({ role: 'user', content: 'q' }); await target.chat({ chatCtx: c }).collect(); };
 for (let i = 0; i < 200; i++) await turn();
 gc(); const h0 = process.memoryUsage().heapUsed;
-for (let i = 0; i < Number(process.argv[4] ?? 2000); i++) await Promise.all(Array.from({ length: 1 }, turn));
+for (let i = 0; i < Number(process.argv[4] ?? 2000); i++) await Promise.all(Array.from({ length: Number(process.env.CONC ?? 1) }, turn));
 gc(); const h1 = process.memoryUsage().heapUsed;
 console.log(process.argv[2], 'KB/turn', ((h1 - h0) / Number(process.argv[4] ?? 2000) / 1024).toFixed(2));
 await stack.close(); server.close();

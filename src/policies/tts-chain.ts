@@ -241,6 +241,8 @@ async function speakThroughChain(
   put: (audio: Audio) => void,
   signal: AbortSignal,
   connOptions: APIConnectOptions,
+  /** The text of a one-shot synthesis (`synthesize()`), which uses the children's one-shot endpoints. */
+  oneShot?: string,
 ): Promise<void> {
   const { state } = chain;
   const startedAt = Date.now();
@@ -251,10 +253,12 @@ async function speakThroughChain(
   let ended = false;
 
   const attempt = async (option: ProviderOption<'tts'>): Promise<Outcome> => {
-    const child = chain.streamingInstanceOf(option).stream({
-      connOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: connOptions.timeoutMs },
-    });
-    const failure = captureRunFailure(child);
+    const childConn: APIConnectOptions = { maxRetry: 0, retryIntervalMs: 0, timeoutMs: connOptions.timeoutMs };
+    // One-shot requests use the child's one-shot endpoint (guarded); streams its stream (or sentence tokenizer).
+    const child = oneShot
+      ? guardChunkedStream(option.instance.synthesize(oneShot, childConn, signal))
+      : chain.streamingInstanceOf(option).stream({ connOptions: childConn });
+    const failure = oneShot ? { failed: false, error: undefined as unknown } : captureRunFailure(child);
     const rate = option.instance.sampleRate;
     const resampler = rate !== chain.sampleRate ? new AudioResampler(rate, chain.sampleRate, chain.numChannels) : undefined;
     let sawAudio = false;
@@ -264,7 +268,7 @@ async function speakThroughChain(
     const onAbort = () => child.close();
     signal.addEventListener('abort', onAbort, { once: true });
 
-    const forward = async () => {
+    const forward = async (child: tts.SynthesizeStream) => {
       let index = 0;
       while (!outputDone && !signal.aborted) {
         while (index < buffer.items.length) {
@@ -284,13 +288,21 @@ async function speakThroughChain(
         await buffer.changed();
       }
     };
-    const forwarding = forward().catch(() => undefined);
+    const forwarding = child instanceof tts.SynthesizeStream ? forward(child).catch(() => undefined) : Promise.resolve();
     let lastAudio: Audio | undefined;
+    let iterationError: { error: unknown } | undefined;
+    if (oneShot && buffer.hasText) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        child.close();
+      }, connOptions.timeoutMs);
+    }
     try {
-      for await (const audio of child) {
+      for await (const audio of child as AsyncIterable<Audio | typeof tts.SynthesizeStream.END_OF_STREAM>) {
         if (signal.aborted) break;
         if (audio === tts.SynthesizeStream.END_OF_STREAM) continue;
         if (!sawAudio) {
+          if (process.env.DBG) console.log(Date.now(), 'first audio', option.label);
           sawAudio = true;
           clearTimeout(timer);
         }
@@ -299,6 +311,11 @@ async function speakThroughChain(
         else put(audio);
         audioPushed = true;
       }
+    } catch (error) {
+      // A guarded one-shot stream throws its failure here.
+      iterationError = { error };
+    }
+    try {
       if (resampler && sawAudio && lastAudio && !signal.aborted) {
         for (const frame of resampler.flush()) put({ requestId: lastAudio.requestId, segmentId: lastAudio.segmentId, frame, final: true });
       }
@@ -316,6 +333,7 @@ async function speakThroughChain(
       const error = Object.assign(new Error(`no audio within ${connOptions.timeoutMs} ms`), { name: 'TimeoutError' });
       return { error: state.classify(error, option), afterAudio: false };
     }
+    if (iterationError) return { error: state.classify(iterationError.error, option), afterAudio: sawAudio };
     if (failure.failed) return { error: state.classify(failure.error, option), afterAudio: sawAudio };
     if (!sawAudio && buffer.hasText) {
       return { error: state.classify(new Error('the stream ended without audio (connection closed)'), option), afterAudio: false };
@@ -400,6 +418,7 @@ class ChainSynthesizeStream extends tts.SynthesizeStream {
             continue;
           }
           buffer.push(input);
+          if (process.env.DBG) console.log(Date.now(), 'tts input', JSON.stringify(input));
           segment += input;
           // The holding phrase comes alone while the LLM chain waits: a sentence tokenizer would keep it until
           // the next sentence starts (the fallback's answer). Flush it so it is heard now.
@@ -441,7 +460,7 @@ class ChainChunkedStream extends tts.ChunkedStream {
     buffer.push(this.inputText);
     buffer.push(END);
     try {
-      await speakThroughChain(this.#chain, buffer, (audio) => this.queue.put(audio), this.abortController.signal, this.#connOptions);
+      await speakThroughChain(this.#chain, buffer, (audio) => this.queue.put(audio), this.abortController.signal, this.#connOptions, this.inputText);
     } finally {
       this.#chain.track(this, false);
     }

@@ -1,10 +1,12 @@
-import { llm, stt, tts } from '@livekit/agents';
+import type { llm, stt, tts } from '@livekit/agents';
 import type EventEmitter from 'eventemitter3';
 import type { ResolvedRetryOptions, ResolvedVerbalOptions } from '../config/policy-config.js';
 import { isRealtimeModel } from '../config/livekit-instance.js';
 import { ConfigError } from '../errors/index.js';
 import { type CooldownStore, MemoryCooldownStore } from '../policies/cooldown-store.js';
 import { ChainLLM } from '../policies/llm-chain.js';
+import { ChainSTT, type HearingNotice } from '../policies/stt-chain.js';
+import { ChainTTS } from '../policies/tts-chain.js';
 import { VerbalPolicy } from '../policies/verbal-policy.js';
 import type { Logger } from '../providers/logger.js';
 import type { ProviderOption } from '../providers/provider-option.js';
@@ -55,15 +57,53 @@ export function composeLLM(options: ProviderOption<'llm'>[], context: ComposeCon
   return chain;
 }
 
-/** One STT for the session. */
-export function composeSTT(options: ProviderOption<'stt'>[], _context: ComposeContext): stt.STT {
-  const instances = options.map((option) => option.instance);
-  const vad = options.find((option) => option.vad)?.vad;
-  return instances.length === 1 ? instances[0]! : new stt.FallbackAdapter({ sttInstances: instances, ...(vad && { vad }) });
+/**
+ * One STT for the session: a {@link ChainSTT} over the options, for a single option too (it still reconnects with
+ * backoff, tells the user once when it cannot hear them, and never closes the session). A lone chain passed in as
+ * an instance is used as it is. The "cannot hear you" notice is said on the session whose stream lost every option.
+ */
+export function composeSTT(options: ProviderOption<'stt'>[], context: ComposeContext): stt.STT {
+  if (options.length === 1 && options[0]!.instance instanceof ChainSTT) return options[0]!.instance;
+  const chain = new ChainSTT({
+    options,
+    retry: context.retry,
+    notHearing: context.verbal ? context.verbal.notHearing : undefined,
+    logger: context.logger,
+    events: context.events,
+    cooldowns: context.cooldowns ?? new MemoryCooldownStore(),
+  });
+  context.attach((session) => {
+    const onNotHearing = ({ connOptions, text }: HearingNotice) => {
+      // The session passes its own `sttConnOptions` object to stt.stream(): that is how a stream finds its session.
+      if (connOptions !== session.connOptions.sttConnOptions) return;
+      try {
+        // The agent is listening (no reply is being generated), so say() is heard at once. Kept out of the history.
+        session.say(text, { allowInterruptions: true, addToChatCtx: false });
+      } catch (error) {
+        context.logger.warn('Failed to tell the user that the agent cannot hear them', { error: String(error) });
+      }
+    };
+    chain.notices.on('not_hearing', onNotHearing);
+    return () => void chain.notices.off('not_hearing', onNotHearing);
+  });
+  context.onClose(() => chain.close());
+  return chain;
 }
 
-/** One TTS for the session. */
-export function composeTTS(options: ProviderOption<'tts'>[], _context: ComposeContext): tts.TTS {
-  const instances = options.map((option) => option.instance);
-  return instances.length === 1 ? instances[0]! : new tts.FallbackAdapter({ ttsInstances: instances });
+/**
+ * One TTS for the session: a {@link ChainTTS} over the options, for a single option too (a failed synthesis never
+ * closes the session nor becomes an unhandled rejection). A lone chain passed in as an instance is used as it is.
+ */
+export function composeTTS(options: ProviderOption<'tts'>[], context: ComposeContext): tts.TTS {
+  if (options.length === 1 && options[0]!.instance instanceof ChainTTS) return options[0]!.instance;
+  const chain = new ChainTTS({
+    options,
+    retry: context.retry,
+    verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined,
+    logger: context.logger,
+    events: context.events,
+    cooldowns: context.cooldowns ?? new MemoryCooldownStore(),
+  });
+  context.onClose(() => chain.close());
+  return chain;
 }

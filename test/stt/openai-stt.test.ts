@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
 import { mockOpenAITranscriptions, pushFrames, speechLikeFrames } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { listen } from './stt-helpers.js';
+import { listen, listenExpectingFailure, providerSTT } from './stt-helpers.js';
 
 const openai = mockOpenAITranscriptions({ baseURL: 'https://api.openai.com/v1', transcript: 'Hello from Whisper.', apiKey: 'sk-test' });
 const whisper = mockOpenAITranscriptions({ baseURL: 'http://whisper.internal:8000/v1', transcript: 'Bonjour de faster-whisper.' });
@@ -81,15 +81,16 @@ describe('openai-compatible STT against a mocked self-hosted server', () => {
     }
   });
 
-  it('a failed upload is logged and skipped: no transcript, the stream keeps listening', async () => {
+  it('a failed upload fails the stream with the status (LiveKit\'s StreamAdapter would log and skip it)', async () => {
     whisper.reset();
-    whisper.use({ status: 503, times: 1 });
+    whisper.use({ status: 503, message: 'model is loading' });
     const stack = await createVoiceStack({ stt: { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' } });
     try {
-      const frames = [...speechLikeFrames(), ...speechLikeFrames()];
-      const heard = await listen(stack.stt!, frames);
-      expect(heard.final).toBe('Bonjour de faster-whisper.');
-      expect(whisper.requests).toHaveLength(2);
+      const failed = await listenExpectingFailure(providerSTT(stack));
+      expect(failed.errors.map(({ error }) => error.statusCode)).toEqual([503]);
+      expect(failed.errors[0]!.error.message).toContain('model is loading');
+      expect(failed.events.map((event) => event.type)).toEqual([stt.SpeechEventType.START_OF_SPEECH, stt.SpeechEventType.END_OF_SPEECH]);
+      expect(whisper.requests).toHaveLength(1);
     } finally {
       await stack.close();
     }
@@ -98,7 +99,7 @@ describe('openai-compatible STT against a mocked self-hosted server', () => {
 
 describe('VAD segmentation', () => {
   // agents 1.9's VADStream.endInput() and a second close() reject unhandled; the segmentation VAD must not.
-  it('ending and closing a stream raise no unhandled rejection', async () => {
+  it('a stream whose input ends transcribes the last utterance and ends; ending and closing raise no unhandled rejection', async () => {
     whisper.reset();
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
@@ -107,7 +108,9 @@ describe('VAD segmentation', () => {
     try {
       const stream = stack.stt!.stream();
       await pushFrames(stream, speechLikeFrames(), { end: true });
-      for await (const event of stream) if (event.type === stt.SpeechEventType.FINAL_TRANSCRIPT) break;
+      const types: stt.SpeechEventType[] = [];
+      for await (const event of stream) types.push(event.type);
+      expect(types).toEqual([stt.SpeechEventType.START_OF_SPEECH, stt.SpeechEventType.END_OF_SPEECH, stt.SpeechEventType.FINAL_TRANSCRIPT]);
       stream.close();
       stream.close();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -121,6 +124,27 @@ describe('VAD segmentation', () => {
 });
 
 describe('STT chains', () => {
+  it('a failing self-hosted server falls back to OpenAI within the same utterance stream', async () => {
+    openai.reset();
+    whisper.reset();
+    whisper.use({ status: 500 });
+    const stack = await createVoiceStack({
+      stt: [
+        { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' },
+        { provider: 'openai', apiKey: 'sk-test' },
+      ],
+    });
+    try {
+      const frames = [...speechLikeFrames(), ...speechLikeFrames()];
+      expect((await listen(stack.stt!, frames)).final).toBe('Hello from Whisper.');
+      expect(whisper.requests).toHaveLength(1);
+      expect(openai.requests).toHaveLength(1);
+    } finally {
+      await stack.close();
+    }
+  });
+
+
   it('an array of STT entries becomes one STT whose VAD is in sessionOptions()', async () => {
     openai.reset();
     whisper.reset();

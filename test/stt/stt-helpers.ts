@@ -1,5 +1,6 @@
 import { stt } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
+import type { VoiceStack } from '../../src/index.js';
 import { pushFrames, speechLikeFrames } from '../../src/testing/index.js';
 
 /** What a live recognition produced. */
@@ -61,4 +62,12 @@ export async function listenExpectingFailure(instance: stt.STT, frames: AudioFra
     instance.off('error', onError);
   }
   return failure;
+}
+
+/**
+ * The LiveKit instance the adapter built for the first STT option. `stack.stt` is the stack's chain, which retries
+ * and never emits `error`; failure tests look at the provider's own class underneath.
+ */
+export function providerSTT(stack: VoiceStack): stt.STT {
+  return stack.options.stt[0]!.instance as stt.STT;
 }

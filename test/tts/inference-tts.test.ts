@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
 import { mockInferenceTTS, verifyLiveKitToken, type MockInferenceTTS } from '../../src/testing/index.js';
-import { speak } from './tts-helpers.js';
+import { providerTTS, speak } from './tts-helpers.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
 let gateway: MockInferenceTTS;
@@ -93,9 +93,9 @@ describe('inference TTS options', () => {
       { env: { LIVEKIT_API_KEY: credentials.apiKey, LIVEKIT_API_SECRET: 'not-the-secret-000000' } },
     );
     const errors: unknown[] = [];
-    stack.tts!.on('error', (event) => errors.push(event.error));
+    providerTTS(stack).on('error', (event) => errors.push(event.error));
     try {
-      const audio = await speak(stack.tts!, 'Hello.', { maxRetry: 0, retryIntervalMs: 0, timeoutMs: 5_000 });
+      const audio = await speak(providerTTS(stack), 'Hello.', { maxRetry: 0, retryIntervalMs: 0, timeoutMs: 5_000 });
       expect(audio.frames).toHaveLength(0);
     } finally {
       await stack.close();

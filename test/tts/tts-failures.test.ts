@@ -12,7 +12,7 @@ import {
   type MockInferenceTTS,
 } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { captureUnhandledRejections, NO_RETRY, speak, synthesizeOnce } from './tts-helpers.js';
+import { captureUnhandledRejections, NO_RETRY, providerTTS, speak, synthesizeOnce } from './tts-helpers.js';
 
 const openai = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });
 const server = useMswServer(...openai.handlers);
@@ -41,10 +41,10 @@ describe('TTS failures: what LiveKit does today (the TTS chain of the resilience
   it('openai 429: one request, no audio, the raw SDK RateLimitError (not a LiveKit APIError), and an unhandled rejection', async () => {
     openai.use({ status: 429, retryAfter: 7, message: 'Rate limit reached for tts' });
     const stack = await createVoiceStack({ tts: { provider: 'openai' } }, { env });
-    const errors = errorsOf(stack.tts!);
+    const errors = errorsOf(providerTTS(stack));
     let audio: Awaited<ReturnType<typeof synthesizeOnce>> | undefined;
     const unhandled = await captureUnhandledRejections(async () => {
-      audio = await synthesizeOnce(stack.tts!, 'Hello there.');
+      audio = await synthesizeOnce(providerTTS(stack), 'Hello there.');
     });
     await stack.close();
 
@@ -65,8 +65,8 @@ describe('TTS failures: what LiveKit does today (the TTS chain of the resilience
   it('cartesia one-shot 429: the plugin ignores the HTTP status and plays the JSON error body as audio', async () => {
     cartesia.use({ status: 429, message: 'rate limited' });
     const stack = await createVoiceStack({ tts: { provider: 'cartesia', baseURL: cartesia.baseURL } }, { env });
-    const errors = errorsOf(stack.tts!);
-    const audio = await synthesizeOnce(stack.tts!, 'Hello.');
+    const errors = errorsOf(providerTTS(stack));
+    const audio = await synthesizeOnce(providerTTS(stack), 'Hello.');
     await stack.close();
     expect(cartesia.requests).toHaveLength(1);
     expect(errors).toHaveLength(0);
@@ -77,7 +77,7 @@ describe('TTS failures: what LiveKit does today (the TTS chain of the resilience
   it('elevenlabs one-shot 503 once: the plugin retries on its own (LiveKit default maxRetry 3) and succeeds', async () => {
     elevenlabs.use({ status: 503, times: 1 });
     const stack = await createVoiceStack({ tts: { provider: 'elevenlabs', baseURL: elevenlabs.baseURL } }, { env });
-    const audio = await synthesizeOnce(stack.tts!, 'Hello.');
+    const audio = await synthesizeOnce(providerTTS(stack), 'Hello.');
     await stack.close();
     expect(elevenlabs.requests).toHaveLength(2);
     expect(audio.samples).toBe(4_410);
@@ -86,8 +86,8 @@ describe('TTS failures: what LiveKit does today (the TTS chain of the resilience
   it('inference gateway `error` message: the stream ends without audio and emits an unrecoverable APIError', async () => {
     gateway.use({ error: true, message: 'upstream overloaded' });
     const stack = await createVoiceStack({ tts: { provider: 'inference', model: 'cartesia/sonic-turbo', baseURL: gateway.baseURL } }, { env });
-    const errors = errorsOf(stack.tts!);
-    const audio = await speak(stack.tts!, 'Hello there.', NO_RETRY);
+    const errors = errorsOf(providerTTS(stack));
+    const audio = await speak(providerTTS(stack), 'Hello there.', NO_RETRY);
     await stack.close();
     expect(audio.frames).toHaveLength(0);
     expect(errors).toHaveLength(1);
@@ -98,8 +98,8 @@ describe('TTS failures: what LiveKit does today (the TTS chain of the resilience
   it('cartesia handshake refused with 429: an APIStatusError carrying the status, no audio', async () => {
     cartesia.use({ status: 429, retryAfter: 3 });
     const stack = await createVoiceStack({ tts: { provider: 'cartesia', baseURL: cartesia.baseURL } }, { env });
-    const errors = errorsOf(stack.tts!);
-    const audio = await speak(stack.tts!, 'Hello there.', NO_RETRY);
+    const errors = errorsOf(providerTTS(stack));
+    const audio = await speak(providerTTS(stack), 'Hello there.', NO_RETRY);
     await stack.close();
     expect(audio.frames).toHaveLength(0);
     expect(errors[0]?.error).toMatchObject({ statusCode: 429 });
@@ -109,8 +109,8 @@ describe('TTS failures: what LiveKit does today (the TTS chain of the resilience
   it('elevenlabs socket dropped mid-stream: the utterance is cut short (audio already queued may be lost), then an error', async () => {
     elevenlabs.use({ dropAfterChunks: 2, chunkMs: 50 });
     const stack = await createVoiceStack({ tts: { provider: 'elevenlabs', baseURL: elevenlabs.baseURL } }, { env });
-    const errors = errorsOf(stack.tts!);
-    const audio = await speak(stack.tts!, 'Hello there.', NO_RETRY);
+    const errors = errorsOf(providerTTS(stack));
+    const audio = await speak(providerTTS(stack), 'Hello there.', NO_RETRY);
     await stack.close();
     expect(audio.samples).toBeLessThan(4_410);
     expect(errors).toHaveLength(1);

@@ -1,5 +1,6 @@
 import type { AudioFrame } from '@livekit/rtc-node';
 import { type APIConnectOptions, tts } from '@livekit/agents';
+import type { VoiceStack } from '../../src/index.js';
 
 /** What a synthesis produced: its frames, their sample rate and total length. */
 export interface Synthesized {
@@ -63,4 +64,12 @@ export async function captureUnhandledRejections(run: () => Promise<void>): Prom
     for (const restored of previous) process.on('unhandledRejection', restored);
   }
   return reasons;
+}
+
+/**
+ * The provider's own TTS instance (the first option), under the stack's TTS chain: for tests that document what the
+ * plugin itself does on failure (the chain absorbs those failures, see test/speech-chain).
+ */
+export function providerTTS(stack: VoiceStack): tts.TTS {
+  return stack.options.tts[0]!.instance;
 }

@@ -2,6 +2,7 @@ import { sttOptionSchemas } from '../../config/stt-config.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadDeepgramPlugin } from '../load-plugin.js';
+import { probeWebSocket } from './stt-probes.js';
 
 /** `{ provider: 'deepgram' }`: Deepgram live streaming STT through the Deepgram plugin. */
 export const deepgramSTTAdapter = defineAdapter({
@@ -24,5 +25,13 @@ export const deepgramSTTAdapter = defineAdapter({
       ...(options.keyterms && { keyterm: options.keyterms }),
       ...(options.interimResults !== undefined && { interimResults: options.interimResults }),
     });
+  },
+  // Opens the live WebSocket with the model and language, then closes it: proves the key and the options, bills nothing.
+  health: (options, context) => {
+    const apiKey = options.apiKey ?? context.env.DEEPGRAM_API_KEY;
+    if (!apiKey) return Promise.resolve({ ok: false, error: 'no Deepgram API key (set DEEPGRAM_API_KEY)' });
+    const base = (options.baseURL ?? 'wss://api.deepgram.com').replace(/^http/, 'ws').replace(/\/+$/, '');
+    const query = new URLSearchParams({ model: options.model, language: options.language, encoding: 'linear16', sample_rate: '16000' });
+    return probeWebSocket(`${base}/v1/listen?${query}`, { authorization: `Token ${apiKey}` }, context);
   },
 });

@@ -1,6 +1,7 @@
 import { sttOptionSchemas } from '../../config/stt-config.js';
 import { defineAdapter } from '../define-adapter.js';
 import { createOpenAIFormatSTT } from './openai-format-stt.js';
+import { probeTranscription } from './stt-probes.js';
 
 /** `{ provider: 'openai-compatible' }`: a self-hosted transcription server (faster-whisper-server, whisper.cpp …). */
 export const openAICompatibleSTTAdapter = defineAdapter({
@@ -9,4 +10,6 @@ export const openAICompatibleSTTAdapter = defineAdapter({
   options: sttOptionSchemas['openai-compatible'],
   model: (options) => options.model,
   create: (options, context) => createOpenAIFormatSTT(options, context, { provider: 'openai-compatible', optional: true }),
+  // Transcribes half a second of audio: proves the server serves this model.
+  health: (options, context) => probeTranscription(options, context),
 });

@@ -1,6 +1,7 @@
 import { sttOptionSchemas } from '../../config/stt-config.js';
 import { defineAdapter } from '../define-adapter.js';
 import { createOpenAIFormatSTT } from './openai-format-stt.js';
+import { probeTranscription } from './stt-probes.js';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -16,4 +17,7 @@ export const openAISTTAdapter = defineAdapter({
       provider: 'openai',
       envVariable: 'OPENAI_API_KEY',
     }),
+  // Transcribes half a second of audio: proves the key and the model (billed as 0.5 s of transcription).
+  health: (options, context) =>
+    probeTranscription({ ...options, baseURL: options.baseURL ?? OPENAI_BASE_URL, apiKey: options.apiKey ?? context.env.OPENAI_API_KEY }, context),
 });

@@ -1,36 +1,98 @@
-import { inference, stt, type VAD, type VADStream } from '@livekit/agents';
+import {
+  type APIConnectOptions,
+  APIConnectionError,
+  APIStatusError,
+  inference,
+  isAPIError,
+  stt,
+  type VAD,
+  VADEventType,
+  type VADStream,
+} from '@livekit/agents';
+import type { AudioFrame } from '@livekit/rtc-node';
+
+type AudioBuffer = Parameters<stt.STT['recognize']>[0];
+type ConversationItem = Parameters<stt.STT['_pushConversationItem']>[0];
 
 /**
- * The bundled Silero VAD (`inference.VAD`, runs offline), with two fixes for agents 1.9, where both of these raise
- * an unhandled rejection (which ends a process that has no handler): `VADStream.endInput()` closes a writable stream
- * that its own writer has locked (here the writer closes it), and a second `VADStream.close()` closes an already
- * closed stream (LiveKit's `stt.FallbackAdapter` closes its children's streams twice; here the second call does nothing).
+ * The bundled Silero VAD (`inference.VAD`, runs offline), with fixes for agents 1.9 `VADStream`s:
+ * - `endInput()` closes a writable stream that its own writer has locked: an unhandled rejection (which ends a
+ *   process without a handler). Here the writer closes it.
+ * - After the input ends, the output never ends, so whoever iterates the stream waits forever. Here it ends once the
+ *   last frame is processed.
+ * - A second `close()` (LiveKit's `stt.FallbackAdapter` closes its children's streams twice) closes an already closed
+ *   stream: an unhandled rejection. Here `close()` is idempotent and never rejects.
  */
 class SegmentationVAD extends inference.VAD {
   override stream(): VADStream {
     const stream = super.stream();
-    const internals = stream as unknown as { inputClosed: boolean; closed: boolean; inputWriter: WritableStreamDefaultWriter<unknown> };
-    const close = stream.close.bind(stream);
-    stream.close = () => {
-      if (!internals.closed) close();
+    const internals = stream as unknown as {
+      inputClosed: boolean;
+      closed: boolean;
+      inputWriter: WritableStreamDefaultWriter<unknown>;
+      outputWriter: WritableStreamDefaultWriter<unknown>;
+      outputReader: ReadableStreamDefaultReader<unknown>;
+      output: { writable: WritableStream<unknown> };
+      _pumpTask?: Promise<void>;
     };
     stream.endInput = () => {
       if (internals.inputClosed) throw new Error('Input is closed');
       if (internals.closed) throw new Error('Stream is closed');
       internals.inputClosed = true;
       internals.inputWriter.close().catch(() => undefined);
+      // The pump ends once it has read the last frame: then end the output too.
+      void internals._pumpTask?.then(() => {
+        if (!internals.closed) internals.outputWriter.close().catch(() => undefined);
+      });
+    };
+    stream.close = () => {
+      if (internals.closed) return;
+      internals.closed = true;
+      try {
+        internals.outputWriter.releaseLock();
+      } catch {
+        // already released
+      }
+      internals.outputReader.cancel().catch(() => undefined);
+      internals.output.writable.close().catch(() => undefined);
     };
     return stream;
   }
 }
 
-/** LiveKit's `stt.StreamAdapter`, reporting the wrapped STT's model and provider (for metrics, events and the chain). */
-class VADSegmentedSTT extends stt.StreamAdapter {
+/** A provider error as a LiveKit `APIError`, so that the stream's retry loop and the stack's chain classify it. */
+function toAPIError(error: unknown): Error {
+  if (isAPIError(error)) return error;
+  const status = (error as { status?: unknown })?.status;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof status === 'number') return new APIStatusError({ message, options: { statusCode: status, body: null } });
+  return new APIConnectionError({ message });
+}
+
+/**
+ * Makes a non-streaming STT live, like LiveKit's `stt.StreamAdapter`: a VAD cuts the audio at pauses and each
+ * utterance goes to the wrapped STT's `recognize()`. Unlike LiveKit's adapter, a failed recognition is not logged and
+ * skipped (which leaves the agent deaf with nobody told): it fails the stream with an `APIError` carrying the
+ * provider's status, so retries, the chain's fallback and the "cannot hear you" notice see it. The stream ends when
+ * its input ends.
+ */
+class VADSegmentedSTT extends stt.STT {
   readonly #inner: stt.STT;
+  readonly #vad: VAD;
+  label: string;
 
   constructor(inner: stt.STT, vad: VAD) {
-    super(inner, vad);
+    super({
+      streaming: true,
+      interimResults: false,
+      keyterms: inner.capabilities.keyterms,
+      chatContext: inner.capabilities.chatContext,
+    });
     this.#inner = inner;
+    this.#vad = vad;
+    this.label = `livekit-voice-stack.VADSegmentedSTT<${inner.label}>`;
+    inner.on('metrics_collected', (metrics) => this.emit('metrics_collected', metrics));
+    inner.on('error', (error) => this.emit('error', error));
   }
 
   override get model(): string {
@@ -41,8 +103,86 @@ class VADSegmentedSTT extends stt.StreamAdapter {
     return this.#inner.provider;
   }
 
+  protected _recognize(frame: AudioBuffer, abortSignal?: AbortSignal): Promise<stt.SpeechEvent> {
+    return this.#inner.recognize(frame, abortSignal);
+  }
+
+  override _updateSessionKeyterms(keyterms: string[]): void {
+    this.#inner._updateSessionKeyterms(keyterms);
+  }
+
+  override _pushConversationItem(event: ConversationItem): void {
+    this.#inner._pushConversationItem(event);
+  }
+
+  stream(options?: { connOptions?: APIConnectOptions }): stt.SpeechStream {
+    return new VADSegmentedStream(this, this.#inner, this.#vad, options?.connOptions);
+  }
+
   override async close(): Promise<void> {
     await this.#inner.close();
+  }
+}
+
+class VADSegmentedStream extends stt.SpeechStream {
+  label: string;
+  readonly #inner: stt.STT;
+  readonly #vad: VAD;
+  /** A read of the input that a failed attempt left pending: the next attempt takes its frame. */
+  #pendingInput: Promise<IteratorResult<AudioFrame | symbol>> | undefined;
+
+  constructor(owner: stt.STT, inner: stt.STT, vad: VAD, connOptions?: APIConnectOptions) {
+    super(owner, undefined, connOptions);
+    this.#inner = inner;
+    this.#vad = vad;
+    this.label = `livekit-voice-stack.VADSegmentedStream<${inner.label}>`;
+  }
+
+  protected async run(): Promise<void> {
+    const vadStream = this.#vad.stream();
+    const attempt = new AbortController();
+    const stop = () => attempt.abort();
+    this.abortSignal.addEventListener('abort', stop, { once: true });
+    const stopped = new Promise<'stopped'>((resolve) => attempt.signal.addEventListener('abort', () => resolve('stopped'), { once: true }));
+    const input = this.input as unknown as { next(): Promise<IteratorResult<AudioFrame | symbol>> };
+
+    const forward = async () => {
+      while (!attempt.signal.aborted) {
+        this.#pendingInput ??= input.next();
+        const next = await Promise.race([this.#pendingInput, stopped]);
+        if (next === 'stopped') return;
+        this.#pendingInput = undefined;
+        if (next.done) break;
+        if (next.value === VADSegmentedStream.FLUSH_SENTINEL) vadStream.flush();
+        else vadStream.pushFrame(next.value as AudioFrame);
+      }
+      if (!attempt.signal.aborted) vadStream.endInput();
+    };
+    const forwarding = forward().catch(() => undefined);
+
+    try {
+      for await (const event of vadStream) {
+        if (event.type === VADEventType.START_OF_SPEECH) {
+          this.queue.put({ type: stt.SpeechEventType.START_OF_SPEECH });
+        } else if (event.type === VADEventType.END_OF_SPEECH) {
+          const speechEndTime = Date.now() - event.silenceDuration - event.inferenceDuration;
+          this.queue.put({ type: stt.SpeechEventType.END_OF_SPEECH, speechEndTime });
+          let result: stt.SpeechEvent;
+          try {
+            result = await this.#inner.recognize(event.frames, this.abortSignal);
+          } catch (error) {
+            if (this.abortSignal.aborted) return;
+            throw toAPIError(error);
+          }
+          if (result.alternatives?.[0]?.text) this.queue.put({ ...result, speechEndTime: result.speechEndTime ?? speechEndTime });
+        }
+      }
+    } finally {
+      attempt.abort();
+      this.abortSignal.removeEventListener('abort', stop);
+      vadStream.close();
+      await forwarding;
+    }
   }
 }
 

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createVoiceStack } from '../../src/index.js';
+import { mockCartesiaTTS, mockDeepgramSTT, mockOpenAIEndpoint, type MockCartesiaTTS, type MockDeepgramSTT } from '../../src/testing/index.js';
+import { useMswServer } from '../helpers/msw.js';
+import { startAudioSession } from './audio-session.js';
+
+const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });
+useMswServer(...openai.handlers);
+let deepgram: MockDeepgramSTT;
+let cartesia: MockCartesiaTTS;
+beforeAll(async () => {
+  [deepgram, cartesia] = await Promise.all([mockDeepgramSTT({ transcript: 'What time is it?' }), mockCartesiaTTS({ audioMs: 200 })]);
+});
+afterAll(() => Promise.all([deepgram.close(), cartesia.close()]));
+beforeEach(() => {
+  for (const mock of [openai, deepgram, cartesia]) mock.reset();
+});
+
+const env = { OPENAI_API_KEY: 'sk-test', DEEPGRAM_API_KEY: 'dg-key', CARTESIA_API_KEY: 'sk_car_test' };
+
+describe('audio end to end: a real AgentSession with mocked STT, LLM and TTS and fake audio I/O', () => {
+  it('a spoken user utterance becomes a transcript, an LLM reply and synthesized audio frames at the speaker', async () => {
+    const stack = await createVoiceStack(
+      {
+        stt: { provider: 'deepgram', baseURL: deepgram.baseURL },
+        llm: { provider: 'openai', model: 'gpt-4.1-mini' },
+        tts: { provider: 'cartesia', baseURL: cartesia.baseURL },
+      },
+      { env },
+    );
+    const call = await startAudioSession(stack);
+    try {
+      const replied = call.nextReply();
+      await call.input.speak();
+      await replied;
+      expect(call.messages()).toEqual([
+        ['user', 'What time is it?'],
+        ['assistant', 'It is noon.'],
+      ]);
+      expect(deepgram.requests[0]!.audioBytes).toBeGreaterThan(0);
+      expect(cartesia.requests.map((request) => request.text.trim())).toEqual(['It is noon.']);
+      // 200 ms of the mock's tone at the chain's 24 kHz, every frame at that rate.
+      expect(call.output.frames.every(({ frame }) => frame.sampleRate === 24_000)).toBe(true);
+      expect(call.output.samples).toBe(4_800);
+      expect(call.closed).toEqual([]);
+    } finally {
+      await call.close();
+      await stack.close();
+    }
+  });
+
+  it('the holding phrase is heard while the LLM chain waits, before the answer is even requested; then the answer follows', async () => {
+    // The only LLM option is rate limited once for 1 s: the chain waits, and says the holding phrase meanwhile.
+    openai.use({ status: 429, retryAfter: 1, times: 1 });
+    const stack = await createVoiceStack(
+      {
+        llm: { provider: 'openai', model: 'gpt-4.1-mini' },
+        tts: { provider: 'cartesia', baseURL: cartesia.baseURL },
+        retry: { initialDelayMs: 100, maxDelayMs: 1_000 },
+        verbal: { holding: 'One moment, please.' },
+      },
+      { env },
+    );
+    const call = await startAudioSession(stack, { audioInput: false });
+    try {
+      const replied = call.nextReply();
+      call.session.generateReply({ userInput: 'What time is it?' });
+      await replied;
+      const [refused, answered] = openai.chatRequests();
+      expect(answered).toBeDefined();
+      // Cartesia's own sentence tokenizer would hold the phrase until the answer's first sentence: it was flushed.
+      expect(cartesia.requests.map((request) => request.text.trim())).toEqual(['One moment, please. It is noon.']);
+      const firstAudio = call.output.frames[0]!.at;
+      expect(firstAudio).toBeGreaterThanOrEqual(refused!.at);
+      expect(firstAudio).toBeLessThan(answered!.at);
+      // The answer's audio follows the phrase's in the same reply (two 200 ms syntheses of the mock).
+      expect(call.output.frames.some(({ at }) => at > answered!.at)).toBe(true);
+      expect(call.output.samples).toBe(2 * 4_800);
+      expect(call.messages().at(-1)).toEqual(['assistant', 'One moment, please. It is noon.']);
+    } finally {
+      await call.close();
+      await stack.close();
+    }
+  });
+});
