@@ -21,13 +21,16 @@ export type Mode = keyof typeof MODES;
  * Inference stack cannot start (no LiveKit key, gateway unreachable: its health probe fails). Flipping the flag back
  * is the rollback: calls in progress keep their stack, new calls take the plugins.
  */
-export function createModes(env: Record<string, string | undefined> = process.env, options: CreateVoiceStackOptions = {}) {
+export function createModes(
+  env: Record<string, string | undefined> = process.env,
+  { probe = true, ...options }: CreateVoiceStackOptions & { probe?: boolean } = {},
+) {
   const preferInference = /^(1|true|yes|on)$/i.test(env.USE_LIVEKIT_INFERENCE ?? '');
   return createModeController({
     modes: MODES,
     mode: preferInference ? 'inference' : 'plugins',
     fallbackMode: 'plugins',
-    probe: { timeoutMs: 3_000 },
+    probe: probe && { timeoutMs: 3_000 }, // an unreachable gateway fails the probe, like a missing key fails the build
     createOptions: { env, ...options },
   });
 }
