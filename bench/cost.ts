@@ -20,9 +20,11 @@ export interface CostResult {
   processes: number;
   importLibrary: ImportCost;
   importLiveKitAgents: ImportCost;
-  /** Library − @livekit/agents alone. */
+  /** Library − @livekit/agents alone, from separate processes (noisy: process-to-process variance). */
   libraryAddsMs: number;
   libraryAddsHeapMiB: number;
+  /** The library imported right after @livekit/agents in the same process: what it adds of its own. */
+  importLibraryAfterAgents: ImportCost;
   /** First `createVoiceStack` of a process (includes the lazy import of the OpenAI plugin), in ms. */
   createFirstMs: number;
   /** Median `createVoiceStack` once warm (2-option LLM chain), in ms. */
@@ -49,10 +51,16 @@ export async function runCost(processes: number): Promise<CostResult> {
   // Sources need tsx in the child; the baseline then runs with the same loader, so the difference stays fair.
   const loader = useDist ? [] : ['--import', 'tsx'];
 
-  const samples: Record<'library' | 'agents', ImportCost[]> = { library: [], agents: [] };
+  const samples: Record<'library' | 'agents' | 'after', ImportCost[]> = { library: [], agents: [], after: [] };
   for (let i = 0; i < processes; i++) {
     for (const kind of shuffle(['library', 'agents'] as const)) {
-      samples[kind].push(await child<ImportCost>(loader, importScript(kind === 'library' ? library : '@livekit/agents')));
+      if (kind === 'library') {
+        samples.library.push(...(await child<ImportCost[]>(loader, importScript([library]))));
+      } else {
+        const [agents, after] = await child<ImportCost[]>(loader, importScript(['@livekit/agents', library]));
+        samples.agents.push(agents!);
+        samples.after.push(after!);
+      }
     }
   }
   const median = (costs: ImportCost[]): ImportCost => ({
@@ -70,6 +78,7 @@ export async function runCost(processes: number): Promise<CostResult> {
     importLiveKitAgents,
     libraryAddsMs: round(importLibrary.ms - importLiveKitAgents.ms),
     libraryAddsHeapMiB: round(importLibrary.heapMiB - importLiveKitAgents.heapMiB, 2),
+    importLibraryAfterAgents: median(samples.after),
     createFirstMs: round(created.firstMs),
     createWarmMs: summarize(created.warm).median,
     pluginsLoaded: created.loaded,
@@ -86,12 +95,17 @@ async function child<T>(loader: string[], script: string): Promise<T> {
   return JSON.parse(line) as T;
 }
 
-function importScript(specifier: string): string {
+/** Imports each specifier in turn, measuring each one: time, and heap/RSS growth after a full GC. */
+function importScript(specifiers: string[]): string {
   return `
-    globalThis.gc(); const m0 = process.memoryUsage(); const t0 = performance.now();
-    await import(${JSON.stringify(specifier)});
-    const ms = performance.now() - t0; globalThis.gc(); const m1 = process.memoryUsage();
-    console.log(JSON.stringify({ ms, heapMiB: (m1.heapUsed - m0.heapUsed) / 2 ** 20, rssMiB: (m1.rss - m0.rss) / 2 ** 20 }));
+    const costs = [];
+    for (const specifier of ${JSON.stringify(specifiers)}) {
+      globalThis.gc(); const m0 = process.memoryUsage(); const t0 = performance.now();
+      await import(specifier);
+      const ms = performance.now() - t0; globalThis.gc(); const m1 = process.memoryUsage();
+      costs.push({ ms, heapMiB: (m1.heapUsed - m0.heapUsed) / 2 ** 20, rssMiB: (m1.rss - m0.rss) / 2 ** 20 });
+    }
+    console.log(JSON.stringify(costs));
   `;
 }
 

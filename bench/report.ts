@@ -130,7 +130,8 @@ export function markdown(results: BenchResults): string {
         [
           ['import the library', `${ms(c.importLibrary.ms)} ms, heap +${c.importLibrary.heapMiB} MiB, RSS +${c.importLibrary.rssMiB} MiB`],
           ['import @livekit/agents alone', `${ms(c.importLiveKitAgents.ms)} ms, heap +${c.importLiveKitAgents.heapMiB} MiB, RSS +${c.importLiveKitAgents.rssMiB} MiB`],
-          ['the library adds', `${ms(c.libraryAddsMs)} ms, heap ${c.libraryAddsHeapMiB} MiB`],
+          ['difference (separate processes)', `${ms(c.libraryAddsMs)} ms, heap ${c.libraryAddsHeapMiB} MiB`],
+          ['import the library after @livekit/agents (same process): its own cost', `${ms(c.importLibraryAfterAgents.ms)} ms, heap +${c.importLibraryAfterAgents.heapMiB} MiB, RSS +${c.importLibraryAfterAgents.rssMiB} MiB`],
           ['first createVoiceStack (lazy OpenAI plugin import)', `${ms(c.createFirstMs)} ms`],
           ['createVoiceStack, warm (2-option LLM chain)', `${ms(c.createWarmMs)} ms`],
           ...Object.entries(c.pluginsLoaded).map(([name, loaded]) => [`LLM-only stack loaded ${name}`, loaded ? 'yes' : 'no']),

@@ -19,14 +19,14 @@ const settings = {
   ttftMs: env('BENCH_TTFT_MS', 15),
   gapMs: env('BENCH_GAP_MS', 1),
   words: env('BENCH_WORDS', 12),
-  turns: env('BENCH_TURNS', 300),
+  turns: env('BENCH_TURNS', 500),
   warmup: env('BENCH_WARMUP', 30),
   failoverTrials: env('BENCH_FAILOVER_TRIALS', 40),
   hangTrials: env('BENCH_HANG_TRIALS', 6),
   hedgeAfterMs: env('BENCH_HEDGE_MS', 100),
   concurrency: env('BENCH_CONCURRENCY', 1000),
   scaleRounds: env('BENCH_SCALE_ROUNDS', 3),
-  memoryInstances: env('BENCH_MEMORY_INSTANCES', 300),
+  memoryInstances: env('BENCH_MEMORY_INSTANCES', 1000),
   processes: env('BENCH_PROCESSES', 5),
 };
 /** BENCH_ONLY=overhead,failover runs some phases and writes nothing (for profiling). */

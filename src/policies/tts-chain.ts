@@ -302,7 +302,6 @@ async function speakThroughChain(
         if (signal.aborted) break;
         if (audio === tts.SynthesizeStream.END_OF_STREAM) continue;
         if (!sawAudio) {
-          if (process.env.DBG) console.log(Date.now(), 'first audio', option.label);
           sawAudio = true;
           clearTimeout(timer);
         }
@@ -418,7 +417,6 @@ class ChainSynthesizeStream extends tts.SynthesizeStream {
             continue;
           }
           buffer.push(input);
-          if (process.env.DBG) console.log(Date.now(), 'tts input', JSON.stringify(input));
           segment += input;
           // The holding phrase comes alone while the LLM chain waits: a sentence tokenizer would keep it until
           // the next sentence starts (the fallback's answer). Flush it so it is heard now.

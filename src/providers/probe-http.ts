@@ -50,8 +50,9 @@ async function errorDetail(response: Response): Promise<string> {
     if (!text) return '';
     let message: unknown = text;
     try {
-      const json = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-      message = (typeof json.error === 'object' ? json.error?.message : json.error) ?? json.message ?? text;
+      const json = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown; detail?: { message?: unknown } | string };
+      // `detail`: FastAPI servers (ElevenLabs, Kokoro-FastAPI).
+      message = (typeof json.error === 'object' ? json.error?.message : json.error) ?? json.message ?? (typeof json.detail === 'object' ? json.detail?.message : json.detail) ?? text;
     } catch {
       // not JSON: keep the text
     }

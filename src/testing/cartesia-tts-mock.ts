@@ -19,6 +19,8 @@ export interface MockCartesiaTTS extends TTSMockBase {
    * `http` and `https` are matched). Register them with `server.use(...cartesia.handlers)`.
    */
   readonly handlers: HttpHandler[];
+  /** The voice ids looked up with `GET /voices/{id}` (what `stack.health()` probes), in order. */
+  readonly voiceLookups: string[];
   readonly connections: WsMockServer['connections'];
   close(): Promise<void>;
 }
@@ -26,7 +28,8 @@ export interface MockCartesiaTTS extends TTSMockBase {
 /**
  * Starts a local Cartesia TTS mock on 127.0.0.1: the streaming WebSocket `/tts/websocket` (messages with a
  * `context_id`, a generation ends with `continue: false` → `chunk` messages of base64 PCM, then `done`; failures as
- * Cartesia's error message with `status_code`), plus msw handlers for the one-shot `POST /tts/bytes` (raw PCM).
+ * Cartesia's error message with `status_code`), plus msw handlers for the one-shot `POST /tts/bytes` (raw PCM) and
+ * `GET /voices/{id}` (any id is found; a wrong key gets 401).
  */
 export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Promise<MockCartesiaTTS> {
   const scenarios = new ScenarioQueue();
@@ -87,12 +90,26 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
     }
     return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
   };
+  const voiceLookups: string[] = [];
+  const voice = ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
+    voiceLookups.push(String(params.id));
+    if (options.apiKey !== undefined && request.headers.get('x-api-key') !== options.apiKey) {
+      return HttpResponse.json({ error: 'invalid API key' }, { status: 401 });
+    }
+    return HttpResponse.json({ id: String(params.id), name: 'Mock voice', language: 'en', is_public: true });
+  };
   const origin = server.baseURL.replace(/^http:/, '');
   const mock: MockCartesiaTTS = {
     baseURL: server.baseURL,
     connections: server.connections,
     requests,
-    handlers: [http.post(`http:${origin}/tts/bytes`, bytes), http.post(`https:${origin}/tts/bytes`, bytes)],
+    voiceLookups,
+    handlers: [
+      http.post(`http:${origin}/tts/bytes`, bytes),
+      http.post(`https:${origin}/tts/bytes`, bytes),
+      http.get(`http:${origin}/voices/:id`, voice),
+      http.get(`https:${origin}/voices/:id`, voice),
+    ],
     use(...list) {
       scenarios.push(list);
       return mock;
@@ -100,6 +117,7 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
     reset() {
       scenarios.clear();
       requests.length = 0;
+      voiceLookups.length = 0;
     },
     close: () => server.close(),
   };

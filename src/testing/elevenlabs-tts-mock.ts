@@ -16,6 +16,8 @@ export interface MockElevenLabsTTS extends TTSMockBase {
   readonly baseURL: string;
   /** msw handlers for the one-shot `POST /v1/text-to-speech/{voice}/stream`. Register them with `server.use(...)`. */
   readonly handlers: HttpHandler[];
+  /** The voice ids looked up with `GET /v1/voices/{voice_id}` (what `stack.health()` probes), in order. */
+  readonly voiceLookups: string[];
   readonly connections: WsMockServer['connections'];
   close(): Promise<void>;
 }
@@ -26,7 +28,7 @@ const STREAM_PATH = /^\/v1\/text-to-speech\/([^/]+)\/multi-stream-input$/;
  * Starts a local ElevenLabs TTS mock on 127.0.0.1: the multi-context WebSocket (`{ text: ' ', voice_settings, context_id }`
  * opens a context, text messages fill it, `close_context` ends it → `{ audio, contextId }` messages of base64 PCM at the
  * `output_format` rate, then `{ isFinal: true }`; failures as `{ error, context_id }`), plus msw handlers for the one-shot
- * HTTP synthesis (raw PCM, `audio/pcm`).
+ * HTTP synthesis (raw PCM, `audio/pcm`) and `GET /v1/voices/{voice_id}` (any id is found; a wrong key gets 401).
  */
 export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}): Promise<MockElevenLabsTTS> {
   const scenarios = new ScenarioQueue();
@@ -84,11 +86,20 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
     },
   });
   const baseURL = `${server.baseURL}/v1`;
+  const voiceLookups: string[] = [];
   const mock: MockElevenLabsTTS = {
     baseURL,
     connections: server.connections,
     requests,
+    voiceLookups,
     handlers: [
+      http.get(`${baseURL}/voices/:voice`, ({ request, params }) => {
+        voiceLookups.push(String(params.voice));
+        if (options.apiKey !== undefined && request.headers.get('xi-api-key') !== options.apiKey) {
+          return HttpResponse.json({ detail: { status: 'invalid_api_key', message: 'Invalid API key' } }, { status: 401 });
+        }
+        return HttpResponse.json({ voice_id: String(params.voice), name: 'Mock voice', category: 'premade' });
+      }),
       http.post(`${baseURL}/text-to-speech/:voice/stream`, async ({ request, params }) => {
         const body = (await request.clone().json().catch(() => ({}))) as Record<string, unknown>;
         const url = new URL(request.url);
@@ -125,6 +136,7 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
     reset() {
       scenarios.clear();
       requests.length = 0;
+      voiceLookups.length = 0;
     },
     close: () => server.close(),
   };

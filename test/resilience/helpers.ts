@@ -30,7 +30,7 @@ export type Recorded = { [K in EventName]: { name: K; payload: Parameters<VoiceS
 export function recordEvents(stack: VoiceStack) {
   const events: Recorded[] = [];
   for (const name of ['retry', 'fallback', 'holding', 'exhausted', 'recovered'] as const) {
-    stack.on(name, (payload: never) => events.push({ name, payload } as Recorded));
+    stack.on(name, ((payload: unknown) => void events.push({ name, payload } as Recorded)) as never);
   }
   return {
     events,

@@ -1,3 +1,4 @@
+import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { sleep, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
@@ -67,7 +68,7 @@ describe('LLM chain through a real text-mode AgentSession', () => {
     });
     const session = await startTextSession(stack);
     let closed = false;
-    session.session.on('close', () => (closed = true));
+    session.session.on(voice.AgentSessionEventTypes.Close, () => (closed = true));
     try {
       const first = await session.ask('What time is it?');
       expect(first.text).toBe('Hold on, please. Sorry, I cannot answer right now.');

@@ -94,7 +94,10 @@ export async function startAudioSession(
   stack: VoiceStack,
   options: { turnDetection?: 'stt' | 'vad'; audioInput?: boolean } = {},
 ): Promise<AudioSession> {
-  const session = new voice.AgentSession({ ...stack.sessionOptions(), turnHandling: { turnDetection: options.turnDetection ?? 'stt' } });
+  const session = new voice.AgentSession({ ...stack.sessionOptions(), turnHandling: { turnDetection: options.turnDetection ?? 'stt' },
+    // The TTS mocks send no word timestamps: take the reply's text from the LLM, not from aligned transcripts.
+    useTtsAlignedTranscript: false,
+  });
   const detach = stack.attach(session);
   const input = new TestAudioInput();
   const output = new CapturingAudioOutput(stack.tts?.sampleRate);

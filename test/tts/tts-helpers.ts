@@ -71,5 +71,5 @@ export async function captureUnhandledRejections(run: () => Promise<void>): Prom
  * plugin itself does on failure (the chain absorbs those failures, see test/speech-chain).
  */
 export function providerTTS(stack: VoiceStack): tts.TTS {
-  return stack.options.tts[0]!.instance;
+  return stack.options.tts[0]!.instance as tts.TTS;
 }

@@ -2,6 +2,7 @@ import { llmOptionSchemas } from '../../config/llm-config.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
+import { probeWebSocket } from '../probe-websocket.js';
 
 /**
  * `{ provider: 'openai-realtime' }`: OpenAI's speech-to-speech model (`openai.realtime.RealtimeModel`, a WebSocket).
@@ -32,5 +33,15 @@ export const openAIRealtimeLLMAdapter = defineAdapter({
         },
       }),
     });
+  },
+  // Opens the Realtime WebSocket as the plugin does (`{baseURL}/realtime?model=…`, bearer key), then closes it before any
+  // `session.update` or audio: proves the key, the model and realtime access; no response is generated, nothing billed.
+  health: (options, context) => {
+    const apiKey = options.apiKey ?? context.env.OPENAI_API_KEY;
+    if (!apiKey) return Promise.resolve({ ok: false, error: 'no OpenAI API key (set OPENAI_API_KEY)' });
+    const url = new URL(`${(options.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '')}/realtime`);
+    url.protocol = url.protocol.replace(/^http/, 'ws');
+    url.searchParams.set('model', options.model);
+    return probeWebSocket(url.toString(), { authorization: `Bearer ${apiKey}` }, context);
   },
 });

@@ -2,7 +2,7 @@ import { sttOptionSchemas } from '../../config/stt-config.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadDeepgramPlugin } from '../load-plugin.js';
-import { probeWebSocket } from './stt-probes.js';
+import { probeWebSocket } from '../probe-websocket.js';
 
 /** `{ provider: 'deepgram' }`: Deepgram live streaming STT through the Deepgram plugin. */
 export const deepgramSTTAdapter = defineAdapter({

@@ -4,7 +4,7 @@ import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { inferenceToken } from '../llm/inference-llm-adapter.js';
 import { GuardedInferenceSTT } from './guarded-inference-stt.js';
-import { probeWebSocket } from './stt-probes.js';
+import { probeWebSocket } from '../probe-websocket.js';
 
 const DEFAULT_INFERENCE_URL = 'https://agent-gateway.livekit.cloud/v1';
 

@@ -39,38 +39,3 @@ export function probeTranscription(
     context,
   );
 }
-
-/**
- * Opens a WebSocket with these headers and closes it as soon as the handshake succeeds: proves reachability and
- * credentials of a streaming endpoint without sending audio (nothing is billed).
- */
-export async function probeWebSocket(url: string, headers: Record<string, string>, context: Pick<AdapterContext, 'signal'>): Promise<ProbeResult> {
-  const { WebSocket } = await import('ws');
-  return new Promise<ProbeResult>((resolve) => {
-    const socket = new WebSocket(url, { headers });
-    const done = (result: ProbeResult) => {
-      context.signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      if (socket.readyState === socket.OPEN) socket.close(1000);
-      else socket.terminate();
-      resolve(result);
-    };
-    const onAbort = () => done({ ok: false, error: 'timed out' });
-    if (context.signal?.aborted) return onAbort();
-    context.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('open', () => done({ ok: true }));
-    socket.once('unexpected-response', (_request, response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () => {
-        const body = Buffer.concat(chunks).toString().replace(/\s+/g, ' ').trim().slice(0, 160);
-        done({ ok: false, error: `HTTP ${response.statusCode}${body ? `: ${body}` : ''}` });
-      });
-      response.once('error', () => done({ ok: false, error: `HTTP ${response.statusCode}` }));
-    });
-    socket.once('error', (error: Error & { code?: string }) =>
-      done({ ok: false, error: error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message }),
-    );
-  });
-}

@@ -2,6 +2,7 @@ import { ttsOptionSchemas } from '../../config/tts-config.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadCartesiaPlugin } from '../load-plugin.js';
+import { probeHTTP } from '../probe-http.js';
 import { CARTESIA_DEFAULT_VOICES, cartesiaVoiceFor } from './default-voices.js';
 
 /** `{ provider: 'cartesia' }`: Cartesia through its LiveKit plugin (streaming over a pooled WebSocket). */
@@ -32,5 +33,15 @@ export const cartesiaTTSAdapter = defineAdapter({
       ...(options.volume !== undefined && { volume: options.volume }),
       ...(options.baseURL && { baseUrl: options.baseURL.replace(/\/+$/, '') }),
     });
+  },
+  // Looks the voice up with the key (`GET /voices/{id}`): proves the key and the voice, bills nothing.
+  health: (options, context) => {
+    const apiKey = options.apiKey ?? context.env.CARTESIA_API_KEY;
+    if (!apiKey) return Promise.resolve({ ok: false, error: 'no Cartesia API key (set CARTESIA_API_KEY)' });
+    const voice = options.voice ?? cartesiaVoiceFor(options.language) ?? CARTESIA_DEFAULT_VOICES.en!;
+    const base = (options.baseURL ?? 'https://api.cartesia.ai').replace(/\/+$/, '');
+    // The API version the plugin speaks (its tts.ts); the header is required.
+    const headers = { 'x-api-key': apiKey, 'cartesia-version': '2025-04-16' };
+    return probeHTTP(`${base}/voices/${encodeURIComponent(voice)}`, { headers }, context);
   },
 });

@@ -2,6 +2,11 @@ import { ttsOptionSchemas } from '../../config/tts-config.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadElevenLabsPlugin } from '../load-plugin.js';
+import { probeHTTP } from '../probe-http.js';
+
+/** The plugin's defaults (not exported by it). */
+const DEFAULT_VOICE = 'bIHbv24MWmeRgasZH58o';
+const DEFAULT_BASE_URL = 'https://api.elevenlabs.io/v1';
 
 /** `{ provider: 'elevenlabs' }`: ElevenLabs through its LiveKit plugin (multi-stream WebSocket; `synthesize()` over HTTP). */
 export const elevenLabsTTSAdapter = defineAdapter({
@@ -33,5 +38,12 @@ export const elevenLabsTTSAdapter = defineAdapter({
         } as { stability: number; similarity_boost: number },
       }),
     });
+  },
+  // Looks the voice up with the key (`GET /v1/voices/{voice_id}`): proves the key and the voice, bills nothing.
+  health: (options, context) => {
+    const apiKey = options.apiKey ?? context.env.ELEVEN_API_KEY;
+    if (!apiKey) return Promise.resolve({ ok: false, error: 'no ElevenLabs API key (set ELEVEN_API_KEY)' });
+    const base = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    return probeHTTP(`${base}/voices/${encodeURIComponent(options.voice ?? DEFAULT_VOICE)}`, { headers: { 'xi-api-key': apiKey } }, context);
   },
 });

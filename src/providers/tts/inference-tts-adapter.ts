@@ -2,6 +2,8 @@ import { inference } from '@livekit/agents';
 import { ttsOptionSchemas } from '../../config/tts-config.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
+import { inferenceToken } from '../llm/inference-llm-adapter.js';
+import { probeWebSocket } from '../probe-websocket.js';
 import { baseLanguage, cartesiaVoiceFor } from './default-voices.js';
 
 /** `{ provider: 'inference' }`: LiveKit Inference TTS over its WebSocket, signed with a token from the LiveKit key and secret. */
@@ -35,7 +37,20 @@ export const inferenceTTSAdapter = defineAdapter({
       }),
     });
   },
+  // Opens the gateway's TTS WebSocket with a signed token, then closes it before `session.create`: proves key, secret
+  // and reachability, bills nothing (like the Inference STT probe).
+  health: (options, context) => {
+    const { env } = context;
+    const apiKey = options.apiKey ?? env.LIVEKIT_INFERENCE_API_KEY ?? env.LIVEKIT_API_KEY;
+    const apiSecret = options.apiSecret ?? env.LIVEKIT_INFERENCE_API_SECRET ?? env.LIVEKIT_API_SECRET;
+    if (!apiKey || !apiSecret) return Promise.resolve({ ok: false, error: 'no LiveKit API key or secret (set LIVEKIT_API_KEY and LIVEKIT_API_SECRET)' });
+    const base = (options.baseURL ?? env.LIVEKIT_INFERENCE_URL ?? DEFAULT_INFERENCE_URL).replace(/^http/, 'ws').replace(/\/+$/, '');
+    const [model] = inference.parseTTSModelString(options.model);
+    return probeWebSocket(`${base}/tts?model=${encodeURIComponent(model)}`, { authorization: `Bearer ${inferenceToken(apiKey, apiSecret)}` }, context);
+  },
 });
+
+const DEFAULT_INFERENCE_URL = 'https://agent-gateway.livekit.cloud/v1';
 
 /** A native voice for Cartesia models in a non-English language; other providers keep the gateway's default. */
 function defaultVoice(model: string, language: string | undefined): string | undefined {

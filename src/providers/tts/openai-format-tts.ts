@@ -1,8 +1,9 @@
 import type { tts } from '@livekit/agents';
 import { MissingAPIKeyError } from '../../errors/index.js';
-import type { AdapterContext } from '../define-adapter.js';
+import type { AdapterContext, ProbeResult } from '../define-adapter.js';
 import type { KeySource } from '../llm/openai-format-llm.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
+import { probeHTTP } from '../probe-http.js';
 
 export interface OpenAIFormatTTSOptions {
   model: string;
@@ -36,4 +37,24 @@ export async function createOpenAIFormatTTS(options: OpenAIFormatTTSOptions, con
     ...(options.speed !== undefined && { speed: options.speed }),
     ...(options.instructions !== undefined && { instructions: options.instructions }),
   });
+}
+
+/**
+ * Synthesises one word through `POST {baseURL}/audio/speech`, as the plugin asks (`response_format: "pcm"`): proves the
+ * server, the key, the model and the voice, and (unlike `GET /models`) that the account still has quota. Billed: two
+ * characters of input.
+ */
+export function probeSpeech(
+  endpoint: { baseURL: string; model: string; voice: string; apiKey?: string | undefined },
+  context: Pick<AdapterContext, 'fetch' | 'signal'>,
+): Promise<ProbeResult> {
+  return probeHTTP(
+    `${endpoint.baseURL.replace(/\/+$/, '')}/audio/speech`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(endpoint.apiKey && { authorization: `Bearer ${endpoint.apiKey}` }) },
+      body: JSON.stringify({ model: endpoint.model, voice: endpoint.voice, input: 'ok', response_format: 'pcm' }),
+    },
+    context,
+  );
 }
