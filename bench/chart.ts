@@ -18,7 +18,7 @@ export interface ChartSpec {
 }
 
 const WIDTH = 860;
-const LABEL_WIDTH = 250;
+const LABEL_WIDTH = 300;
 const VALUE_ROOM = 90;
 const BAR = 11;
 const ROW_GAP = 8;
