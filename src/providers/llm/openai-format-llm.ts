@@ -1,7 +1,6 @@
 import type { llm } from '@livekit/agents';
-import { MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext } from '../define-adapter.js';
-import { loadOpenAIPlugin } from '../load-plugin.js';
+import { createOpenAIClient, type KeySource } from '../openai-client.js';
 
 export interface OpenAIFormatLLMOptions {
   model: string;
@@ -14,14 +13,6 @@ export interface OpenAIFormatLLMOptions {
   fetch?: typeof fetch | undefined;
 }
 
-/** Where a missing key should come from, for the error message. */
-export interface KeySource {
-  provider: string;
-  envVariable?: string;
-  /** Many self-hosted servers need no key: send a placeholder instead of failing. */
-  optional?: boolean;
-}
-
 /**
  * Every OpenAI-format LLM (OpenAI, OpenRouter, llama.cpp, vLLM …) is the OpenAI plugin's `LLM` over an OpenAI SDK
  * client that we build, so that responses go through `context.fetch` (Retry-After) and headers can be added.
@@ -31,19 +22,8 @@ export async function createOpenAIFormatLLM(
   context: AdapterContext,
   keySource: KeySource,
 ): Promise<llm.LLM> {
-  const apiKey = options.apiKey ?? (keySource.envVariable ? context.env[keySource.envVariable] : undefined);
-  if (!apiKey && !keySource.optional) {
-    throw new MissingAPIKeyError(`${context.path} (${keySource.provider})`, 'apiKey', keySource.envVariable);
-  }
-  const [openai, { OpenAI }] = await Promise.all([loadOpenAIPlugin(`${context.path} (${keySource.provider})`), import('openai')]);
-  const client = new OpenAI({
-    apiKey: apiKey || 'none',
-    ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
-    maxRetries: 0, // the chain owns retries
-    fetch: options.fetch ?? context.fetch,
-    ...(options.headers && { defaultHeaders: options.headers }),
-  });
-  return new openai.LLM({
+  const { plugin, client } = await createOpenAIClient(options, context, keySource);
+  return new plugin.LLM({
     model: options.model,
     client,
     ...(options.temperature !== undefined && { temperature: options.temperature }),

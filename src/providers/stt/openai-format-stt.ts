@@ -1,8 +1,6 @@
 import type { stt, VAD } from '@livekit/agents';
-import { MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext } from '../define-adapter.js';
-import type { KeySource } from '../llm/openai-format-llm.js';
-import { loadOpenAIPlugin } from '../load-plugin.js';
+import { createOpenAIClient, type KeySource } from '../openai-client.js';
 import { withVADSegmentation } from './vad-segmented-stt.js';
 
 export interface OpenAIFormatSTTOptions {
@@ -24,23 +22,13 @@ export async function createOpenAIFormatSTT(
   context: AdapterContext,
   keySource: KeySource,
 ): Promise<{ instance: stt.STT; vad: VAD }> {
-  const apiKey = options.apiKey ?? (keySource.envVariable ? context.env[keySource.envVariable] : undefined);
-  if (!apiKey && !keySource.optional) {
-    throw new MissingAPIKeyError(`${context.path} (${keySource.provider})`, 'apiKey', keySource.envVariable);
-  }
-  const [openai, { OpenAI }] = await Promise.all([loadOpenAIPlugin(`${context.path} (${keySource.provider})`), import('openai')]);
-  const client = new OpenAI({
-    apiKey: apiKey || 'none',
-    ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
-    maxRetries: 0, // the chain owns retries
-    fetch: context.fetch,
-  });
-  const instance = new openai.STT({
+  const { plugin, client, apiKey } = await createOpenAIClient(options, context, keySource);
+  const instance = new plugin.STT({
     model: options.model,
     language: options.language,
     useRealtime: false,
     // The plugin checks for a key even when given a client; the client's key is the one used.
-    apiKey: apiKey || 'none',
+    apiKey,
     client,
     ...(options.prompt !== undefined && { prompt: options.prompt }),
   });

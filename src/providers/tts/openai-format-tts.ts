@@ -1,8 +1,6 @@
 import type { tts } from '@livekit/agents';
-import { MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext, ProbeResult } from '../define-adapter.js';
-import type { KeySource } from '../llm/openai-format-llm.js';
-import { loadOpenAIPlugin } from '../load-plugin.js';
+import { createOpenAIClient, type KeySource } from '../openai-client.js';
 import { probeHTTP } from '../probe-http.js';
 
 export interface OpenAIFormatTTSOptions {
@@ -19,18 +17,8 @@ export interface OpenAIFormatTTSOptions {
  * client that we build, so that responses go through `context.fetch` (status and Retry-After of a 429).
  */
 export async function createOpenAIFormatTTS(options: OpenAIFormatTTSOptions, context: AdapterContext, keySource: KeySource): Promise<tts.TTS> {
-  const apiKey = options.apiKey ?? (keySource.envVariable ? context.env[keySource.envVariable] : undefined);
-  if (!apiKey && !keySource.optional) {
-    throw new MissingAPIKeyError(`${context.path} (${keySource.provider})`, 'apiKey', keySource.envVariable);
-  }
-  const [openai, { OpenAI }] = await Promise.all([loadOpenAIPlugin(`${context.path} (${keySource.provider})`), import('openai')]);
-  const client = new OpenAI({
-    apiKey: apiKey || 'none',
-    ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
-    maxRetries: 0, // the chain owns retries
-    fetch: context.fetch,
-  });
-  return new openai.TTS({
+  const { plugin, client } = await createOpenAIClient(options, context, keySource);
+  return new plugin.TTS({
     client,
     model: options.model,
     voice: options.voice as 'alloy',
