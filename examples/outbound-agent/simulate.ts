@@ -5,7 +5,7 @@
  */
 import { voice } from '@livekit/agents';
 import { setupServer } from 'msw/node';
-import { createVoiceStack, voiceStackConfigFromEnv, type VoiceStack } from 'livekit-voice-stack';
+import { createVoiceStack, type MetricsSummary, voiceStackConfigFromEnv, type VoiceStack } from 'livekit-voice-stack';
 import { localOnly, mockOpenAIEndpoint, startTextSession } from 'livekit-voice-stack/testing';
 import { GREETING, INSTRUCTIONS } from './call-script.js';
 
@@ -24,7 +24,7 @@ export interface TranscriptLine {
 
 export interface SimulationResult {
   lines: TranscriptLine[];
-  metrics: unknown;
+  metrics: MetricsSummary;
 }
 
 /** Plays the call, prints the transcript and the metrics summary, and returns them (for the smoke test). */
@@ -51,7 +51,14 @@ export async function simulateCall({ print = true }: { print?: boolean } = {}): 
     if (print) console.log(formatLine(line));
   };
   const onEvent = (text: string) => say({ role: 'event', text });
-  stack.on('fallback', ({ from, to, error }) => onEvent(`fallback ${from} → ${to} (${error.category}${error.statusCode ? ` ${error.statusCode}` : ''})`));
+  // One line per distinct switch in a turn: an outage that lasts several passes repeats the same switches.
+  const switches = new Set<string>();
+  stack.on('fallback', ({ from, to, error }) => {
+    const line = `fallback ${from} → ${to} (${error.category}${error.statusCode ? ` ${error.statusCode}` : ''})`;
+    if (!switches.has(line)) onEvent(line);
+    switches.add(line);
+  });
+  stack.on('retry', ({ attempt, delayMs }) => attempt === 1 && onEvent(`no option answered this pass: waiting ${Math.round(delayMs)} ms before the next`));
   stack.on('holding', ({ reason }) => onEvent(`holding phrase (${reason})`));
   stack.on('exhausted', ({ errors }) => onEvent(`every option failed (${errors.length} attempts): apology`));
   stack.on('recovered', ({ provider, model }) => onEvent(`recovered: ${provider}/${model}`));
@@ -65,11 +72,13 @@ export async function simulateCall({ print = true }: { print?: boolean } = {}): 
   const turn = async (callee: string) => {
     say({ role: 'callee', text: callee });
     served.reset();
+    switches.clear();
     const started = performance.now();
     const { text } = await call.ask(callee);
     say({ role: 'agent', text, ...served.last(), turnMs: Math.round(performance.now() - started) });
   };
 
+  let ended = false;
   try {
     openrouter.use({ model: PRIMARY, reply: "Great, you're all set for tomorrow at 10am. Is there anything else?", times: 1 });
     await turn("Oh, hi! Yes, that's right.");
@@ -91,11 +100,13 @@ export async function simulateCall({ print = true }: { print?: boolean } = {}): 
     openrouter.use({ model: PRIMARY, reply: '2pm tomorrow it is. See you then, goodbye!', times: 1 });
     await turn('I said: 2pm works for me.');
 
-    const metrics = typeof (stack as { metrics?: () => unknown }).metrics === 'function' ? (stack as unknown as { metrics(): unknown }).metrics() : undefined;
-    if (print && metrics) console.log(`\nMetrics summary:\n${JSON.stringify(metrics, null, 2)}`);
+    ended = true;
+    await call.close(); // the call ends: its last turn's metrics are flushed
+    const metrics = stack.metrics();
+    if (print) console.log(`\n${formatMetrics(metrics)}`);
     return { lines, metrics };
   } finally {
-    await call.close();
+    if (!ended) await call.close();
     await stack.close();
     server.close();
   }
@@ -118,6 +129,18 @@ function formatLine(line: TranscriptLine): string {
   if (line.role === 'event') return `         -- ${line.text}`;
   const figures = [line.servedBy, line.ttftMs !== undefined && `TTFT ${line.ttftMs} ms`, line.turnMs !== undefined && `turn ${line.turnMs} ms`].filter(Boolean);
   return `${line.role.padStart(7)}: ${line.text}${figures.length ? `\n         [${figures.join(' · ')}]` : ''}`;
+}
+
+function formatMetrics(summary: MetricsSummary): string {
+  const ms = (value: number | undefined) => (value === undefined ? '-' : `${Math.round(value)} ms`);
+  const rows = Object.entries(summary.options).map(
+    ([label, option]) => `  ${label.padEnd(52)} ${String(option.turns).padStart(5)}  ${ms(option.latency.llmTtftMs?.p50).padStart(8)}  ${ms(option.latency.llmTtftMs?.p95).padStart(8)}`,
+  );
+  return [
+    `Metrics summary: ${summary.turns} turns, ${summary.fallbacks} fallbacks, ${summary.holds} holding phrase, ${summary.apologies} apology`,
+    `  ${'option'.padEnd(52)} ${'turns'.padStart(5)}  ${'TTFT p50'.padStart(8)}  ${'TTFT p95'.padStart(8)}`,
+    ...rows,
+  ].join('\n');
 }
 
 function describe(stack: VoiceStack): string {

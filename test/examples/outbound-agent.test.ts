@@ -13,6 +13,8 @@ describe('examples/outbound-agent --simulate', () => {
     expect(agent[4]).toMatchObject({ servedBy: 'openrouter/meta-llama/llama-3.3-70b-instruct:free', text: expect.stringContaining('See you then') });
     expect(lines.filter((line) => line.text.startsWith('holding phrase'))).toHaveLength(1);
     expect(lines.filter((line) => line.text.startsWith('every option failed'))).toHaveLength(1);
-    expect(metrics).toMatchObject({ holds: 1, apologies: 1 });
+    expect(metrics).toMatchObject({ turns: 4, holds: 1, apologies: 1 });
+    expect(metrics.options['openrouter/meta-llama/llama-3.3-70b-instruct:free']?.turns).toBe(2);
+    expect(metrics.options['llama-cpp/local']?.turns).toBe(1);
   });
 });
