@@ -15,7 +15,7 @@ export interface RetryOptions {
   jitter?: boolean;
   /**
    * Hedged first token: when the current option has produced no first token after this delay, start the next
-   * option in parallel and keep whichever answers first. @default undefined (off)
+   * option in parallel, keep whichever answers first and cancel the other. @default undefined (off)
    */
   hedgeAfterMs?: number;
   /**

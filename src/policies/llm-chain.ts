@@ -7,6 +7,8 @@ import type { ProviderOption } from '../providers/provider-option.js';
 import type { VoiceStackEvents } from '../stack/events.js';
 import { classifyError } from './classify-error.js';
 import { type CooldownEntry, type CooldownStore, isHardCooldown, MemoryCooldownStore } from './cooldown-store.js';
+import { HedgeRace, type Opened } from './hedge-race.js';
+import { Attempt, type ChildRequest, timeoutOf } from './llm-attempt.js';
 import { runWithinWindow } from './retry-schedule.js';
 import type { VerbalPolicy } from './verbal-policy.js';
 
@@ -14,8 +16,7 @@ import type { VerbalPolicy } from './verbal-policy.js';
 export const DEFAULT_COOLDOWN_MS = 30_000;
 /** How long an option that failed otherwise (5xx, timeout, stall …) is tried after the healthy ones, in ms. */
 export const DEFAULT_DEMOTION_MS = 30_000;
-/** Time to first token of an option whose config sets no `timeoutMs`, in ms (LiveKit's default). */
-export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 10_000;
+export { DEFAULT_FIRST_TOKEN_TIMEOUT_MS } from './llm-attempt.js';
 
 export interface ChainLLMOptions {
   /** The options, in the config's order. */
@@ -35,7 +36,6 @@ export interface ChainLLMOptions {
 }
 
 type ChatOptions = Parameters<llm.LLM['chat']>[0];
-type ChildRequest = Omit<ChatOptions, 'connOptions'>;
 
 /**
  * The LLM chain: one `llm.LLM` over the options of the `llm` slot, with the retry window, shared cooldowns and the
@@ -189,41 +189,6 @@ class ChainStreamOwner extends llm.LLM {
   }
 }
 
-/** One request to one option: the child's stream, and the failure its run reported. */
-class Attempt {
-  readonly stream: llm.LLMStream;
-  error: unknown;
-
-  constructor(
-    readonly option: ProviderOption<'llm'>,
-    request: ChildRequest,
-    readonly startedAt = Date.now(),
-  ) {
-    const connOptions: APIConnectOptions = { maxRetry: 0, timeoutMs: timeoutOf(option), retryIntervalMs: 0 };
-    this.stream = (option.instance as llm.LLM).chat({ ...request, connOptions });
-    // A child stream ends its iteration quietly on failure and reports the error on its LLM instance, which many
-    // streams share. Wrapping this stream's own run() (its work starts on the next tick, after this) ties the
-    // failure to this attempt.
-    const target = this.stream as unknown as { run: () => Promise<void> };
-    const run = target.run;
-    if (typeof run === 'function') {
-      target.run = async () => {
-        try {
-          await run.call(this.stream);
-        } catch (error) {
-          this.error = error;
-          throw error;
-        }
-      };
-    }
-  }
-}
-
-function timeoutOf(option: ProviderOption<'llm'>): number {
-  const timeoutMs = (option.source?.options as { timeoutMs?: unknown } | undefined)?.timeoutMs;
-  return typeof timeoutMs === 'number' && timeoutMs > 0 ? timeoutMs : DEFAULT_FIRST_TOKEN_TIMEOUT_MS;
-}
-
 interface Episode {
   readonly startedAt: number;
   readonly errors: ProviderError[];
@@ -298,12 +263,12 @@ class ChainLLMStream extends llm.LLMStream {
     const planned = (first && this.#chain.planNow(episode.skipped)) || (await this.#chain.plan(episode.skipped));
     order = [...order, ...planned.filter((option) => option !== first?.option)];
     if (order.length === 0) throw new PassFailedError('no option available');
+    // Checked once per pass: without hedgeAfterMs the pass below runs exactly as before (no timer, no race).
+    const hedgeAfterMs = this.#chain.settings.retry.hedgeAfterMs;
+    if (hedgeAfterMs !== undefined) return this.#hedgedPass(passNumber, order, first, hedgeAfterMs, episode);
     for (const option of order) {
       if (this.abortController.signal.aborted) return;
-      const last = episode.last;
-      if (last && last.option !== option) {
-        this.#emit('fallback', { modality: 'llm', from: last.option.label, to: option.label, error: last.error });
-      }
+      this.#moveTo(option, episode);
       const attempt = first?.option === option ? first : new Attempt(option, this.#request);
       const outcome = await this.#consume(attempt, episode);
       if (outcome === 'done' || outcome === 'aborted') return;
@@ -314,17 +279,61 @@ class ChainLLMStream extends llm.LLMStream {
     throw new PassFailedError(`pass ${passNumber} failed`);
   }
 
-  /** Streams one attempt into the reply; stops it when no first token comes in time or the stream stalls. */
-  async #consume(attempt: Attempt, episode: Episode): Promise<Outcome> {
+  /** Emits `fallback` when the chain moves to `option` from the option that failed last. */
+  #moveTo(option: ProviderOption<'llm'>, episode: Episode): void {
+    const last = episode.last;
+    if (last && last.option !== option) {
+      this.#emit('fallback', { modality: 'llm', from: last.option.label, to: option.label, error: last.error });
+    }
+  }
+
+  /**
+   * A pass with hedging: the race to the first token ({@link HedgeRace}) picks the attempt, then it streams as usual
+   * (a failure from then on is after tokens and ends the turn).
+   */
+  async #hedgedPass(passNumber: number, order: ProviderOption<'llm'>[], first: Attempt | undefined, hedgeAfterMs: number, episode: Episode): Promise<void> {
+    const { logger } = this.#chain.settings;
+    const race = new HedgeRace(order, first, {
+      hedgeAfterMs,
+      request: this.#request,
+      signal: this.abortController.signal,
+      onCurrent: (option) => this.#moveTo(option, episode),
+      onHedge: (option, current) =>
+        logger.info(`LLM option ${current.label}: no first token after ${hedgeAfterMs} ms; hedging with ${option.label}`, {
+          label: current.label,
+          hedge: option.label,
+          hedgeAfterMs,
+        }),
+      onFailure: (option, error) => this.#recordFailure(option, { error, afterTokens: false }, episode),
+      onFirstToken: (option) => this.#onFirstToken(option, episode),
+      onCancel: (option, winner) => logger.info(`LLM option ${winner.label} answered first; cancelled the hedge to ${option.label}`, { label: option.label, winner: winner.label }),
+    });
+    const opened = await race.run();
+    if (opened === 'aborted') return;
+    if (!opened) throw new PassFailedError(`pass ${passNumber} failed`);
+    const outcome = await this.#consume(opened.attempt, episode, opened);
+    if (outcome === 'done' || outcome === 'aborted') return;
+    // The first token came before: this failure is after tokens, the turn ends with what was said.
+    await this.#recordFailure(opened.attempt.option, outcome, episode);
+  }
+
+  /**
+   * Streams one attempt into the reply; stops it when no first token comes in time or the stream stalls.
+   * `opened`: what a hedging race already read from the stream (up to and including the first token).
+   */
+  async #consume(attempt: Attempt, episode: Episode, opened?: Opened): Promise<Outcome> {
     const { stream, option } = attempt;
     const signal = this.abortController.signal;
-    let gotToken = false;
+    let gotToken = opened?.gotToken ?? false;
     let expired: 'timeout' | 'stall' | undefined;
     const expire = (kind: 'timeout' | 'stall') => () => {
       expired = kind;
       stream.close();
     };
-    let timer = setTimeout(expire('timeout'), Math.max(0, attempt.startedAt + timeoutOf(option) - Date.now()));
+    let timer = gotToken
+      ? setTimeout(expire('stall'), this.#chain.settings.retry.stallTimeoutMs)
+      : setTimeout(expire('timeout'), Math.max(0, attempt.startedAt + timeoutOf(option) - Date.now()));
+    if (opened) for (const chunk of opened.chunks) this.queue.put(chunk);
     const onAbort = () => stream.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -333,10 +342,10 @@ class ChainLLMStream extends llm.LLMStream {
         if (!gotToken && llm.hasResponse(chunk)) {
           gotToken = true;
           this.#onFirstToken(option, episode);
-        }
-        if (gotToken) {
           clearTimeout(timer);
           timer = setTimeout(expire('stall'), this.#chain.settings.retry.stallTimeoutMs);
+        } else if (gotToken) {
+          timer.refresh(); // restarts the stall clock: cheaper than a new timer per chunk
         }
         this.queue.put(chunk);
       }

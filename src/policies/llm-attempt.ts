@@ -1,0 +1,44 @@
+import { type APIConnectOptions, llm } from '@livekit/agents';
+import type { ProviderOption } from '../providers/provider-option.js';
+
+/** Time to first token of an option whose config sets no `timeoutMs`, in ms (LiveKit's default). */
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 10_000;
+
+/** What the chain forwards to every option: the same context, tools and tool choice. */
+export type ChildRequest = Omit<Parameters<llm.LLM['chat']>[0], 'connOptions'>;
+
+/** One request to one option: the child's stream, and the failure its run reported. */
+export class Attempt {
+  readonly stream: llm.LLMStream;
+  error: unknown;
+
+  constructor(
+    readonly option: ProviderOption<'llm'>,
+    request: ChildRequest,
+    readonly startedAt = Date.now(),
+  ) {
+    const connOptions: APIConnectOptions = { maxRetry: 0, timeoutMs: timeoutOf(option), retryIntervalMs: 0 };
+    this.stream = (option.instance as llm.LLM).chat({ ...request, connOptions });
+    // A child stream ends its iteration quietly on failure and reports the error on its LLM instance, which many
+    // streams share. Wrapping this stream's own run() (its work starts on the next tick, after this) ties the
+    // failure to this attempt.
+    const target = this.stream as unknown as { run: () => Promise<void> };
+    const run = target.run;
+    if (typeof run === 'function') {
+      target.run = async () => {
+        try {
+          await run.call(this.stream);
+        } catch (error) {
+          this.error = error;
+          throw error;
+        }
+      };
+    }
+  }
+}
+
+/** The option's time to first token (`timeoutMs` of its config entry), in ms. */
+export function timeoutOf(option: ProviderOption<'llm'>): number {
+  const timeoutMs = (option.source?.options as { timeoutMs?: unknown } | undefined)?.timeoutMs;
+  return typeof timeoutMs === 'number' && timeoutMs > 0 ? timeoutMs : DEFAULT_FIRST_TOKEN_TIMEOUT_MS;
+}
