@@ -117,7 +117,9 @@ function categoryOfShape(error: unknown): ErrorCategory {
     if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return 'timeout';
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'connection';
     if (name === 'APITimeoutError' || name === 'APIConnectionTimeoutError' || name === 'TimeoutError') return 'timeout';
-    const closeCode = typeof record.closeCode === 'number' ? record.closeCode : typeof code === 'number' && code >= 1000 && code <= 4999 ? code : undefined;
+    // LiveKit's Inference STT reports an unexpected close as an APIStatusError whose statusCode is the close code.
+    const statusCode = typeof record.statusCode === 'number' && record.statusCode >= 1000 && record.statusCode <= 4999 ? record.statusCode : undefined;
+    const closeCode = typeof record.closeCode === 'number' ? record.closeCode : typeof code === 'number' && code >= 1000 && code <= 4999 ? code : statusCode;
     if (closeCode !== undefined) {
       const category = categoryOfCloseCode(closeCode);
       if (category !== 'unknown') return category;
@@ -125,7 +127,7 @@ function categoryOfShape(error: unknown): ErrorCategory {
   }
   const message = links.map(messageOf).join(' ');
   if (/timed? ?out|timeout/i.test(message)) return 'timeout';
-  if (/could not parse|unexpected token|unexpected end of json|invalid json|malformed/i.test(message)) return 'server';
+  if (/could not parse|unexpected token|unexpected end of json|invalid json|in json at position|unterminated string|malformed/i.test(message)) return 'server';
   if (/econnrefused|econnreset|socket hang up|fetch failed|failed to fetch|connection (error|reset|refused|closed)|network|terminated|other side closed|websocket (closed|error)/i.test(message)) {
     return 'connection';
   }

@@ -1,7 +1,7 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, stt } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import EventEmitter from 'eventemitter3';
-import { type ProviderError, RetriesExhaustedError } from '../errors/index.js';
+import { ProviderError, RetriesExhaustedError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { backoffDelay, delay } from './retry-schedule.js';
 import { captureRunFailure, SpeechChainState, type SpeechChainOptions } from './speech-chain.js';
@@ -145,6 +145,9 @@ class ChainSpeechStream extends stt.SpeechStream {
   readonly #connOptions: APIConnectOptions | undefined;
   #current: stt.SpeechStream | undefined;
   #inputEnded = false;
+  /** Speech-level audio (ms) sent to the current option since its last event, and what to do when it is too much. */
+  #unanswered = 0;
+  #onDeaf: (() => void) | undefined;
 
   constructor(chain: ChainSTT, connOptions: APIConnectOptions | undefined) {
     super(chain, undefined, connOptions ?? DEFAULT_API_CONNECT_OPTIONS);
@@ -178,6 +181,7 @@ class ChainSpeechStream extends stt.SpeechStream {
     try {
       while (!signal.aborted) {
         const order = await state.plan(outage?.skipped);
+        const passErrors: ProviderError[] = [];
         for (const option of order) {
           if (signal.aborted) return;
           if (last && last.option !== option) state.emit('fallback', { modality: 'stt', from: last.option.label, to: option.label, error: last.error });
@@ -188,6 +192,7 @@ class ChainSpeechStream extends stt.SpeechStream {
           });
           if (outcome === 'ended' || outcome === 'aborted') return;
           last = { option, error: outcome.error };
+          passErrors.push(outcome.error);
           await state.recordFailure(option, outcome.error);
           if (outage) {
             outage.errors.push(outcome.error);
@@ -195,6 +200,10 @@ class ChainSpeechStream extends stt.SpeechStream {
           }
         }
         if (signal.aborted || this.#inputEnded) return;
+        // Only streams that worked, then went deaf (see #attempt): a new connection is the cure (a socket closed
+        // silently), and each such failure took `stallTimeoutMs` of speech, so trying again at once cannot spin.
+        // Not an outage: the user is not told the agent cannot hear.
+        if (passErrors.length > 0 && passErrors.every((error) => error.category === 'stall')) continue;
         // A whole pass failed: every option is down.
         if (!outage) {
           outage = { startedAt: Date.now(), errors: last ? [last.error] : [], skipped: new Set(), waits: 0, exhausted: false };
@@ -237,12 +246,26 @@ class ChainSpeechStream extends stt.SpeechStream {
     }
     const failure = captureRunFailure(child);
     child.startTimeOffset = this.startTimeOffset + (Date.now() - startedAt) / 1000;
+    // A streaming option with interim results answers speech within a second or so. One that stays silent while
+    // `stallTimeoutMs` of speech-level audio went in is deaf (Deepgram's plugin 1.9 swallows a socket closed
+    // mid-stream and keeps sending into it): close it and move on. VAD-segmented options (no interim results)
+    // legitimately say nothing until the end of an utterance: not watched.
+    let deaf = false;
+    this.#unanswered = 0;
+    this.#onDeaf = option.instance.capabilities.interimResults
+      ? () => {
+          deaf = true;
+          child.close();
+        }
+      : undefined;
     this.#current = child;
     if (this.#inputEnded) endQuietly(child);
     let heard = false;
     try {
       for await (const event of child) {
         if (signal.aborted || this.queue.closed) break;
+        // Usage reports are the plugin's own bookkeeping, not a sign of life from the provider.
+        if (event.type !== stt.SpeechEventType.RECOGNITION_USAGE) this.#unanswered = 0;
         if (!heard) {
           heard = true;
           onHeard();
@@ -251,9 +274,21 @@ class ChainSpeechStream extends stt.SpeechStream {
       }
     } finally {
       this.#current = undefined;
+      this.#onDeaf = undefined;
       child.close();
     }
     if (signal.aborted || this.queue.closed) return 'aborted';
+    if (deaf) {
+      // Like the LLM chain: silent from the start is a timeout (a normal failure), silent after events a stall.
+      const what = heard ? 'stalled mid-stream' : 'timed out before the first event';
+      return {
+        error: new ProviderError(`Failed to get an STT reply from ${option.label}: ${what} (no event while ${state.retry.stallTimeoutMs} ms of speech were sent).`, {
+          category: heard ? 'stall' : 'timeout',
+          modality: 'stt',
+          label: option.label,
+        }),
+      };
+    }
     if (failure.failed) return { error: state.classify(failure.error, option) };
     if (this.#inputEnded) return 'ended';
     return { error: state.classify(new Error('the stream ended while audio was still coming (connection closed)'), option) };
@@ -267,7 +302,13 @@ class ChainSpeechStream extends stt.SpeechStream {
       if (!current) continue;
       try {
         if (typeof item === 'symbol') current.flush();
-        else current.pushFrame(item as AudioFrame);
+        else {
+          current.pushFrame(item as AudioFrame);
+          if (this.#onDeaf) {
+            this.#unanswered += speechMs(item as AudioFrame);
+            if (this.#unanswered >= this.#chain.state.retry.stallTimeoutMs) this.#onDeaf();
+          }
+        }
       } catch {
         // the child closed between two frames: the run loop moves on
       }
@@ -291,6 +332,15 @@ class ChainSpeechStream extends stt.SpeechStream {
   #recovered(outage: Outage): void {
     this.#chain.state.logger.info(`STT hears again after ${Date.now() - outage.startedAt} ms`, {});
   }
+}
+
+/** The frame's length in ms if it is speech-level audio (RMS above about -40 dBFS), else 0. */
+function speechMs(frame: AudioFrame): number {
+  const { data, samplesPerChannel, sampleRate } = frame;
+  if (!samplesPerChannel || !sampleRate) return 0;
+  let energy = 0;
+  for (let i = 0; i < data.length; i++) energy += data[i]! * data[i]!;
+  return Math.sqrt(energy / data.length) > 300 ? (samplesPerChannel / sampleRate) * 1000 : 0;
 }
 
 function endQuietly(stream: stt.SpeechStream): void {

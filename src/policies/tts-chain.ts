@@ -1,6 +1,6 @@
 import { type APIConnectOptions, tokenize, tts } from '@livekit/agents';
 import { AudioResampler } from '@livekit/rtc-node';
-import { ConfigError, type ProviderError, RetriesExhaustedError } from '../errors/index.js';
+import { ConfigError, ProviderError, RetriesExhaustedError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { runWithinWindow } from './retry-schedule.js';
 import { captureRunFailure, SpeechChainState, type SpeechChainOptions } from './speech-chain.js';
@@ -263,8 +263,21 @@ async function speakThroughChain(
     const resampler = rate !== chain.sampleRate ? new AudioResampler(rate, chain.sampleRate, chain.numChannels) : undefined;
     let sawAudio = false;
     let timedOut = false;
+    let stalled = false;
     let outputDone = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // After the first audio: text (or the end of input) handed over since the last audio is awaited audio. No
+    // audio for `stallTimeoutMs` then is a stall (a gap while the LLM has sent nothing new is not).
+    let awaiting = oneShot !== undefined;
+    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+    const armStall = () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => {
+        if (!awaiting || outputDone) return;
+        stalled = true;
+        child.close();
+      }, state.retry.stallTimeoutMs);
+    };
     const onAbort = () => child.close();
     signal.addEventListener('abort', onAbort, { once: true });
 
@@ -273,6 +286,10 @@ async function speakThroughChain(
       while (!outputDone && !signal.aborted) {
         while (index < buffer.items.length) {
           const token = buffer.items[index++]!;
+          if (token === END || (typeof token === 'string' && token.trim())) {
+            awaiting = true;
+            if (sawAudio) armStall();
+          }
           if (token === END) return child.endInput();
           if (token === FLUSH) child.flush();
           else {
@@ -305,6 +322,8 @@ async function speakThroughChain(
           sawAudio = true;
           clearTimeout(timer);
         }
+        awaiting = buffer.ended || oneShot !== undefined;
+        armStall();
         lastAudio = audio;
         if (resampler) for (const frame of resampler.push(audio.frame)) put({ ...audio, frame });
         else put(audio);
@@ -321,6 +340,7 @@ async function speakThroughChain(
     } finally {
       outputDone = true;
       clearTimeout(timer);
+      clearTimeout(stallTimer);
       buffer.stop();
       signal.removeEventListener('abort', onAbort);
       child.close();
@@ -331,6 +351,14 @@ async function speakThroughChain(
     if (timedOut) {
       const error = Object.assign(new Error(`no audio within ${connOptions.timeoutMs} ms`), { name: 'TimeoutError' });
       return { error: state.classify(error, option), afterAudio: false };
+    }
+    if (stalled) {
+      const error = new ProviderError(`Failed to get a TTS reply from ${option.label}: stalled mid-stream (no audio for ${state.retry.stallTimeoutMs} ms).`, {
+        category: 'stall',
+        modality: 'tts',
+        label: option.label,
+      });
+      return { error, afterAudio: true };
     }
     if (iterationError) return { error: state.classify(iterationError.error, option), afterAudio: sawAudio };
     if (failure.failed) return { error: state.classify(failure.error, option), afterAudio: sawAudio };

@@ -69,6 +69,8 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
           audio: (chunk) => send({ type: 'chunk', data: chunk.toString('base64'), done: false, status_code: 206, step_time: 10, context_id: contextId }),
           error: (error, code) => send({ type: 'error', done: true, error, status_code: code, context_id: contextId }),
           drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+          reset: () => socket.terminate(),
+          raw: (text) => socket.readyState === 1 && socket.send(text),
           done: () => send({ type: 'done', done: true, status_code: 200, context_id: contextId }),
         });
       });
@@ -88,6 +90,7 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       const { body: errorText, headers } = errorBody(scenario);
       return new HttpResponse(errorText, { status: scenario.status, headers });
     }
+    if (scenario.reset) return HttpResponse.error();
     return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
   };
   const voiceLookups: string[] = [];

@@ -169,7 +169,6 @@ function runLive(
     detector.reset();
     finishing ??= (async () => {
       if (scenario.delayMs) await sleep(scenario.delayMs, abort.signal);
-      if (scenario.malformed && socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
       results(transcript, true, fromFinalize);
       send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: timedWords(transcript).at(-1)?.end ?? 0 });
       record.transcripts.push(transcript);
@@ -186,7 +185,12 @@ function runLive(
       const pcm = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       record.audioBytes += pcm.length;
       if (failed) return;
-      if (scenario.closeAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * channels * scenario.closeAfterAudioMs) / 1000) {
+      if (scenario.reset) {
+        failed = true;
+        socket.terminate();
+      } else if (scenario.stallAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * channels * scenario.stallAfterAudioMs) / 1000) {
+        failed = true; // silent from now on, socket open
+      } else if (scenario.closeAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * channels * scenario.closeAfterAudioMs) / 1000) {
         failed = true;
         socket.close(1011, 'mock: closed mid-stream');
       } else if (scenario.error) {
@@ -195,7 +199,10 @@ function runLive(
         socket.close(1011, (scenario.message ?? 'NET-0001').slice(0, 120));
       } else {
         const event = detector.push(pcm);
-        if (event === 'interim') {
+        if (event === 'interim' && scenario.malformed) {
+          failed = true;
+          if (socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
+        } else if (event === 'interim') {
           send({ type: 'SpeechStarted', channel: [0, channels], timestamp: 0 });
           if (scenario.interim ?? true) results(interimOf(transcript), false);
         }

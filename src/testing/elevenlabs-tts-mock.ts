@@ -80,6 +80,8 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
           audio: (chunk) => send({ audio: chunk.toString('base64'), isFinal: false, contextId }),
           error: (error) => send({ error, message: error, context_id: contextId }),
           drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+          reset: () => socket.terminate(),
+          raw: (text) => socket.readyState === 1 && socket.send(text),
           done: () => send({ isFinal: true, contextId }),
         });
       });
@@ -126,6 +128,7 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
           const { body: errorText, headers } = errorBody(scenario);
           return new HttpResponse(errorText, { status: scenario.status, headers });
         }
+        if (scenario.reset) return HttpResponse.error();
         return new HttpResponse(audioStream(scenario, sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
       }),
     ],

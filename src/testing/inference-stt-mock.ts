@@ -181,7 +181,12 @@ function runSession(
         record.audioBytes += pcm.length;
         if (failed) return;
         const sampleRate = record.sampleRate ?? 16_000;
-        if (scenario.closeAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * scenario.closeAfterAudioMs) / 1000) {
+        if (scenario.reset) {
+          failed = true;
+          socket.terminate();
+        } else if (scenario.stallAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * scenario.stallAfterAudioMs) / 1000) {
+          failed = true; // silent from now on, socket open
+        } else if (scenario.closeAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * scenario.closeAfterAudioMs) / 1000) {
           failed = true;
           socket.close(1011, 'mock: closed mid-stream');
         } else if (scenario.error) {

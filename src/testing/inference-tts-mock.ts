@@ -100,6 +100,8 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
               audio: (chunk) => send({ type: 'output_audio', audio: chunk.toString('base64'), session_id: sessionId }),
               error: (errorMessage) => send({ type: 'error', message: errorMessage, session_id: sessionId }),
               drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+              reset: () => socket.terminate(),
+              raw: (text) => socket.readyState === 1 && socket.send(text),
               done: () => send({ type: 'done', session_id: sessionId }),
             });
             return;

@@ -1,6 +1,6 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { sleep } from './openai-endpoint.js';
-import { audioStream, errorBody, headersOf, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import { audioStream, errorBody, headersOf, queryOf, ScenarioQueue, tonePCM, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
 
 /** OpenAI's speech endpoint answers 24 kHz mono PCM for `response_format: "pcm"`. */
 const OPENAI_TTS_SAMPLE_RATE = 24_000;
@@ -68,9 +68,12 @@ export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOption
         const scenario: TTSScenario = scenarios.take();
         if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
         if (scenario.status) return errorResponse(scenario as TTSScenario & { status: number });
+        if (scenario.reset) return HttpResponse.error();
         if (!body || typeof body.input !== 'string') return errorResponse({ status: 400, message: 'mock: `input` is required' });
         return new HttpResponse(audioStream(scenario, OPENAI_TTS_SAMPLE_RATE, options.audioMs ?? 200, request.signal), {
-          headers: { 'content-type': 'audio/pcm', 'x-request-id': `req_tts_${requests.length}` },
+          // The full length, as a server that knows it sends: a body cut short (stall, reset) is then an error for
+          // the client, not a complete (shorter) response.
+          headers: { 'content-type': 'audio/pcm', 'content-length': String(tonePCM(OPENAI_TTS_SAMPLE_RATE, scenario.audioMs ?? options.audioMs ?? 200).length), 'x-request-id': `req_tts_${requests.length}` },
         });
       }),
     ],

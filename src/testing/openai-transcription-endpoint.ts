@@ -84,6 +84,8 @@ export function mockOpenAITranscriptions(options: MockOpenAITranscriptionsOption
           const { body, headers } = sttErrorBody(scenario);
           return new HttpResponse(body, { status: scenario.status, headers });
         }
+        if (scenario.reset) return HttpResponse.error();
+        if (scenario.malformed) return new HttpResponse('{"text": "Hel', { headers: { 'content-type': 'application/json' } });
         const text = scenario.transcript ?? defaultTranscript;
         record.transcripts.push(text);
         if (fields.response_format === 'text') return HttpResponse.text(text);

@@ -33,8 +33,12 @@ export interface STTScenario {
   afterAudioMs?: number;
   /** WebSocket mocks: close the socket (code 1011) once this much audio (ms) arrived, before any transcript. */
   closeAfterAudioMs?: number;
-  /** WebSocket mocks: send a frame that is not valid JSON before the transcript. */
+  /** Send a frame that is not valid JSON before the transcript (HTTP: a 200 whose JSON body is cut short). */
   malformed?: boolean;
+  /** Drop the connection without a close frame once audio arrives (a TCP reset; HTTP: a network error). */
+  reset?: boolean;
+  /** WebSocket mocks: go silent (no event, socket left open) once this much audio (ms) arrived. */
+  stallAfterAudioMs?: number;
 }
 
 /** What a client sent for one recognition. Header names are lower-case. */

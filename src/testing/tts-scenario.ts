@@ -30,6 +30,10 @@ export interface TTSScenario {
   dropAfterChunks?: number;
   /** Stop sending (keep the connection open) after this many audio chunks; 0 never answers. */
   stallAfterChunks?: number;
+  /** Drop the connection without a close frame before any audio (a TCP reset; HTTP: a network error). */
+  reset?: boolean;
+  /** WebSocket mocks: send a frame that is not valid JSON instead of the audio. */
+  malformed?: boolean;
 }
 
 /** What a client sent for one synthesis. Header names are lower-case. */
@@ -106,11 +110,13 @@ export function chunkPCM(pcm: Buffer, sampleRate: number, chunkMs: number): Buff
 export async function playScenario(
   scenario: TTSScenario,
   options: { sampleRate: number; audioMs: number; signal: AbortSignal },
-  io: { audio(chunk: Buffer): void; error(message: string, code: number): void; drop(): void; done(): void },
+  io: { audio(chunk: Buffer): void; error(message: string, code: number): void; drop(): void; done(): void; reset(): void; raw(text: string): void },
 ): Promise<void> {
   try {
     if (scenario.delayMs) await sleep(scenario.delayMs, options.signal);
     if (scenario.stallAfterChunks === 0) return;
+    if (scenario.reset) return io.reset();
+    if (scenario.malformed) return io.raw('{"type": "chunk", "data": ');
     if (scenario.error) {
       io.error(scenario.message ?? 'mock: synthesis failed', scenario.errorCode ?? 500);
       return;
@@ -141,6 +147,9 @@ export function errorBody(scenario: TTSScenario): { body: string; headers: Recor
 /** An HTTP audio body that follows the scenario: chunked PCM, dropped or stalled as scripted. */
 export function audioStream(scenario: TTSScenario, sampleRate: number, audioMs: number, signal: AbortSignal): ReadableStream<Uint8Array> {
   const chunks = chunkPCM(tonePCM(sampleRate, scenario.audioMs ?? audioMs), sampleRate, scenario.chunkMs ?? 50);
+  // The client's abort reaches a mocked body as `cancel()` (the request's signal may never fire): stop waiting then.
+  const cancelled = new AbortController();
+  signal.addEventListener('abort', () => cancelled.abort(), { once: true });
   return new ReadableStream({
     async start(controller) {
       for (const [index, chunk] of chunks.entries()) {
@@ -149,12 +158,20 @@ export function audioStream(scenario: TTSScenario, sampleRate: number, audioMs: 
           return;
         }
         if (scenario.stallAfterChunks !== undefined && index >= scenario.stallAfterChunks) {
-          await sleep(Infinity, signal).catch(() => undefined);
+          await sleep(Infinity, cancelled.signal).catch(() => undefined);
+          try {
+            controller.close();
+          } catch {
+            // already cancelled
+          }
           return;
         }
         controller.enqueue(new Uint8Array(chunk));
       }
       controller.close();
+    },
+    cancel() {
+      cancelled.abort();
     },
   });
 }

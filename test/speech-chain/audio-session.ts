@@ -92,9 +92,12 @@ export interface AudioSession {
 /** A real AgentSession on the stack, with fake audio in and out, attached to the stack. */
 export async function startAudioSession(
   stack: VoiceStack,
-  options: { turnDetection?: 'stt' | 'vad'; audioInput?: boolean } = {},
+  options: { turnDetection?: 'stt' | 'vad'; audioInput?: boolean; connOptions?: voice.AgentSessionOptions['connOptions'] } = {},
 ): Promise<AudioSession> {
-  const session = new voice.AgentSession({ ...stack.sessionOptions(), turnHandling: { turnDetection: options.turnDetection ?? 'stt' },
+  const defaults = stack.sessionOptions();
+  const session = new voice.AgentSession({ ...defaults, turnHandling: { turnDetection: options.turnDetection ?? 'stt' },
+    // Overrides of the connection options (e.g. a short TTS timeout), on top of the stack's (no session retries).
+    ...(options.connOptions && { connOptions: { ...defaults.connOptions, ...options.connOptions } }),
     // The TTS mocks send no word timestamps: take the reply's text from the LLM, not from aligned transcripts.
     useTtsAlignedTranscript: false,
   });

@@ -6,6 +6,7 @@ import {
   mockOpenAIEndpoint,
   mockOpenAISpeechEndpoint,
   sleep,
+  speechLikeFrames,
   type MockDeepgramSTT,
   type MockInferenceSTT,
 } from '../../src/testing/index.js';
@@ -87,5 +88,26 @@ describe('STT chain against the mocks', () => {
       await call.close();
       await stack.close();
     }
+  });
+
+  it("Deepgram's socket closed mid-stream (swallowed by its plugin): the deaf-stream check reconnects, silently, and the user is heard", async () => {
+    // After its interim transcript the socket closes; plugin 1.9 keeps sending into it and reports nothing.
+    deepgram.use({ closeAfterAudioMs: 700, times: 1 });
+    const stack = await createVoiceStack({ stt: { provider: 'deepgram', baseURL: deepgram.baseURL }, retry: { stallTimeoutMs: 1_500 } }, { env });
+    const recorder = recordEvents(stack);
+    try {
+      const frames = Array.from({ length: 3 }, () => speechLikeFrames()).flat();
+      expect((await listen(stack.stt!, frames)).final).toBe('What time is it?');
+    } finally {
+      await stack.close();
+    }
+    // Two sockets: the deaf one (no transcript), then the reconnect that heard the next utterance.
+    const sockets = deepgram.requests.filter((request) => request.transport === 'websocket');
+    expect(sockets).toHaveLength(2);
+    expect(sockets[0]!.transcripts).toEqual([]);
+    expect(sockets[1]!.transcripts[0]).toBe('What time is it?');
+    // A stream that worked and went deaf is reconnected at once: not an outage, the user is not told "cannot hear".
+    expect(recorder.of('holding')).toEqual([]);
+    expect(recorder.of('retry')).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ import {
   type APIConnectOptions,
   APIConnectionError,
   APIStatusError,
+  APITimeoutError,
+  DEFAULT_API_CONNECT_OPTIONS,
   inference,
   isAPIError,
   stt,
@@ -66,7 +68,8 @@ function toAPIError(error: unknown): Error {
   const status = (error as { status?: unknown })?.status;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof status === 'number') return new APIStatusError({ message, options: { statusCode: status, body: null } });
-  return new APIConnectionError({ message });
+  // Keep the original (a JSON SyntaxError, a network error with its code) for the chain's classification.
+  return Object.assign(new APIConnectionError({ message }), { cause: error });
 }
 
 /**
@@ -128,6 +131,8 @@ class VADSegmentedStream extends stt.SpeechStream {
   label: string;
   readonly #inner: stt.STT;
   readonly #vad: VAD;
+  /** How long one utterance's upload may take. */
+  readonly #timeoutMs: number;
   /** A read of the input that a failed attempt left pending: the next attempt takes its frame. */
   #pendingInput: Promise<IteratorResult<AudioFrame | symbol>> | undefined;
 
@@ -135,6 +140,7 @@ class VADSegmentedStream extends stt.SpeechStream {
     super(owner, undefined, connOptions);
     this.#inner = inner;
     this.#vad = vad;
+    this.#timeoutMs = connOptions?.timeoutMs ?? DEFAULT_API_CONNECT_OPTIONS.timeoutMs;
     this.label = `livekit-voice-stack.VADSegmentedStream<${inner.label}>`;
   }
 
@@ -168,11 +174,22 @@ class VADSegmentedStream extends stt.SpeechStream {
           const speechEndTime = Date.now() - event.silenceDuration - event.inferenceDuration;
           this.queue.put({ type: stt.SpeechEventType.END_OF_SPEECH, speechEndTime });
           let result: stt.SpeechEvent;
+          // The upload gets the stream's `timeoutMs` (the session's sttConnOptions), like a streaming STT's connect:
+          // a server that never answers must not leave the user unheard.
+          const deadline = new AbortController();
+          const timeoutMs = this.#timeoutMs;
+          const timer = setTimeout(() => deadline.abort(), timeoutMs);
+          const stopUpload = () => deadline.abort();
+          this.abortSignal.addEventListener('abort', stopUpload, { once: true });
           try {
-            result = await this.#inner.recognize(event.frames, this.abortSignal);
+            result = await this.#inner.recognize(event.frames, deadline.signal);
           } catch (error) {
             if (this.abortSignal.aborted) return;
+            if (deadline.signal.aborted) throw new APITimeoutError({ message: `no transcript within ${timeoutMs} ms` });
             throw toAPIError(error);
+          } finally {
+            clearTimeout(timer);
+            this.abortSignal.removeEventListener('abort', stopUpload);
           }
           if (result.alternatives?.[0]?.text) this.queue.put({ ...result, speechEndTime: result.speechEndTime ?? speechEndTime });
         }

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVoiceStack, type CooldownStore, type ErrorCategory, type VoiceStack } from '../../src/index.js';
+import {
+  mockCartesiaTTS,
+  mockElevenLabsTTS,
+  mockInferenceTTS,
+  mockOpenAIEndpoint,
+  mockOpenAISpeechEndpoint,
+  type TTSMockBase,
+  type TTSScenario,
+} from '../../src/testing/index.js';
+import { useMswServer } from '../helpers/msw.js';
+import { recordEvents, recordingLogger } from '../resilience/helpers.js';
+import { type AudioSession, startAudioSession } from './audio-session.js';
+import { ProducedText, SPEECH_KEYS } from './speech-secrets.js';
+
+// The fault matrix of the TTS chain: every fault of issue 4, for every TTS endpoint format the mocks cover, through
+// a real AgentSession (fake audio output). One session per format: each fault is one turn whose primary TTS fails
+// once; the session must speak every turn (through the fallback, or the part heard before a mid-stream failure)
+// and never close.
+
+const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1', auth: { bearer: SPEECH_KEYS.openai } });
+const llm = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });
+useMswServer(...speech.handlers, ...llm.handlers);
+
+const mocks: Partial<Record<Format, TTSMockBase & { baseURL: string }>> = { openai: speech };
+const closers: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  const [inference, cartesia, elevenlabs] = await Promise.all([
+    mockInferenceTTS({ auth: { apiKey: SPEECH_KEYS.livekitKey, apiSecret: SPEECH_KEYS.livekitSecret } }),
+    mockCartesiaTTS({ apiKey: SPEECH_KEYS.cartesia }),
+    mockElevenLabsTTS({ apiKey: SPEECH_KEYS.elevenlabs }),
+  ]);
+  Object.assign(mocks, { inference, cartesia, elevenlabs });
+  closers.push(inference.close, cartesia.close, elevenlabs.close);
+});
+afterAll(() => Promise.all(closers.map((close) => close())));
+
+type Format = 'openai' | 'inference' | 'cartesia' | 'elevenlabs';
+const KEY_OF: Record<Format, string> = { openai: SPEECH_KEYS.openai, inference: SPEECH_KEYS.livekitSecret, cartesia: SPEECH_KEYS.cartesia, elevenlabs: SPEECH_KEYS.elevenlabs };
+
+function entryOf(format: Format) {
+  const baseURL = mocks[format]!.baseURL;
+  switch (format) {
+    case 'openai':
+      return { provider: 'openai' as const, apiKey: SPEECH_KEYS.openai };
+    case 'inference':
+      return { provider: 'inference' as const, model: 'cartesia/sonic-turbo', baseURL, apiKey: SPEECH_KEYS.livekitKey, apiSecret: SPEECH_KEYS.livekitSecret };
+    case 'cartesia':
+      return { provider: 'cartesia' as const, baseURL, apiKey: SPEECH_KEYS.cartesia };
+    case 'elevenlabs':
+      return { provider: 'elevenlabs' as const, baseURL, apiKey: SPEECH_KEYS.elevenlabs };
+  }
+}
+
+interface Fault {
+  name: string;
+  /** The primary's scenario; `key` is the primary's key, which some faults echo (as providers do in error bodies). */
+  scenario: (key: string) => TTSScenario;
+  category: ErrorCategory;
+  statusCode?: number;
+  /** Where a format classifies the fault otherwise (see the comment on the row). */
+  per?: Partial<Record<Format, Partial<Pick<Fault, 'category' | 'statusCode' | 'afterAudio'>>>>;
+  /** Only where the transport carries it: the `ws` client drops the headers of a refused handshake. */
+  retryAfterMs?: { http: number };
+  /** The failure comes after the first audio: the utterance ends with what was heard, no fallback. */
+  afterAudio?: boolean;
+  /** Formats that cannot express the fault (see the comment on the row). */
+  skip?: Format[];
+}
+
+const TIMEOUT_MS = 500;
+const STALL_MS = 300;
+
+// On the WebSocket formats a status refuses the handshake (what the providers do on auth, rate-limit and server
+// errors); on OpenAI it is the HTTP status of the synthesis. The ElevenLabs plugin (1.9) replaces a refused handshake
+// by "could not connect to ElevenLabs" without the status: every status is a `connection` failure there (the chain
+// still moves on at once; it cannot cool a 429 for its Retry-After nor skip a 401 for the episode).
+const ELEVENLABS_LOSES_STATUS: Fault['per'] = { elevenlabs: { category: 'connection', statusCode: undefined } };
+// Enough audio that the plugins hand the chain a first frame (they cut 100 ms frames) before the fault.
+const MID_STREAM = { audioMs: 1_000, chunkMs: 100 };
+const FAULTS: Fault[] = [
+  { name: '429 with Retry-After', scenario: () => ({ status: 429, retryAfter: 7 }), category: 'rate_limit', statusCode: 429, retryAfterMs: { http: 7_000 }, per: ELEVENLABS_LOSES_STATUS },
+  { name: '429 without Retry-After', scenario: () => ({ status: 429 }), category: 'rate_limit', statusCode: 429, per: ELEVENLABS_LOSES_STATUS },
+  { name: '401', scenario: (key) => ({ status: 401, message: `Incorrect API key provided: ${key}` }), category: 'auth', statusCode: 401, per: ELEVENLABS_LOSES_STATUS },
+  { name: '404', scenario: () => ({ status: 404, message: 'No such voice.' }), category: 'not_found', statusCode: 404, per: ELEVENLABS_LOSES_STATUS },
+  { name: '500', scenario: (key) => ({ status: 500, message: `upstream failed for Bearer ${key}` }), category: 'server', statusCode: 500, per: ELEVENLABS_LOSES_STATUS },
+  { name: '503', scenario: () => ({ status: 503, message: 'overloaded' }), category: 'server', statusCode: 503, per: ELEVENLABS_LOSES_STATUS },
+  { name: 'timeout before the first byte', scenario: () => ({ delayMs: 3 * TIMEOUT_MS }), category: 'timeout' },
+  // The OpenAI plugin hands over audio only once the whole body arrived: a stalled or reset body is a failure before
+  // any audio there (a first-audio timeout, a reset), and the fallback speaks the whole reply.
+  { name: 'stall mid-stream', scenario: () => ({ ...MID_STREAM, stallAfterChunks: 3 }), category: 'stall', afterAudio: true, per: { openai: { category: 'timeout', afterAudio: false } } },
+  // The mock closes with 1011. ElevenLabs' plugin drops the audio it had not handed over and reports the close code
+  // (1011: a server error): nothing was heard, the fallback speaks.
+  {
+    name: 'connection dropped mid-stream',
+    scenario: () => ({ ...MID_STREAM, dropAfterChunks: 3 }),
+    category: 'connection',
+    afterAudio: true,
+    per: { openai: { afterAudio: false }, elevenlabs: { category: 'server', afterAudio: false } },
+  },
+  { name: 'connection reset', scenario: () => ({ reset: true }), category: 'connection' },
+  // OpenAI answers raw PCM: any bytes are audio, so a malformed body cannot be told from sound. The WebSocket plugins
+  // drop a frame they cannot parse (no error): the synthesis never completes, and the chain's first-audio timeout
+  // moves on.
+  { name: 'malformed frame', scenario: () => ({ malformed: true }), category: 'timeout', skip: ['openai'] },
+  // The provider's own error message on an open socket (OpenAI has none: its errors are HTTP statuses). Cartesia's
+  // carries a status code; Inference's and ElevenLabs' carry none (`unknown`: retryable, like `server`).
+  {
+    name: 'error message on the socket',
+    scenario: (key) => ({ error: true, message: `synthesis failed for ${key}` }),
+    category: 'unknown',
+    per: { cartesia: { category: 'server', statusCode: 500 } },
+    skip: ['openai'],
+  },
+];
+
+const FORMATS: Format[] = ['openai', 'inference', 'cartesia', 'elevenlabs'];
+/** Everything the stack produced across the matrix, scanned for keys at the end. */
+const produced = new ProducedText();
+
+const rejections: unknown[] = [];
+const onRejection = (reason: unknown) => void rejections.push(reason);
+beforeAll(() => void process.on('unhandledRejection', onRejection));
+afterAll(() => void process.off('unhandledRejection', onRejection));
+
+// Forgets failures: the primary is tried (and fails) on every turn, as in distinct outages. Cooldowns are tested in tts-chain.test.ts.
+const forgetful: CooldownStore = { get: () => undefined, set: () => undefined, delete: () => undefined };
+
+describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
+  const fallback: Format = format === 'openai' ? 'cartesia' : 'openai';
+  let stack: VoiceStack;
+  let call: AudioSession;
+  const logger = recordingLogger();
+  let recorder: ReturnType<typeof recordEvents>;
+  let turn = 0;
+
+  beforeAll(async () => {
+    stack = await createVoiceStack(
+      {
+        llm: { provider: 'openai', model: 'gpt-4.1-mini', apiKey: SPEECH_KEYS.openai },
+        tts: [entryOf(format), entryOf(fallback)],
+        retry: { stallTimeoutMs: STALL_MS },
+      },
+      { env: {}, logger, cooldowns: forgetful },
+    );
+    recorder = recordEvents(stack);
+    call = await startAudioSession(stack, { audioInput: false, connOptions: { ttsConnOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: TIMEOUT_MS } } });
+  });
+  afterAll(async () => {
+    await call.close();
+    produced.events(recorder.events);
+    produced.stack(stack, logger.lines);
+    await stack.close();
+  });
+
+  it.each(FAULTS.filter((fault) => !fault.skip?.includes(format)).map((fault) => ({ ...fault, ...fault.per?.[format] })))('$name → $category', async (fault) => {
+    const [primaryMock, fallbackMock] = [mocks[format]!, mocks[fallback]!];
+    primaryMock.reset();
+    fallbackMock.reset();
+    llm.reset();
+    primaryMock.use({ ...fault.scenario(KEY_OF[format]), times: 1 });
+    recorder.events.length = 0;
+    const warnings = logger.entries.length;
+    const samples = call.output.samples;
+    const question = `Question ${++turn}?`;
+
+    const replied = call.nextReply();
+    call.session.generateReply({ userInput: question });
+    await replied;
+    produced.events(recorder.events);
+
+    const [primaryLabel, fallbackLabel] = stack.options.tts.map((option) => option.label);
+    const failure = logger.entries.slice(warnings).find((entry) => entry.level === 'warn' && entry.fields.label === primaryLabel);
+    expect(failure?.fields, failure?.message).toMatchObject({ category: fault.category });
+    if (fault.afterAudio) {
+      // Part of the reply was heard: the utterance ends there; nothing is replayed on the fallback.
+      expect(recorder.of('fallback')).toEqual([]);
+      expect(fallbackMock.requests).toEqual([]);
+      expect(call.output.samples).toBeGreaterThan(samples);
+    } else {
+      const fallbacks = recorder.of('fallback');
+      expect(fallbacks).toHaveLength(1);
+      expect(fallbacks[0]).toMatchObject({ modality: 'tts', from: primaryLabel, to: fallbackLabel, error: { category: fault.category, modality: 'tts', label: primaryLabel } });
+      expect(fallbacks[0]!.error.statusCode).toBe(fault.statusCode);
+      expect(fallbacks[0]!.error.retryAfterMs).toBe(format === 'openai' ? fault.retryAfterMs?.http : undefined);
+      // The fallback spoke the whole reply: 200 ms of its tone at the chain's 24 kHz.
+      expect(fallbackMock.requests.map((request) => request.text.trim())).toEqual(['It is noon.']);
+      expect(call.output.samples - samples).toBeGreaterThanOrEqual(4_700);
+    }
+    expect(recorder.of('exhausted')).toEqual([]);
+    expect(call.messages().at(-1)).toEqual(['assistant', 'It is noon.']);
+    expect(call.closed).toEqual([]);
+    expect(rejections).toEqual([]);
+  });
+});
+
+describe('TTS fault matrix: secrets', () => {
+  it('no key appears in any log line, event payload, error message, stack or toString() of the matrix', () => {
+    expect(produced.texts.length).toBeGreaterThan(FORMATS.length * 10);
+    expect(produced.all).toContain('stalled mid-stream'); // the scan reads real output
+    expect(produced.all).toContain('Incorrect API key provided: ••••'); // OpenAI's echo of the key came through, masked
+    expect(produced.leaks()).toEqual([]);
+  });
+});
