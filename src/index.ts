@@ -1,6 +1,6 @@
 export { createVoiceStack, type CreateVoiceStackOptions } from './stack/create-voice-stack.js';
 export { VoiceStack, type Attachment, type VoiceStackSessionOptions } from './stack/voice-stack.js';
-export type * from './stack/events.js';
+export type * from './policies/events.js';
 export {
   createModeController,
   ModeController,
@@ -28,7 +28,7 @@ export {
   type ProviderResolverOptions,
 } from './config/create-provider-resolver.js';
 export { defineAdapter, type Adapter, type AdapterContext, type AnyAdapter, type Created, type InstanceOf, type ProbeResult } from './providers/define-adapter.js';
-export type { Logger } from './providers/logger.js';
+export type { Logger } from './config/logger.js';
 export type { ProviderOption } from './providers/provider-option.js';
 export { parseRetryAfter } from './providers/response-observer.js';
 export { loadPlugin } from './providers/load-plugin.js';

@@ -8,7 +8,7 @@ import { maskSecrets } from '../config/secrets.js';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import { VoiceStackError } from '../errors/index.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
-import type { Logger } from '../providers/logger.js';
+import type { Logger } from '../config/logger.js';
 import { formatHealthReport } from './format-health-report.js';
 
 const HELP = `Usage: livekit-voice-stack <command> [options]

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue, type Modality, VoiceStackError } from '../errors/index.js';
-import { defaultLogger, type Logger } from '../providers/logger.js';
+import { defaultLogger, type Logger } from './logger.js';
 import { voiceStackConfigFromEnv } from './config-from-env.js';
 import { formatIssue } from './parse-config.js';
 import type { VoiceStackConfig } from './voice-stack-config.js';

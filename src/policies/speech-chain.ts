@@ -1,9 +1,9 @@
 import type EventEmitter from 'eventemitter3';
 import type { ResolvedRetryOptions } from '../config/policy-config.js';
 import { ProviderError } from '../errors/index.js';
-import type { Logger } from '../providers/logger.js';
+import type { Logger } from '../config/logger.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import type { VoiceStackEvents } from '../stack/events.js';
+import type { VoiceStackEvents } from './events.js';
 import { classifyError } from './classify-error.js';
 import { type CooldownEntry, type CooldownStore, isHardCooldown, MemoryCooldownStore } from './cooldown-store.js';
 import { DEFAULT_COOLDOWN_MS, DEFAULT_DEMOTION_MS } from './llm-chain.js';

@@ -1,7 +1,7 @@
 import type { llm, stt, tts, VAD } from '@livekit/agents';
 import type { z } from 'zod';
 import type { Modality } from '../errors/index.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../config/logger.js';
 
 /** The LiveKit instance an adapter of each modality produces. */
 export interface InstanceOf {

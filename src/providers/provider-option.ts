@@ -2,7 +2,7 @@ import type { VAD } from '@livekit/agents';
 import type { ParsedEntry } from '../config/parse-config.js';
 import type { Modality } from '../errors/index.js';
 import type { AdapterContext, AnyAdapter, InstanceOf } from './define-adapter.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../config/logger.js';
 import { ResponseObserver } from './response-observer.js';
 
 /** One created option of a chain: the LiveKit instance plus what the policies need to know about it. */

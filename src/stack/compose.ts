@@ -8,9 +8,9 @@ import { ChainLLM } from '../policies/llm-chain.js';
 import { ChainSTT, type HearingNotice } from '../policies/stt-chain.js';
 import { ChainTTS } from '../policies/tts-chain.js';
 import { VerbalPolicy } from '../policies/verbal-policy.js';
-import type { Logger } from '../providers/logger.js';
+import type { Logger } from '../config/logger.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import type { VoiceStackEvents } from './events.js';
+import type { VoiceStackEvents } from '../policies/events.js';
 import type { Attachment } from './voice-stack.js';
 
 /** What composing a slot into one LiveKit instance needs. */

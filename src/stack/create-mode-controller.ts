@@ -2,7 +2,7 @@ import { voice } from '@livekit/agents';
 import EventEmitter from 'eventemitter3';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import { ConfigError, VoiceStackError } from '../errors/index.js';
-import { defaultLogger } from '../providers/logger.js';
+import { defaultLogger } from '../config/logger.js';
 import { createVoiceStack, type CreateVoiceStackOptions } from './create-voice-stack.js';
 import type { HealthOptions } from './health.js';
 import type { VoiceStack } from './voice-stack.js';

@@ -6,11 +6,11 @@ import type { Modality } from '../errors/index.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
 import type { AnyAdapter } from '../providers/define-adapter.js';
 import { type CooldownStore, MemoryCooldownStore } from '../policies/cooldown-store.js';
-import { defaultLogger, type Logger } from '../providers/logger.js';
+import { defaultLogger, type Logger } from '../config/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
 import { MetricsCollector } from './metrics.js';
-import type { VoiceStackEvents } from './events.js';
+import type { VoiceStackEvents } from '../policies/events.js';
 import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
 
 export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = readonly AnyAdapter[]> {

@@ -3,7 +3,7 @@ import type EventEmitter from 'eventemitter3';
 import type { ResolvedVerbalOptions } from '../config/policy-config.js';
 import type { Modality } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import type { TurnMetrics, VoiceStackEvents } from './events.js';
+import type { TurnMetrics, VoiceStackEvents } from '../policies/events.js';
 import type { Attachment } from './voice-stack.js';
 
 /** p50/p95 (nearest rank) of one figure, in ms, over the collected turns. */

@@ -2,9 +2,9 @@ import { type llm, type SessionConnectOptions, type stt, type tts, type VAD, voi
 import EventEmitter from 'eventemitter3';
 import type { ParsedConfig } from '../config/parse-config.js';
 import type { Modality } from '../errors/index.js';
-import type { Logger } from '../providers/logger.js';
+import type { Logger } from '../config/logger.js';
 import { closeInstance, type ProviderOption } from '../providers/provider-option.js';
-import type { VoiceStackEvents } from './events.js';
+import type { VoiceStackEvents } from '../policies/events.js';
 import { checkHealth, type HealthOptions, type HealthReport } from './health.js';
 import type { MetricsCollector, MetricsSummary } from './metrics.js';
 

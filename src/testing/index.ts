@@ -25,6 +25,6 @@ export { mockElevenLabsTTS, type MockElevenLabsTTS, type MockElevenLabsTTSOption
 export { tonePCM, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
 export { mockInferenceSTT, type MockInferenceSTT, type MockInferenceSTTOptions } from './inference-stt-mock.js';
 export { mockDeepgramSTT, type MockDeepgramSTT, type MockDeepgramSTTOptions } from './deepgram-stt-mock.js';
-export { mockOpenAITranscriptions, type MockOpenAITranscriptions, type MockOpenAITranscriptionsOptions } from './openai-transcription-endpoint.js';
+export { mockOpenAITranscriptionEndpoint, type MockOpenAITranscriptionEndpoint, type MockOpenAITranscriptionEndpointOptions } from './openai-transcription-endpoint.js';
 export type { STTMockBase, STTRequest, STTScenario } from './stt-scenario.js';
 export { pushFrames, speechLikeFrames, type FrameSink, type PushFramesOptions, type SpeechLikeFramesOptions } from './speech-audio.js';

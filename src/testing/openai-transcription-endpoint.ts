@@ -2,17 +2,17 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { sleep } from './openai-endpoint.js';
 import { type STTMockBase, type STTRequest, STTScenarioQueue, sttErrorBody } from './stt-scenario.js';
 
-export interface MockOpenAITranscriptionsOptions {
+export interface MockOpenAITranscriptionEndpointOptions {
   /** The base URL clients are configured with, e.g. `https://api.openai.com/v1` or `http://whisper:8000/v1`. */
   baseURL: string;
   /** The transcript of every request. @default "Hello from the mock." */
   transcript?: string;
-  /** Refuse other keys (`Authorization: Bearer <key>`) with a 401. @default no check */
-  apiKey?: string;
+  /** Check `Authorization: Bearer <token>`; a wrong or missing token gets a 401. @default no check */
+  auth?: { bearer: string };
 }
 
 /** A mocked OpenAI-format transcription endpoint for msw. */
-export interface MockOpenAITranscriptions extends STTMockBase {
+export interface MockOpenAITranscriptionEndpoint extends STTMockBase {
   readonly baseURL: string;
   /** Pass to `setupServer(...mock.handlers)` or `server.use(...)`. */
   readonly handlers: HttpHandler[];
@@ -24,16 +24,16 @@ export interface MockOpenAITranscriptions extends STTMockBase {
  * `verbose_json`). Scenarios script status codes with `Retry-After`, delays and transcripts.
  *
  * @example
- * const whisper = mockOpenAITranscriptions({ baseURL: 'http://whisper:8000/v1', transcript: 'Bonjour' });
+ * const whisper = mockOpenAITranscriptionEndpoint({ baseURL: 'http://whisper:8000/v1', transcript: 'Bonjour' });
  * const server = setupServer(...whisper.handlers);
  */
-export function mockOpenAITranscriptions(options: MockOpenAITranscriptionsOptions): MockOpenAITranscriptions {
+export function mockOpenAITranscriptionEndpoint(options: MockOpenAITranscriptionEndpointOptions): MockOpenAITranscriptionEndpoint {
   const base = options.baseURL.replace(/\/+$/, '');
   const defaultTranscript = options.transcript ?? 'Hello from the mock.';
   const queue = new STTScenarioQueue();
   const requests: STTRequest[] = [];
 
-  const mock: MockOpenAITranscriptions = {
+  const mock: MockOpenAITranscriptionEndpoint = {
     baseURL: base,
     requests,
     use(...scenarios) {
@@ -72,7 +72,7 @@ export function mockOpenAITranscriptions(options: MockOpenAITranscriptionsOption
           at: Date.now(),
         };
         requests.push(record);
-        if (options.apiKey && request.headers.get('authorization') !== `Bearer ${options.apiKey}`) {
+        if (options.auth && request.headers.get('authorization') !== `Bearer ${options.auth.bearer}`) {
           return HttpResponse.json(
             { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } },
             { status: 401 },

@@ -1,5 +1,5 @@
 import { createVoiceStack, type Logger, type VoiceStack } from '../../src/index.js';
-import type { VoiceStackEvents } from '../../src/stack/events.js';
+import type { VoiceStackEvents } from '../../src/policies/events.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 
 export const OPENROUTER_KEY = 'sk-or-v1-FAKEKEY-openrouter-0123456789abcdef';

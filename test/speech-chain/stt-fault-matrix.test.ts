@@ -4,7 +4,7 @@ import { createVoiceStack, type ErrorCategory } from '../../src/index.js';
 import {
   mockDeepgramSTT,
   mockInferenceSTT,
-  mockOpenAITranscriptions,
+  mockOpenAITranscriptionEndpoint,
   pushFrames,
   speechLikeFrames,
   type MockDeepgramSTT,
@@ -20,7 +20,7 @@ import { ProducedText, SPEECH_KEYS } from './speech-secrets.js';
 // streams two spoken utterances through `stack.stt` (as a session does: frames over time, input left open) with the
 // primary failing once; the fallback must transcribe, the chain must classify the failure, and nothing may reject.
 
-const openai = mockOpenAITranscriptions({ baseURL: 'https://api.openai.com/v1', transcript: 'What time is it?', apiKey: SPEECH_KEYS.openai });
+const openai = mockOpenAITranscriptionEndpoint({ baseURL: 'https://api.openai.com/v1', transcript: 'What time is it?', auth: { bearer: SPEECH_KEYS.openai } });
 useMswServer(...openai.handlers);
 let inference: MockInferenceSTT;
 let deepgram: MockDeepgramSTT;

@@ -1,12 +1,12 @@
 import { stt } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
-import { mockOpenAITranscriptions, pushFrames, speechLikeFrames } from '../../src/testing/index.js';
+import { mockOpenAITranscriptionEndpoint, pushFrames, speechLikeFrames } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { listen, listenExpectingFailure, providerSTT } from './stt-helpers.js';
 
-const openai = mockOpenAITranscriptions({ baseURL: 'https://api.openai.com/v1', transcript: 'Hello from Whisper.', apiKey: 'sk-test' });
-const whisper = mockOpenAITranscriptions({ baseURL: 'http://whisper.internal:8000/v1', transcript: 'Bonjour de faster-whisper.' });
+const openai = mockOpenAITranscriptionEndpoint({ baseURL: 'https://api.openai.com/v1', transcript: 'Hello from Whisper.', auth: { bearer: 'sk-test' } });
+const whisper = mockOpenAITranscriptionEndpoint({ baseURL: 'http://whisper.internal:8000/v1', transcript: 'Bonjour de faster-whisper.' });
 useMswServer(...openai.handlers, ...whisper.handlers);
 
 const speechBytes = (ms: number) => (16_000 * 2 * ms) / 1000;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
-import { mockDeepgramSTT, mockInferenceSTT, mockOpenAITranscriptions, type MockDeepgramSTT, type MockInferenceSTT } from '../../src/testing/index.js';
+import { mockDeepgramSTT, mockInferenceSTT, mockOpenAITranscriptionEndpoint, type MockDeepgramSTT, type MockInferenceSTT } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
-const openai = mockOpenAITranscriptions({ baseURL: 'https://api.openai.com/v1', apiKey: 'sk-test' });
-const whisper = mockOpenAITranscriptions({ baseURL: 'http://whisper.internal:8000/v1' });
+const openai = mockOpenAITranscriptionEndpoint({ baseURL: 'https://api.openai.com/v1', auth: { bearer: 'sk-test' } });
+const whisper = mockOpenAITranscriptionEndpoint({ baseURL: 'http://whisper.internal:8000/v1' });
 useMswServer(...openai.handlers, ...whisper.handlers);
 let gateway: MockInferenceSTT;
 let deepgram: MockDeepgramSTT;

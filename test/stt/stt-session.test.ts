@@ -3,10 +3,10 @@ import { voice } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
-import { mockDeepgramSTT, mockOpenAIEndpoint, mockOpenAITranscriptions, speechLikeFrames } from '../../src/testing/index.js';
+import { mockDeepgramSTT, mockOpenAIEndpoint, mockOpenAITranscriptionEndpoint, speechLikeFrames } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 
-const whisper = mockOpenAITranscriptions({ baseURL: 'http://whisper.internal:8000/v1', transcript: 'What time is it?' });
+const whisper = mockOpenAITranscriptionEndpoint({ baseURL: 'http://whisper.internal:8000/v1', transcript: 'What time is it?' });
 const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });
 useMswServer(...whisper.handlers, ...openai.handlers);
 

@@ -1,5 +1,5 @@
 import { inference } from '@livekit/agents';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../config/logger.js';
 
 type InferenceSTTOptions = ConstructorParameters<typeof inference.STT<string>>[0];
 

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = new URL('../src/', import.meta.url).pathname;
+/** design.md: each layer may import only the layers listed before it (testing and cli may use everything). */
+const LAYERS = ['errors', 'config', 'providers', 'policies', 'stack'] as const;
+const PLUGINS = /from '@livekit\/agents-plugin-/;
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+describe('architecture', () => {
+  it('dependencies point down the layers: errors → config → providers → policies → stack', () => {
+    const violations: string[] = [];
+    for (const file of files(src)) {
+      const layer = relative(src, file).split('/')[0]!;
+      const rank = LAYERS.indexOf(layer as (typeof LAYERS)[number]);
+      if (rank < 0) continue; // index.ts, testing/, cli/
+      for (const [, target] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const targetLayer = relative(src, join(file, '..', target!)).split('/')[0]!;
+        const targetRank = LAYERS.indexOf(targetLayer as (typeof LAYERS)[number]);
+        if (targetRank > rank) violations.push(`${relative(src, file)} imports ${target} (${targetLayer} is above ${layer})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('core never imports a plugin statically (they load only when a config uses them)', () => {
+    const statics = files(src).filter((file) => PLUGINS.test(readFileSync(file, 'utf8')) && !file.includes('/testing/'));
+    expect(statics.map((file) => relative(src, file))).toEqual([]);
+  });
+});
