@@ -29,7 +29,10 @@ export function renderChart(spec: ChartSpec): string {
   const parts: string[] = [];
   let y = 56;
   for (const panel of spec.panels) {
-    const max = Math.max(1e-9, ...panel.rows.flatMap((row) => row.values.filter((value): value is number => value !== null && Number.isFinite(value))));
+    const max = Math.max(
+      1e-9,
+      ...panel.rows.flatMap((row) => row.values.filter((value): value is number => value !== null && Number.isFinite(value))),
+    );
     const scale = (WIDTH - LABEL_WIDTH - VALUE_ROOM - 20) / max;
     parts.push(`<text x="20" y="${y}" class="panel">${escape(panel.title)}</text>`);
     y += 12;
@@ -43,7 +46,9 @@ export function renderChart(spec: ChartSpec): string {
           return;
         }
         const width = Math.max(1, value * scale);
-        parts.push(`<rect x="${LABEL_WIDTH}" y="${top}" width="${width.toFixed(1)}" height="${BAR - 1}" fill="${COLORS[index % COLORS.length]}"/>`);
+        parts.push(
+          `<rect x="${LABEL_WIDTH}" y="${top}" width="${width.toFixed(1)}" height="${BAR - 1}" fill="${COLORS[index % COLORS.length]}"/>`,
+        );
         parts.push(`<text x="${(LABEL_WIDTH + width + 4).toFixed(1)}" y="${top + BAR - 2}" class="value">${formatMs(value)}</text>`);
       });
       y += height + ROW_GAP;
@@ -51,7 +56,10 @@ export function renderChart(spec: ChartSpec): string {
     y += 18;
   }
   const legend = spec.series
-    .map((name, index) => `<rect x="${WIDTH - 20 - (spec.series.length - index) * 90}" y="14" width="10" height="10" fill="${COLORS[index % COLORS.length]}"/><text x="${WIDTH - 6 - (spec.series.length - index) * 90}" y="23" class="label">${escape(name)}</text>`)
+    .map(
+      (name, index) =>
+        `<rect x="${WIDTH - 20 - (spec.series.length - index) * 90}" y="14" width="10" height="10" fill="${COLORS[index % COLORS.length]}"/><text x="${WIDTH - 6 - (spec.series.length - index) * 90}" y="23" class="label">${escape(name)}</text>`,
+    )
     .join('');
   const height = y + 4;
   return [

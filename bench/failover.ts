@@ -55,7 +55,9 @@ export async function runFailover(options: FailoverOptions): Promise<{ rows: Fai
   };
   // Hedging is a property of our chain: while `stack.llm` is LiveKit's FallbackAdapter the option is accepted but ignored.
   const probe = await stackContender('probe', baseURL, ['healthy', 'healthy-b'], { hedgeAfterMs });
-  let hedging = isLiveKitFallbackAdapter(probe.llm) ? 'n/a: stack.llm is still LiveKit\'s FallbackAdapter (hedgeAfterMs ignored)' : 'measured';
+  let hedging = isLiveKitFallbackAdapter(probe.llm)
+    ? "n/a: stack.llm is still LiveKit's FallbackAdapter (hedgeAfterMs ignored)"
+    : 'measured';
   await probe.close();
 
   // The hang case first: it shows whether hedging is in effect, which decides how every hedged row is reported.
@@ -64,8 +66,13 @@ export async function runFailover(options: FailoverOptions): Promise<{ rows: Fai
 
   const rows: FailoverRow[] = [];
   // maxRetry 0: the error of the first request, not LiveKit's own retry loop (about 4 s with the defaults).
-  const bound: Build = async (primary) => ({ ...rawContender(BOUND, baseURL, primary), connOptions: { ...DEFAULT_API_CONNECT_OPTIONS, maxRetry: 0 } });
-  rows.push(...summarizeCase('429 (first failure)', await firstFailure({ ...builders, [BOUND]: bound }, 'rate-limited', options.trials), hedging));
+  const bound: Build = async (primary) => ({
+    ...rawContender(BOUND, baseURL, primary),
+    connOptions: { ...DEFAULT_API_CONNECT_OPTIONS, maxRetry: 0 },
+  });
+  rows.push(
+    ...summarizeCase('429 (first failure)', await firstFailure({ ...builders, [BOUND]: bound }, 'rate-limited', options.trials), hedging),
+  );
   rows.push(...summarizeCase('429 (during outage)', await duringOutage(builders, options.trials), hedging));
   rows.push(...summarizeCase('hang (first failure)', hang, hedging));
   return { rows, hedging };
@@ -139,7 +146,15 @@ function summarizeCase(name: FailoverCase, samples: Map<string, Turn[]>, hedging
   return [...samples.entries()].map(([contender, turns]): FailoverRow => {
     if (contender === BOUND) {
       const ttft = summarize(turns.map((turn) => turn.totalMs));
-      return { case: name, contender, ttft, errors: 0, ratioToDirect: null, addedMs: ttft.median, note: 'time to the error, not a first token: the floor a chain adds before it can try the fallback' };
+      return {
+        case: name,
+        contender,
+        ttft,
+        errors: 0,
+        ratioToDirect: null,
+        addedMs: ttft.median,
+        note: 'time to the error, not a first token: the floor a chain adds before it can try the fallback',
+      };
     }
     const ttft = summarize(ok(turns).map((turn) => turn.ttftMs));
     const unmeasured = contender === HEDGED && hedging !== 'measured';

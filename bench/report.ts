@@ -49,7 +49,8 @@ export function machine(): Machine {
 }
 
 const ms = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(2));
-const x = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(3)}×`);
+const x = (value: number | null | undefined) =>
+  value === null || value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(3)}×`;
 const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
@@ -62,7 +63,11 @@ export function judgeTargets(results: Omit<BenchResults, 'targets' | 'durationS'
       figure: `TTFT ${x(row.ttftMedianRatio)}, total ${x(row.totalMedianRatio)}`,
       met: row.ttftMedianRatio <= 1.02 && row.totalMedianRatio <= 1.02,
     });
-    targets.push({ target: `${row.contender}: p99 TTFT added < 2 ms`, figure: `${ms(row.ttftP99AddedMs)} ms`, met: row.ttftP99AddedMs < 2 });
+    targets.push({
+      target: `${row.contender}: p99 TTFT added < 2 ms`,
+      figure: `${ms(row.ttftP99AddedMs)} ms`,
+      met: row.ttftP99AddedMs < 2,
+    });
   }
   for (const row of results.failover?.rows.filter((row) => row.contender.startsWith('stack')) ?? []) {
     const bounded = row.case.startsWith('hang');
@@ -90,23 +95,63 @@ export function markdown(results: BenchResults): string {
   const m = results.machine;
   out.push(`Ran ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}), in ${results.durationS} s.`);
   out.push(`\`stack.llm\` was: ${results.stackLLM}.`);
-  out.push('', '### Targets', '', table(['target', 'figure', 'met'], results.targets.map((t) => [t.target, t.figure, t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'])));
+  out.push(
+    '',
+    '### Targets',
+    '',
+    table(
+      ['target', 'figure', 'met'],
+      results.targets.map((t) => [t.target, t.figure, t.met === null ? 'n/a' : t.met ? 'yes' : '**no**']),
+    ),
+  );
   if (results.overhead) {
     const o = results.overhead;
     out.push('', `### 1. Overhead on a healthy turn (${o.turns} turns each, ${o.warmup} warm-up, interleaved)`, '');
     out.push(
       table(
-        ['contender', 'TTFT median', 'TTFT p99', 'total median', 'total p99', 'TTFT ratio', 'total ratio', 'TTFT p99 added', 'CPU per turn', 'errors'],
-        o.rows.map((r) => [r.contender, ms(r.ttft.median), ms(r.ttft.p99), ms(r.total.median), ms(r.total.p99), x(r.ttftMedianRatio), x(r.totalMedianRatio), `${ms(r.ttftP99AddedMs)} ms`, `${r.cpuUs} µs`, r.errors]),
+        [
+          'contender',
+          'TTFT median',
+          'TTFT p99',
+          'total median',
+          'total p99',
+          'TTFT ratio',
+          'total ratio',
+          'TTFT p99 added',
+          'CPU per turn',
+          'errors',
+        ],
+        o.rows.map((r) => [
+          r.contender,
+          ms(r.ttft.median),
+          ms(r.ttft.p99),
+          ms(r.total.median),
+          ms(r.total.p99),
+          x(r.ttftMedianRatio),
+          x(r.totalMedianRatio),
+          `${ms(r.ttftP99AddedMs)} ms`,
+          `${r.cpuUs} µs`,
+          r.errors,
+        ]),
       ),
     );
   }
   if (results.failover) {
-    out.push('', '### 2. Failover: time to the fallback\'s first token (ms)', '', `Hedging: ${results.failover.hedging}.`, '');
+    out.push('', "### 2. Failover: time to the fallback's first token (ms)", '', `Hedging: ${results.failover.hedging}.`, '');
     out.push(
       table(
         ['case', 'contender', 'n', 'TTFT median', 'TTFT p99', 'vs direct', 'added', 'errors', 'note'],
-        results.failover.rows.map((r) => [r.case, r.contender, r.ttft.n, ms(r.ttft.median), ms(r.ttft.p99), x(r.ratioToDirect), r.addedMs === null ? 'n/a' : `${ms(r.addedMs)} ms`, r.errors, r.note ?? '']),
+        results.failover.rows.map((r) => [
+          r.case,
+          r.contender,
+          r.ttft.n,
+          ms(r.ttft.median),
+          ms(r.ttft.p99),
+          x(r.ratioToDirect),
+          r.addedMs === null ? 'n/a' : `${ms(r.addedMs)} ms`,
+          r.errors,
+          r.note ?? '',
+        ]),
       ),
     );
   }
@@ -115,11 +160,41 @@ export function markdown(results: BenchResults): string {
     out.push('', `### 3. Scale: ${s.concurrency} concurrent turns through one instance (${s.rounds} rounds each, interleaved)`, '');
     out.push(
       table(
-        ['contender', 'turns', 'errors', 'held', 'TTFT p50', 'TTFT p99', 'p50 added', 'p99 added', 'CPU per turn', 'batch wall time', 'event-loop delay p50 / p99 / max'],
-        s.rows.map((r) => [r.contender, r.turns, r.errors, r.heldTurns, ms(r.ttft.median), ms(r.ttft.p99), `${ms(r.ttftP50AddedMs)} ms`, `${ms(r.ttftP99AddedMs)} ms`, `${r.cpuPerTurnUs} µs`, `${ms(r.batchMs)} ms`, `${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} / ${ms(r.eventLoopDelay.max)} ms`]),
+        [
+          'contender',
+          'turns',
+          'errors',
+          'held',
+          'TTFT p50',
+          'TTFT p99',
+          'p50 added',
+          'p99 added',
+          'CPU per turn',
+          'batch wall time',
+          'event-loop delay p50 / p99 / max',
+        ],
+        s.rows.map((r) => [
+          r.contender,
+          r.turns,
+          r.errors,
+          r.heldTurns,
+          ms(r.ttft.median),
+          ms(r.ttft.p99),
+          `${ms(r.ttftP50AddedMs)} ms`,
+          `${ms(r.ttftP99AddedMs)} ms`,
+          `${r.cpuPerTurnUs} µs`,
+          `${ms(r.batchMs)} ms`,
+          `${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} / ${ms(r.eventLoopDelay.max)} ms`,
+        ]),
       ),
     );
-    out.push('', table(['memory (heap after GC, N kept alive)', 'N', 'KiB per instance'], s.memory.map((r) => [r.what, r.instances, r.heapPerInstanceKiB.toFixed(1)])));
+    out.push(
+      '',
+      table(
+        ['memory (heap after GC, N kept alive)', 'N', 'KiB per instance'],
+        s.memory.map((r) => [r.what, r.instances, r.heapPerInstanceKiB.toFixed(1)]),
+      ),
+    );
   }
   if (results.cost) {
     const c = results.cost;
@@ -129,9 +204,15 @@ export function markdown(results: BenchResults): string {
         ['measure', 'value'],
         [
           ['import the library', `${ms(c.importLibrary.ms)} ms, heap +${c.importLibrary.heapMiB} MiB, RSS +${c.importLibrary.rssMiB} MiB`],
-          ['import @livekit/agents alone', `${ms(c.importLiveKitAgents.ms)} ms, heap +${c.importLiveKitAgents.heapMiB} MiB, RSS +${c.importLiveKitAgents.rssMiB} MiB`],
+          [
+            'import @livekit/agents alone',
+            `${ms(c.importLiveKitAgents.ms)} ms, heap +${c.importLiveKitAgents.heapMiB} MiB, RSS +${c.importLiveKitAgents.rssMiB} MiB`,
+          ],
           ['difference (separate processes)', `${ms(c.libraryAddsMs)} ms, heap ${c.libraryAddsHeapMiB} MiB`],
-          ['import the library after @livekit/agents (same process): its own cost', `${ms(c.importLibraryAfterAgents.ms)} ms, heap +${c.importLibraryAfterAgents.heapMiB} MiB, RSS +${c.importLibraryAfterAgents.rssMiB} MiB`],
+          [
+            'import the library after @livekit/agents (same process): its own cost',
+            `${ms(c.importLibraryAfterAgents.ms)} ms, heap +${c.importLibraryAfterAgents.heapMiB} MiB, RSS +${c.importLibraryAfterAgents.rssMiB} MiB`,
+          ],
           ['first createVoiceStack (lazy OpenAI plugin import)', `${ms(c.createFirstMs)} ms`],
           ['createVoiceStack, warm (2-option LLM chain)', `${ms(c.createWarmMs)} ms`],
           ...Object.entries(c.pluginsLoaded).map(([name, loaded]) => [`LLM-only stack loaded ${name}`, loaded ? 'yes' : 'no']),
@@ -140,7 +221,15 @@ export function markdown(results: BenchResults): string {
     );
   }
   if (results.warnings.length) {
-    out.push('', '### Warnings raised during the run', '', table(['phase', 'warning', 'count'], results.warnings.map((w) => [w.phase, w.warning, w.count])));
+    out.push(
+      '',
+      '### Warnings raised during the run',
+      '',
+      table(
+        ['phase', 'warning', 'count'],
+        results.warnings.map((w) => [w.phase, w.warning, w.count]),
+      ),
+    );
   }
   return out.join('\n');
 }
@@ -149,19 +238,28 @@ export function markdown(results: BenchResults): string {
 export function chart(results: BenchResults): string {
   const panels: ChartPanel[] = [];
   if (results.overhead) {
-    panels.push({ title: 'Healthy turn: time to first token', rows: results.overhead.rows.map((r) => ({ label: r.contender, values: [r.ttft.median, r.ttft.p99] })) });
+    panels.push({
+      title: 'Healthy turn: time to first token',
+      rows: results.overhead.rows.map((r) => ({ label: r.contender, values: [r.ttft.median, r.ttft.p99] })),
+    });
   }
   for (const name of ['429 (first failure)', '429 (during outage)', 'hang (first failure)'] as const) {
     const rows = results.failover?.rows.filter((r) => r.case === name) ?? [];
     if (rows.length) {
       panels.push({
         title: `Failover, primary ${name}: time to the fallback's first token`,
-        rows: rows.map((r) => ({ label: r.contender, values: r.note?.startsWith('n/a') || r.ttft.n === 0 ? [null, null] : [r.ttft.median, r.ttft.p99] })),
+        rows: rows.map((r) => ({
+          label: r.contender,
+          values: r.note?.startsWith('n/a') || r.ttft.n === 0 ? [null, null] : [r.ttft.median, r.ttft.p99],
+        })),
       });
     }
   }
   if (results.scale) {
-    panels.push({ title: `${results.scale.concurrency} concurrent turns: time to first token`, rows: results.scale.rows.map((r) => ({ label: r.contender, values: [r.ttft.median, r.ttft.p99] })) });
+    panels.push({
+      title: `${results.scale.concurrency} concurrent turns: time to first token`,
+      rows: results.scale.rows.map((r) => ({ label: r.contender, values: [r.ttft.median, r.ttft.p99] })),
+    });
   }
   const m = results.machine;
   return renderChart({

@@ -72,7 +72,12 @@ try {
   if (runs('failover')) {
     phase = 'failover';
     log(`2/4 failover: ${settings.failoverTrials} trials (429), ${settings.hangTrials} concurrent (hang)`);
-    results.failover = await runFailover({ baseURL: server.baseURL, trials: settings.failoverTrials, hangTrials: settings.hangTrials, hedgeAfterMs: settings.hedgeAfterMs });
+    results.failover = await runFailover({
+      baseURL: server.baseURL,
+      trials: settings.failoverTrials,
+      hangTrials: settings.hangTrials,
+      hedgeAfterMs: settings.hedgeAfterMs,
+    });
   }
   if (runs('scale')) {
     phase = 'scale';

@@ -107,7 +107,13 @@ export async function runScale(baseURL: string, concurrency: number, rounds: num
 async function measureMemory(baseURL: string, count: number): Promise<MemoryRow[]> {
   const gc = exposeGC();
   const kinds: [string, () => Promise<{ close(): Promise<void> }>][] = [
-    ['raw openai.LLM', async () => { const instance = rawLLM(baseURL, 'healthy'); return { close: () => instance.aclose() }; }],
+    [
+      'raw openai.LLM',
+      async () => {
+        const instance = rawLLM(baseURL, 'healthy');
+        return { close: () => instance.aclose() };
+      },
+    ],
     ['llm.FallbackAdapter (2)', async () => fallbackAdapterContender('adapter', baseURL, ['healthy', 'healthy-b'])],
     ['stack, 1 LLM option', () => stackContender('stack', baseURL, ['healthy'])],
     ['stack, 2-option LLM chain', () => stackContender('stack', baseURL, ['healthy', 'healthy-b'])],

@@ -27,7 +27,15 @@ export {
   type ProviderResolver,
   type ProviderResolverOptions,
 } from './config/create-provider-resolver.js';
-export { defineAdapter, type Adapter, type AdapterContext, type AnyAdapter, type Created, type InstanceOf, type ProbeResult } from './providers/define-adapter.js';
+export {
+  defineAdapter,
+  type Adapter,
+  type AdapterContext,
+  type AnyAdapter,
+  type Created,
+  type InstanceOf,
+  type ProbeResult,
+} from './providers/define-adapter.js';
 export type { Logger } from './config/logger.js';
 export type { ProviderOption } from './providers/provider-option.js';
 export { parseRetryAfter } from './providers/response-observer.js';

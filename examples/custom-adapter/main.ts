@@ -23,7 +23,10 @@ export async function run({ print = true }: { print?: boolean } = {}): Promise<s
   const log = (line: string) => (print ? console.log(line) : undefined);
   const session = await startTextSession(stack, { instructions: 'You answer questions about parcels.' });
   try {
-    for (const [question, outage] of [['When does my parcel ship?', false], ['Are you sure?', true]] as const) {
+    for (const [question, outage] of [
+      ['When does my parcel ship?', false],
+      ['Are you sure?', true],
+    ] as const) {
       if (outage) acme.use({ status: 429, retryAfter: 30 }); // Acme rate-limits: the chain falls back to llama.cpp
       log(`user:  ${question}`);
       const { text } = await session.ask(question);

@@ -9,7 +9,9 @@ import { cli, defineAgent, type JobContext, type JobProcess, ServerOptions, voic
 import { createModes } from './modes.js';
 
 const controller = createModes();
-controller.on('fallback', ({ from, to, error }) => console.warn(`[modes] ${from} unavailable (${String((error as Error)?.message ?? error)}); using ${to}`));
+controller.on('fallback', ({ from, to, error }) =>
+  console.warn(`[modes] ${from} unavailable (${String((error as Error)?.message ?? error)}); using ${to}`),
+);
 
 export default defineAgent({
   prewarm: async (_proc: JobProcess) => {
@@ -18,7 +20,10 @@ export default defineAgent({
   entry: async (ctx: JobContext) => {
     const call = await controller.stackForCall();
     const session = call.bind(new voice.AgentSession({ ...call.stack.sessionOptions() }));
-    await session.start({ agent: new voice.Agent({ instructions: `You are a helpful assistant (served by ${call.mode}).` }), room: ctx.room });
+    await session.start({
+      agent: new voice.Agent({ instructions: `You are a helpful assistant (served by ${call.mode}).` }),
+      room: ctx.room,
+    });
     session.say('Hello! How can I help?');
   },
 });

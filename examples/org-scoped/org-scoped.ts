@@ -20,8 +20,26 @@ export async function run({ print = true }: { print?: boolean } = {}): Promise<s
   const backend = mockProviderBackend({
     url: 'https://api.platform.example',
     orgs: {
-      acme: { llm: [{ provider: 'openai-compatible', config: { baseURL: 'https://acme-vllm.example/v1', model: 'qwen3-8b' }, secrets: { apiKey: 'acme-key-000000001' }, priority: 10 }] },
-      globex: { llm: [{ provider: 'openai-compatible', config: { baseURL: 'https://globex-llm.example/v1', model: 'llama-3.3-70b' }, secrets: { apiKey: 'globex-key-00000002' }, priority: 10 }] },
+      acme: {
+        llm: [
+          {
+            provider: 'openai-compatible',
+            config: { baseURL: 'https://acme-vllm.example/v1', model: 'qwen3-8b' },
+            secrets: { apiKey: 'acme-key-000000001' },
+            priority: 10,
+          },
+        ],
+      },
+      globex: {
+        llm: [
+          {
+            provider: 'openai-compatible',
+            config: { baseURL: 'https://globex-llm.example/v1', model: 'llama-3.3-70b' },
+            secrets: { apiKey: 'globex-key-00000002' },
+            priority: 10,
+          },
+        ],
+      },
     },
   });
   const acmeLLM = mockOpenAIEndpoint({ baseURL: 'https://acme-vllm.example/v1', reply: "Acme's own model here." });

@@ -16,13 +16,18 @@ import { AGENT_NAME, GREETING, INSTRUCTIONS } from './call-script.js';
 export default defineAgent({
   entry: async (ctx: JobContext) => {
     const { phoneNumber } = JSON.parse(ctx.job.metadata || '{}') as { phoneNumber?: string };
-    if (!phoneNumber) throw new Error('Failed to place the call: the dispatch metadata has no `phoneNumber`. Fix: dispatch with {"phoneNumber": "+33…"}.');
+    if (!phoneNumber)
+      throw new Error('Failed to place the call: the dispatch metadata has no `phoneNumber`. Fix: dispatch with {"phoneNumber": "+33…"}.');
     const trunkId = process.env.SIP_OUTBOUND_TRUNK_ID;
-    if (!trunkId) throw new Error('Failed to place the call: SIP_OUTBOUND_TRUNK_ID is not set. Fix: create an outbound trunk and set its id.');
+    if (!trunkId)
+      throw new Error('Failed to place the call: SIP_OUTBOUND_TRUNK_ID is not set. Fix: create an outbound trunk and set its id.');
 
     const stack = await createVoiceStack({
       ...voiceStackConfigFromEnv(),
-      verbal: { holding: ['One moment, please.', 'Just a second.'], apology: "Sorry, I'm having trouble right now. Could you say that again in a moment?" },
+      verbal: {
+        holding: ['One moment, please.', 'Just a second.'],
+        apology: "Sorry, I'm having trouble right now. Could you say that again in a moment?",
+      },
     });
     ctx.addShutdownCallback(() => stack.close());
     await ctx.connect();

@@ -13,7 +13,9 @@ if (!phoneNumber?.startsWith('+')) {
   process.exit(2);
 }
 if (!LIVEKIT_URL || !LIVEKIT_API_KEY || !LIVEKIT_API_SECRET) {
-  console.error('Failed to dispatch: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set. Fix: export them (see examples/outbound-agent/README.md).');
+  console.error(
+    'Failed to dispatch: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set. Fix: export them (see examples/outbound-agent/README.md).',
+  );
   process.exit(2);
 }
 const room = `call-${phoneNumber.replace(/\D/g, '')}-${Date.now()}`;

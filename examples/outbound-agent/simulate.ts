@@ -41,7 +41,11 @@ export async function simulateCall({ print = true }: { print?: boolean } = {}): 
     {
       ...voiceStackConfigFromEnv(env),
       retry: { windowMs: 2_500, initialDelayMs: 200, maxDelayMs: 800 },
-      verbal: { holding: 'One moment, please.', apology: "Sorry, I'm having trouble right now. Could you say that again in a moment?", holdingAfterMs: 800 },
+      verbal: {
+        holding: 'One moment, please.',
+        apology: "Sorry, I'm having trouble right now. Could you say that again in a moment?",
+        holdingAfterMs: 800,
+      },
     },
     { env, logger: quiet },
   );
@@ -58,7 +62,10 @@ export async function simulateCall({ print = true }: { print?: boolean } = {}): 
     if (!switches.has(line)) onEvent(line);
     switches.add(line);
   });
-  stack.on('retry', ({ attempt, delayMs }) => attempt === 1 && onEvent(`no option answered this pass: waiting ${Math.round(delayMs)} ms before the next`));
+  stack.on(
+    'retry',
+    ({ attempt, delayMs }) => attempt === 1 && onEvent(`no option answered this pass: waiting ${Math.round(delayMs)} ms before the next`),
+  );
   stack.on('holding', ({ reason }) => onEvent(`holding phrase (${reason})`));
   stack.on('exhausted', ({ errors }) => onEvent(`every option failed (${errors.length} attempts): apology`));
   stack.on('recovered', ({ provider, model }) => onEvent(`recovered: ${provider}/${model}`));
@@ -127,14 +134,19 @@ function servedByTracker(session: voice.AgentSession) {
 
 function formatLine(line: TranscriptLine): string {
   if (line.role === 'event') return `         -- ${line.text}`;
-  const figures = [line.servedBy, line.ttftMs !== undefined && `TTFT ${line.ttftMs} ms`, line.turnMs !== undefined && `turn ${line.turnMs} ms`].filter(Boolean);
+  const figures = [
+    line.servedBy,
+    line.ttftMs !== undefined && `TTFT ${line.ttftMs} ms`,
+    line.turnMs !== undefined && `turn ${line.turnMs} ms`,
+  ].filter(Boolean);
   return `${line.role.padStart(7)}: ${line.text}${figures.length ? `\n         [${figures.join(' · ')}]` : ''}`;
 }
 
 function formatMetrics(summary: MetricsSummary): string {
   const ms = (value: number | undefined) => (value === undefined ? '-' : `${Math.round(value)} ms`);
   const rows = Object.entries(summary.options).map(
-    ([label, option]) => `  ${label.padEnd(52)} ${String(option.turns).padStart(5)}  ${ms(option.latency.llmTtftMs?.p50).padStart(8)}  ${ms(option.latency.llmTtftMs?.p95).padStart(8)}`,
+    ([label, option]) =>
+      `  ${label.padEnd(52)} ${String(option.turns).padStart(5)}  ${ms(option.latency.llmTtftMs?.p50).padStart(8)}  ${ms(option.latency.llmTtftMs?.p95).padStart(8)}`,
   );
   return [
     `Metrics summary: ${summary.turns} turns, ${summary.fallbacks} fallbacks, ${summary.holds} holding phrase, ${summary.apologies} apology`,

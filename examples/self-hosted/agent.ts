@@ -14,7 +14,10 @@ export default defineAgent({
     ctx.addShutdownCallback(() => stack.close());
     const session = new voice.AgentSession({ ...stack.sessionOptions() });
     stack.attach(session);
-    await session.start({ agent: new voice.Agent({ instructions: 'You are a helpful assistant running fully on-premises.' }), room: ctx.room });
+    await session.start({
+      agent: new voice.Agent({ instructions: 'You are a helpful assistant running fully on-premises.' }),
+      room: ctx.room,
+    });
     session.say('Hello! Everything you say stays on our own servers.');
   },
 });

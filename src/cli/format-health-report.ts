@@ -63,7 +63,13 @@ export function formatHealthReport(report: HealthReport, options: FormatOptions)
   out.push(
     report.ok
       ? paint('green', 'Every slot has an option that answered (or could not be probed).')
-      : paint('red', `Failed: ${Object.entries(report.slots).filter(([, slot]) => slot === 'failed').map(([modality]) => modality).join(', ')} has no working option.`),
+      : paint(
+          'red',
+          `Failed: ${Object.entries(report.slots)
+            .filter(([, slot]) => slot === 'failed')
+            .map(([modality]) => modality)
+            .join(', ')} has no working option.`,
+        ),
   );
   return out.join('\n');
 }

@@ -31,7 +31,10 @@ Exit codes (doctor): 0 every slot has an option that answered or could not be pr
 1 a slot has no working option (with --strict: any option failed); 2 the config is invalid or a package is missing.`;
 
 /** Runs the CLI; returns the exit code. Exported for tests. */
-export async function main(argv: readonly string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -56,12 +59,16 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
     return 0;
   }
   if ((command !== 'doctor' && command !== 'config') || extra.length > 0) {
-    io.stderr.write(`livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config.\n\n${HELP}\n`);
+    io.stderr.write(
+      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config.\n\n${HELP}\n`,
+    );
     return 2;
   }
   const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    io.stderr.write(`livekit-voice-stack: --timeout expects a number of milliseconds, got "${values.timeout}". Fix: e.g. --timeout 5000.\n`);
+    io.stderr.write(
+      `livekit-voice-stack: --timeout expects a number of milliseconds, got "${values.timeout}". Fix: e.g. --timeout 5000.\n`,
+    );
     return 2;
   }
 
@@ -74,7 +81,9 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
     }
     return await doctor(config, { timeoutMs, strict: values.strict, json: values.json, source: values.config }, io);
   } catch (error) {
-    io.stderr.write(`${VoiceStackError.isInstance(error) ? error.message : `livekit-voice-stack: ${(error as Error)?.message ?? error}`}\n`);
+    io.stderr.write(
+      `${VoiceStackError.isInstance(error) ? error.message : `livekit-voice-stack: ${(error as Error)?.message ?? error}`}\n`,
+    );
     return 2;
   }
 }
@@ -85,12 +94,16 @@ async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv): Pro
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`Failed to read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Fix: pass the path of a JSON config file.`);
+    throw new Error(
+      `Failed to read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Fix: pass the path of a JSON config file.`,
+    );
   }
   try {
     return JSON.parse(text) as VoiceStackConfig;
   } catch (error) {
-    throw new Error(`Failed to parse ${file}: ${(error as Error).message}. Fix: the file must hold one JSON object, e.g. {"llm": {"provider": "llama-cpp"}}.`);
+    throw new Error(
+      `Failed to parse ${file}: ${(error as Error).message}. Fix: the file must hold one JSON object, e.g. {"llm": {"provider": "llama-cpp"}}.`,
+    );
   }
 }
 

@@ -68,19 +68,30 @@ export function voiceStackConfigFromEnv(env: Env = process.env): VoiceStackConfi
 
   const llm: Entry[] = [];
   if (useInference) llm.push(inference(read('INFERENCE_LLM_MODEL') ?? ENV_DEFAULTS.INFERENCE_LLM_MODEL));
-  const chain = read('LLM_MODEL')?.split(',').map((model) => model.trim()).filter(Boolean);
+  const chain = read('LLM_MODEL')
+    ?.split(',')
+    .map((model) => model.trim())
+    .filter(Boolean);
   if (chain?.length) {
     const baseURL = url('OPENROUTER_BASE_URL', 'https://openrouter.ai/api/v1');
     llm.push(withKey({ provider: 'openrouter', models: chain, ...(baseURL && { baseURL }) }, read('OPENROUTER_API_KEY')));
   }
   const openAIModel = read('OPENAI_LLM_MODEL');
   if (openAIBaseURL) {
-    llm.push(withKey({ provider: 'openai-compatible', baseURL: openAIBaseURL, model: openAIModel ?? ENV_DEFAULTS.OPENAI_LLM_MODEL }, openAIKey));
+    llm.push(
+      withKey({ provider: 'openai-compatible', baseURL: openAIBaseURL, model: openAIModel ?? ENV_DEFAULTS.OPENAI_LLM_MODEL }, openAIKey),
+    );
   } else if (openAIKey) {
     llm.push(withKey({ provider: 'openai', model: openAIModel ?? ENV_DEFAULTS.OPENAI_LLM_MODEL }, openAIKey));
   }
   const localURL = url('LOCAL_LLM_BASE_URL', 'http://localhost:8080/v1');
-  if (localURL) llm.push({ provider: 'llama-cpp', baseURL: localURL, model: read('LOCAL_LLM_MODEL') ?? ENV_DEFAULTS.LOCAL_LLM_MODEL, lastResort: true });
+  if (localURL)
+    llm.push({
+      provider: 'llama-cpp',
+      baseURL: localURL,
+      model: read('LOCAL_LLM_MODEL') ?? ENV_DEFAULTS.LOCAL_LLM_MODEL,
+      lastResort: true,
+    });
 
   const stt: Entry[] = [];
   const tts: Entry[] = [];
@@ -148,6 +159,7 @@ function ttsFromEnv(context: SpeechEnvContext): Entry[] {
   if (elevenKey) tts.push({ provider: 'elevenlabs', apiKey: elevenKey });
   const selfHosted = context.url('TTS_BASE_URL', 'http://localhost:8880/v1');
   if (selfHosted) tts.push({ provider: 'openai-compatible', baseURL: selfHosted, model: openAIModel, voice: openAIVoice });
-  if (context.openAIKey && !context.openAIBaseURL) tts.push({ provider: 'openai', model: openAIModel, voice: openAIVoice, apiKey: context.openAIKey });
+  if (context.openAIKey && !context.openAIBaseURL)
+    tts.push({ provider: 'openai', model: openAIModel, voice: openAIVoice, apiKey: context.openAIKey });
   return language ? tts.map((entry) => ({ ...entry, language })) : tts;
 }

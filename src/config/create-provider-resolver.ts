@@ -126,7 +126,8 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const reason = (error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((error as Error)?.message ?? error);
+      const reason =
+        (error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((error as Error)?.message ?? error);
       throw unavailable(`the ${modality} providers of organisation "${orgId}" from ${base}: ${reason}`, error);
     }
     if (!response.ok) {
@@ -138,7 +139,10 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     try {
       body = await response.json();
     } catch (error) {
-      throw new ConfigError([{ path: modality, message: 'expected a JSON body. Fix: the backend must answer with JSON.' }], describeSource(base, modality, orgId));
+      throw new ConfigError(
+        [{ path: modality, message: 'expected a JSON body. Fix: the backend must answer with JSON.' }],
+        describeSource(base, modality, orgId),
+      );
     }
     const parsed = providerListSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
@@ -161,7 +165,10 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     } catch (error) {
       const message = (error as Error).message;
       if (cached) {
-        logger.warn(`Failed to refresh the providers of organisation "${orgId}"; serving the cached config from ${new Date(cached.fetchedAt).toISOString()}`, { orgId, error: message });
+        logger.warn(
+          `Failed to refresh the providers of organisation "${orgId}"; serving the cached config from ${new Date(cached.fetchedAt).toISOString()}`,
+          { orgId, error: message },
+        );
         return cached.config;
       }
       if (envFallback) {
@@ -171,7 +178,8 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
       throw error;
     }
     const config: VoiceStackConfig = {};
-    const fromEnv = envFallback && MODALITIES.some((modality) => slots[modality].length === 0) ? voiceStackConfigFromEnv(envOf(options)) : {};
+    const fromEnv =
+      envFallback && MODALITIES.some((modality) => slots[modality].length === 0) ? voiceStackConfigFromEnv(envOf(options)) : {};
     for (const modality of MODALITIES) {
       const chain = slots[modality].length > 0 ? slots[modality] : (fromEnv[modality] as Record<string, unknown>[] | undefined);
       if (chain !== undefined) (config as Record<string, unknown>)[modality] = chain;
@@ -183,7 +191,10 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
   return {
     async resolve(orgId) {
       if (typeof orgId !== 'string' || orgId.length === 0) {
-        throw new ConfigError([{ path: 'orgId', message: 'expected a non-empty organisation id. Fix: pass the id your backend knows the organisation by.' }], 'resolver.resolve()');
+        throw new ConfigError(
+          [{ path: 'orgId', message: 'expected a non-empty organisation id. Fix: pass the id your backend knows the organisation by.' }],
+          'resolver.resolve()',
+        );
       }
       const cached = await store.get(orgId);
       if (cached && Date.now() - cached.fetchedAt < ttlMs) return structuredClone(cached.config);
@@ -221,10 +232,14 @@ function toChain(records: readonly ProviderRecord[]): Record<string, unknown>[] 
 }
 
 function unavailable(what: string, cause?: unknown): VoiceStackError {
-  return new VoiceStackError('CONFIG_UNAVAILABLE', `Failed to load ${what}. Fix: check that the backend is up and the URL is right, or turn on \`envFallback\`.`, {
-    cause,
-    isRetryable: true,
-  });
+  return new VoiceStackError(
+    'CONFIG_UNAVAILABLE',
+    `Failed to load ${what}. Fix: check that the backend is up and the URL is right, or turn on \`envFallback\`.`,
+    {
+      cause,
+      isRetryable: true,
+    },
+  );
 }
 
 function describeSource(base: string, modality: Modality, orgId: string): string {

@@ -122,12 +122,7 @@ export interface OpenAIRealtimeLLMConfig extends EntryBase {
 
 /** Any built-in LLM provider entry. */
 export type BuiltinLLMConfig =
-  | InferenceLLMConfig
-  | OpenAILLMConfig
-  | OpenAICompatibleLLMConfig
-  | OpenRouterLLMConfig
-  | LlamaCppLLMConfig
-  | OpenAIRealtimeLLMConfig;
+  InferenceLLMConfig | OpenAILLMConfig | OpenAICompatibleLLMConfig | OpenRouterLLMConfig | LlamaCppLLMConfig | OpenAIRealtimeLLMConfig;
 
 const temperature = z
   .number({ error: `expected a number${FIX}use a temperature between 0 and 2.` })

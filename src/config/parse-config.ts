@@ -34,11 +34,7 @@ const topLevelSchema = z.strictObject({
  * Validates a config against the adapters it may use. Collects every problem before throwing one
  * {@link ConfigError} whose message lists each path, what is wrong, and the fix; secrets are never echoed.
  */
-export function parseConfig<A extends AdapterSchemaSource>(
-  config: unknown,
-  adapters: readonly A[],
-  source?: string,
-): ParsedConfig<A> {
+export function parseConfig<A extends AdapterSchemaSource>(config: unknown, adapters: readonly A[], source?: string): ParsedConfig<A> {
   const issues: ConfigIssue[] = [];
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ConfigError(
@@ -57,7 +53,10 @@ export function parseConfig<A extends AdapterSchemaSource>(
     const isChain = Array.isArray(value);
     const entries: unknown[] = isChain ? value : [value];
     if (isChain && entries.length === 0) {
-      issues.push({ path: modality, message: `expected at least one option, got an empty array${FIX}add an option, or remove \`${modality}\`.` });
+      issues.push({
+        path: modality,
+        message: `expected at least one option, got an empty array${FIX}add an option, or remove \`${modality}\`.`,
+      });
     }
     entries.forEach((entry, index) => {
       const path = isChain ? `${modality}[${index}]` : modality;
@@ -91,7 +90,9 @@ function parseEntry<A extends AdapterSchemaSource>(
     return undefined;
   }
   const { provider, lastResort, ...rest } = entry as Record<string, unknown>;
-  const known = knownProviders(adapters, modality).map((name) => `"${name}"`).join(', ');
+  const known = knownProviders(adapters, modality)
+    .map((name) => `"${name}"`)
+    .join(', ');
   const adapter = adapters.find((candidate) => candidate.modality === modality && candidate.provider === provider);
   if (!adapter) {
     const got = provider === undefined ? 'no `provider`' : `unknown provider ${describe(provider)}`;
@@ -102,7 +103,10 @@ function parseEntry<A extends AdapterSchemaSource>(
     return undefined;
   }
   if (lastResort !== undefined && typeof lastResort !== 'boolean') {
-    issues.push({ path: `${path}.lastResort`, message: `expected true or false, got ${describe(lastResort)}${FIX}use \`lastResort: true\`.` });
+    issues.push({
+      path: `${path}.lastResort`,
+      message: `expected true or false, got ${describe(lastResort)}${FIX}use \`lastResort: true\`.`,
+    });
   }
   const result = adapter.options.safeParse(rest, { reportInput: true });
   if (!result.success) {
@@ -126,7 +130,21 @@ function collectKnownKeys(adapters: readonly AdapterSchemaSource[]): Set<string>
   };
   for (const adapter of adapters) visit(adapter.options);
   for (const schema of [retrySchema, verbalSchema]) visit(schema);
-  for (const key of ['windowMs', 'initialDelayMs', 'maxDelayMs', 'factor', 'jitter', 'hedgeAfterMs', 'stallTimeoutMs', 'holding', 'apology', 'notHearing', 'holdingAfterMs', 'minIntervalMs']) keys.add(key);
+  for (const key of [
+    'windowMs',
+    'initialDelayMs',
+    'maxDelayMs',
+    'factor',
+    'jitter',
+    'hedgeAfterMs',
+    'stallTimeoutMs',
+    'holding',
+    'apology',
+    'notHearing',
+    'holdingAfterMs',
+    'minIntervalMs',
+  ])
+    keys.add(key);
   return keys;
 }
 
@@ -148,10 +166,17 @@ export function formatIssue(issue: ZodIssue, prefix: readonly (string | number)[
   }
   if (issue.code === 'invalid_union') {
     // Report the branch whose type matched (e.g. the object form of `verbal`), not "no union member matched".
-    const branch = issue.errors.find((issues) => issues.every((inner) => inner.path.length > 0 || !['invalid_type', 'invalid_value'].includes(inner.code)));
+    const branch = issue.errors.find((issues) =>
+      issues.every((inner) => inner.path.length > 0 || !['invalid_type', 'invalid_value'].includes(inner.code)),
+    );
     if (branch?.length) {
-      const inner = branch.map((nested) => formatIssue({ ...nested, path: [...issue.path, ...nested.path] } as ZodIssue, prefix, knownKeys));
-      return { path: inner[0]!.path, message: inner.map((nested) => (nested.path === inner[0]!.path ? nested.message : `${nested.path}: ${nested.message}`)).join(' ') };
+      const inner = branch.map((nested) =>
+        formatIssue({ ...nested, path: [...issue.path, ...nested.path] } as ZodIssue, prefix, knownKeys),
+      );
+      return {
+        path: inner[0]!.path,
+        message: inner.map((nested) => (nested.path === inner[0]!.path ? nested.message : `${nested.path}: ${nested.message}`)).join(' '),
+      };
     }
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {

@@ -33,9 +33,7 @@ export function maskSecrets<T>(value: T): T {
       const name = typeof label === 'function' ? label.call(node) : (label ?? proto?.constructor?.name ?? 'object');
       return `[${String(name)}]`;
     }
-    return Object.fromEntries(
-      Object.entries(node).map(([key, inner]) => [key, isSecretKey(key) ? maskSecret(inner) : walk(inner)]),
-    );
+    return Object.fromEntries(Object.entries(node).map(([key, inner]) => [key, isSecretKey(key) ? maskSecret(inner) : walk(inner)]));
   };
   return walk(value) as T;
 }

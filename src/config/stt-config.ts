@@ -107,7 +107,9 @@ export type BuiltinSTTConfig = InferenceSTTConfig | DeepgramSTTConfig | OpenAIST
 const language = (example: string) =>
   z
     .string({ error: `expected a language code${FIX}use a code such as "${example}".` })
-    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, { error: `expected a language code${FIX}use a code such as "${example}" or "multi".` });
+    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, {
+      error: `expected a language code${FIX}use a code such as "${example}" or "multi".`,
+    });
 
 const openAIFormatBase = {
   language: language('en').default('en'),

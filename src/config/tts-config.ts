@@ -150,12 +150,7 @@ export interface OpenAICompatibleTTSConfig extends OpenAIFormatTTSBase {
 }
 
 /** Any built-in TTS provider entry. */
-export type BuiltinTTSConfig =
-  | InferenceTTSConfig
-  | CartesiaTTSConfig
-  | ElevenLabsTTSConfig
-  | OpenAITTSConfig
-  | OpenAICompatibleTTSConfig;
+export type BuiltinTTSConfig = InferenceTTSConfig | CartesiaTTSConfig | ElevenLabsTTSConfig | OpenAITTSConfig | OpenAICompatibleTTSConfig;
 
 /** A BCP 47-like language code: `fr`, `pt-BR`, `cmn`. */
 export const languageSchema = z
@@ -201,7 +196,7 @@ export const ttsOptionSchemas = {
             nonEmptyString('a fallback model string', 'deepgram/aura-2:athena-en'),
             z.strictObject({
               model: nonEmptyString('a fallback model string', 'deepgram/aura-2'),
-              voice: nonEmptyString('the fallback model\'s voice', 'athena-en'),
+              voice: nonEmptyString("the fallback model's voice", 'athena-en'),
               extra: z.record(z.string(), z.unknown()).optional(),
             }),
           ],

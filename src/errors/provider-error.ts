@@ -10,16 +10,7 @@ export type Modality = 'stt' | 'llm' | 'tts';
  * - `stall` silence mid-stream, `connection` refused or reset, `unknown` anything else.
  */
 export type ErrorCategory =
-  | 'rate_limit'
-  | 'quota'
-  | 'auth'
-  | 'not_found'
-  | 'bad_request'
-  | 'server'
-  | 'timeout'
-  | 'stall'
-  | 'connection'
-  | 'unknown';
+  'rate_limit' | 'quota' | 'auth' | 'not_found' | 'bad_request' | 'server' | 'timeout' | 'stall' | 'connection' | 'unknown';
 
 export interface ProviderErrorOptions {
   category: ErrorCategory;

@@ -2,13 +2,7 @@ const MARKER = Symbol.for('livekit-voice-stack.error');
 
 /** Stable codes for logs and `switch` statements. */
 export type VoiceStackErrorCode =
-  | 'CONFIG_INVALID'
-  | 'CONFIG_UNAVAILABLE'
-  | 'MISSING_PACKAGE'
-  | 'MISSING_API_KEY'
-  | 'PROVIDER_ERROR'
-  | 'RETRIES_EXHAUSTED'
-  | 'STACK_CLOSED';
+  'CONFIG_INVALID' | 'CONFIG_UNAVAILABLE' | 'MISSING_PACKAGE' | 'MISSING_API_KEY' | 'PROVIDER_ERROR' | 'RETRIES_EXHAUSTED' | 'STACK_CLOSED';
 
 export interface VoiceStackErrorOptions {
   /** The lower-level error this one wraps. */
@@ -66,11 +60,9 @@ export class MissingPackageError extends VoiceStackError {
   readonly packageName: string;
 
   constructor(packageName: string, usedBy: string, cause?: unknown) {
-    super(
-      'MISSING_PACKAGE',
-      `Failed to load ${packageName}, which ${usedBy} needs: it is not installed. Fix: npm install ${packageName}`,
-      { cause },
-    );
+    super('MISSING_PACKAGE', `Failed to load ${packageName}, which ${usedBy} needs: it is not installed. Fix: npm install ${packageName}`, {
+      cause,
+    });
     this.packageName = packageName;
   }
 }

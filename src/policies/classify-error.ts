@@ -25,12 +25,25 @@ export function classifyError(error: unknown, context: ClassifyContext): Provide
   const now = context.now ?? Date.now();
   const statusCode = statusOf(error);
   const category = statusCode !== undefined ? categoryOfStatus(statusCode) : categoryOfShape(error);
-  const retryAfterMs = category === 'rate_limit' || category === 'quota' || category === 'server' ? retryAfterOf(error, statusCode, context, now) : undefined;
+  const retryAfterMs =
+    category === 'rate_limit' || category === 'quota' || category === 'server' ? retryAfterOf(error, statusCode, context, now) : undefined;
   const secrets = knownSecrets(context.option);
   const reason = redactSecrets(reasonOf(error), secrets);
-  const details = [statusCode !== undefined && `HTTP ${statusCode}`, retryAfterMs !== undefined && `retry after ${Math.round(retryAfterMs)} ms`].filter(Boolean).join(', ');
+  const details = [
+    statusCode !== undefined && `HTTP ${statusCode}`,
+    retryAfterMs !== undefined && `retry after ${Math.round(retryAfterMs)} ms`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const message = `Failed to get a ${context.modality.toUpperCase()} reply from ${context.label}: ${DESCRIPTIONS[category]}${details ? ` (${details})` : ''}${reason ? `: ${reason}` : ''}.`;
-  return new ProviderError(message, { category, modality: context.modality, label: context.label, statusCode, retryAfterMs, cause: redactedCopy(error, secrets) });
+  return new ProviderError(message, {
+    category,
+    modality: context.modality,
+    label: context.label,
+    statusCode,
+    retryAfterMs,
+    cause: redactedCopy(error, secrets),
+  });
 }
 
 /**
@@ -41,7 +54,7 @@ function redactedCopy(error: unknown, secrets: readonly string[]): Error {
   const source = (error && typeof error === 'object' ? error : {}) as Record<string, unknown>;
   const copy = new Error(redactSecrets(messageOf(error) || String(error), secrets));
   copy.name = typeof source.name === 'string' ? source.name : 'Error';
-  copy.stack = redactSecrets(typeof source.stack === 'string' ? source.stack : copy.stack ?? '', secrets);
+  copy.stack = redactSecrets(typeof source.stack === 'string' ? source.stack : (copy.stack ?? ''), secrets);
   for (const key of ['status', 'statusCode', 'code', 'closeCode']) {
     if (typeof source[key] === 'number' || typeof source[key] === 'string') Object.assign(copy, { [key]: source[key] });
   }
@@ -88,8 +101,25 @@ export function categoryOfCloseCode(code: number): ErrorCategory {
   return 'unknown';
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 function statusOf(error: unknown): number | undefined {
   for (const candidate of chain(error)) {
@@ -118,8 +148,14 @@ function categoryOfShape(error: unknown): ErrorCategory {
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'connection';
     if (name === 'APITimeoutError' || name === 'APIConnectionTimeoutError' || name === 'TimeoutError') return 'timeout';
     // LiveKit's Inference STT reports an unexpected close as an APIStatusError whose statusCode is the close code.
-    const statusCode = typeof record.statusCode === 'number' && record.statusCode >= 1000 && record.statusCode <= 4999 ? record.statusCode : undefined;
-    const closeCode = typeof record.closeCode === 'number' ? record.closeCode : typeof code === 'number' && code >= 1000 && code <= 4999 ? code : statusCode;
+    const statusCode =
+      typeof record.statusCode === 'number' && record.statusCode >= 1000 && record.statusCode <= 4999 ? record.statusCode : undefined;
+    const closeCode =
+      typeof record.closeCode === 'number'
+        ? record.closeCode
+        : typeof code === 'number' && code >= 1000 && code <= 4999
+          ? code
+          : statusCode;
     if (closeCode !== undefined) {
       const category = categoryOfCloseCode(closeCode);
       if (category !== 'unknown') return category;
@@ -127,8 +163,15 @@ function categoryOfShape(error: unknown): ErrorCategory {
   }
   const message = links.map(messageOf).join(' ');
   if (/timed? ?out|timeout/i.test(message)) return 'timeout';
-  if (/could not parse|unexpected token|unexpected end of json|invalid json|in json at position|unterminated string|malformed/i.test(message)) return 'server';
-  if (/econnrefused|econnreset|socket hang up|fetch failed|failed to fetch|connection (error|reset|refused|closed)|network|terminated|other side closed|websocket (closed|error)/i.test(message)) {
+  if (
+    /could not parse|unexpected token|unexpected end of json|invalid json|in json at position|unterminated string|malformed/i.test(message)
+  )
+    return 'server';
+  if (
+    /econnrefused|econnreset|socket hang up|fetch failed|failed to fetch|connection (error|reset|refused|closed)|network|terminated|other side closed|websocket (closed|error)/i.test(
+      message,
+    )
+  ) {
     return 'connection';
   }
   if (links.some((candidate) => (candidate as { name?: unknown }).name === 'APIConnectionError')) return 'connection';
@@ -180,11 +223,7 @@ function reasonOf(error: unknown): string {
   return message.length > 200 ? `${message.slice(0, 197)}...` : message;
 }
 
-const KEY_PATTERNS = [
-  /\bBearer\s+[^\s"',;]+/gi,
-  /\b(?:sk|pk|rk|lk|xi|key|tok)[-_][A-Za-z0-9_\-*.]{4,}/gi,
-  /\b[A-Za-z0-9_-]{32,}\b/g,
-];
+const KEY_PATTERNS = [/\bBearer\s+[^\s"',;]+/gi, /\b(?:sk|pk|rk|lk|xi|key|tok)[-_][A-Za-z0-9_\-*.]{4,}/gi, /\b[A-Za-z0-9_-]{32,}\b/g];
 
 /** Masks known secrets and anything shaped like a key (`sk-…`, bearer tokens, long opaque tokens). */
 export function redactSecrets(text: string, known: readonly string[] = []): string {

@@ -64,7 +64,12 @@ export class HedgeRace {
       while (current) {
         const hedgeInMs = hedge || this.#index >= this.#order.length ? undefined : current.attempt.startedAt + hedgeAfterMs - Date.now();
         const timer = hedgeInMs === undefined ? undefined : wait(hedgeInMs);
-        const settled = await Promise.race([aborted, current.settled, ...(hedge ? [hedge.settled] : []), ...(timer ? [timer.promise] : [])]);
+        const settled = await Promise.race([
+          aborted,
+          current.settled,
+          ...(hedge ? [hedge.settled] : []),
+          ...(timer ? [timer.promise] : []),
+        ]);
         timer?.cancel();
         if (settled === 'aborted' || signal.aborted) {
           current.cancel();
@@ -180,7 +185,11 @@ class Runner {
 
 /** The error a slow original is reported with when its hedge answered first. */
 function hedged(option: Option, hedgeAfterMs: number, winner: Option): ProviderError {
-  return classifyError(timeoutError(`hedged after ${hedgeAfterMs} ms, ${winner.label} answered first`), { modality: 'llm', label: option.label, option });
+  return classifyError(timeoutError(`hedged after ${hedgeAfterMs} ms, ${winner.label} answered first`), {
+    modality: 'llm',
+    label: option.label,
+    option,
+  });
 }
 
 function timeoutError(message: string): Error {

@@ -44,7 +44,8 @@ type ChatOptions = Parameters<llm.LLM['chat']>[0];
  */
 export class ChainLLM extends llm.LLM {
   readonly options: readonly ProviderOption<'llm'>[];
-  /** @internal */ readonly settings: Required<Omit<ChainLLMOptions, 'options' | 'verbal' | 'events'>> & Pick<ChainLLMOptions, 'verbal' | 'events'>;
+  /** @internal */ readonly settings: Required<Omit<ChainLLMOptions, 'options' | 'verbal' | 'events'>> &
+    Pick<ChainLLMOptions, 'verbal' | 'events'>;
   /** @internal Owns the chain's own streams, so their bookkeeping metrics and errors do not reach the session. */
   readonly sink: llm.LLM;
   readonly #streams = new Set<ChainLLMStream>();
@@ -105,7 +106,14 @@ export class ChainLLM extends llm.LLM {
     // would pay that twice on the healthy path (measured-facts.md, fact 3).
     const plan = this.planNow(new Set(), startedAt);
     const first = plan && plan.length > 0 && !this.#closed ? new Attempt(plan[0]!, request, startedAt) : undefined;
-    return new ChainLLMStream(this, { chatCtx, toolCtx, connOptions: options.connOptions ?? { maxRetry: 0, timeoutMs: 10_000, retryIntervalMs: 0 }, request, first, startedAt });
+    return new ChainLLMStream(this, {
+      chatCtx,
+      toolCtx,
+      connOptions: options.connOptions ?? { maxRetry: 0, timeoutMs: 10_000, retryIntervalMs: 0 },
+      request,
+      first,
+      startedAt,
+    });
   }
 
   override prewarm(): void {
@@ -223,7 +231,11 @@ class ChainLLMStream extends llm.LLMStream {
       startedAt: number;
     },
   ) {
-    super(chain.sink, { chatCtx: init.chatCtx, ...(init.toolCtx !== undefined && { toolCtx: init.toolCtx }), connOptions: init.connOptions });
+    super(chain.sink, {
+      chatCtx: init.chatCtx,
+      ...(init.toolCtx !== undefined && { toolCtx: init.toolCtx }),
+      connOptions: init.connOptions,
+    });
     this.#chain = chain;
     this.#request = init.request;
     this.#first = init.first;
@@ -233,7 +245,14 @@ class ChainLLMStream extends llm.LLMStream {
 
   protected async run(): Promise<void> {
     const { retry, verbal } = this.#chain.settings;
-    const episode: Episode = { startedAt: this.#startedAt, errors: [], skipped: new Set(), last: undefined, firstToken: false, holdingSaid: false };
+    const episode: Episode = {
+      startedAt: this.#startedAt,
+      errors: [],
+      skipped: new Set(),
+      last: undefined,
+      firstToken: false,
+      holdingSaid: false,
+    };
     const signal = this.abortController.signal;
     if (verbal) {
       this.#holdingTimer = setTimeout(() => this.#hold(episode, 'slow'), Math.max(0, this.#startedAt + verbal.holdingAfterMs - Date.now()));
@@ -291,7 +310,13 @@ class ChainLLMStream extends llm.LLMStream {
    * A pass with hedging: the race to the first token ({@link HedgeRace}) picks the attempt, then it streams as usual
    * (a failure from then on is after tokens and ends the turn).
    */
-  async #hedgedPass(passNumber: number, order: ProviderOption<'llm'>[], first: Attempt | undefined, hedgeAfterMs: number, episode: Episode): Promise<void> {
+  async #hedgedPass(
+    passNumber: number,
+    order: ProviderOption<'llm'>[],
+    first: Attempt | undefined,
+    hedgeAfterMs: number,
+    episode: Episode,
+  ): Promise<void> {
     const { logger } = this.#chain.settings;
     const race = new HedgeRace(order, first, {
       hedgeAfterMs,
@@ -306,7 +331,11 @@ class ChainLLMStream extends llm.LLMStream {
         }),
       onFailure: (option, error) => this.#recordFailure(option, { error, afterTokens: false }, episode),
       onFirstToken: (option) => this.#onFirstToken(option, episode),
-      onCancel: (option, winner) => logger.info(`LLM option ${winner.label} answered first; cancelled the hedge to ${option.label}`, { label: option.label, winner: winner.label }),
+      onCancel: (option, winner) =>
+        logger.info(`LLM option ${winner.label} answered first; cancelled the hedge to ${option.label}`, {
+          label: option.label,
+          winner: winner.label,
+        }),
     });
     const opened = await race.run();
     if (opened === 'aborted') return;
@@ -361,7 +390,9 @@ class ChainLLMStream extends llm.LLMStream {
     if (expired) {
       const ms = expired === 'timeout' ? timeoutOf(option) : this.#chain.settings.retry.stallTimeoutMs;
       const error = classifyError(
-        Object.assign(new Error(expired === 'timeout' ? `no first token within ${ms} ms` : `no token for ${ms} ms`), { name: 'TimeoutError' }),
+        Object.assign(new Error(expired === 'timeout' ? `no first token within ${ms} ms` : `no token for ${ms} ms`), {
+          name: 'TimeoutError',
+        }),
         context,
       );
       return { error: expired === 'stall' ? asStall(error) : error, afterTokens: gotToken };
@@ -385,7 +416,11 @@ class ChainLLMStream extends llm.LLMStream {
       .catch((error: unknown) => logger.warn('Failed to update the LLM cooldown store', { error: String(error) }));
   }
 
-  async #recordFailure(option: ProviderOption<'llm'>, outcome: { error: ProviderError; afterTokens: boolean }, episode: Episode): Promise<void> {
+  async #recordFailure(
+    option: ProviderOption<'llm'>,
+    outcome: { error: ProviderError; afterTokens: boolean },
+    episode: Episode,
+  ): Promise<void> {
     const { error, afterTokens } = outcome;
     const { cooldowns, logger, defaultCooldownMs, demotionMs } = this.#chain.settings;
     episode.errors.push(error);
@@ -416,7 +451,9 @@ class ChainLLMStream extends llm.LLMStream {
   async #availableInMs(episode: Episode): Promise<number | undefined> {
     const entries = await this.#chain.entries();
     const now = Date.now();
-    const candidates = this.#chain.options.map((option, index) => ({ option, entry: entries[index] })).filter(({ option }) => !episode.skipped.has(option));
+    const candidates = this.#chain.options
+      .map((option, index) => ({ option, entry: entries[index] }))
+      .filter(({ option }) => !episode.skipped.has(option));
     if (candidates.length === 0) return undefined;
     if (candidates.some(({ entry }) => !isHardCooldown(entry, now))) return 0;
     return Math.min(...candidates.map(({ entry }) => entry!.until)) - now;
@@ -451,7 +488,10 @@ class ChainLLMStream extends llm.LLMStream {
       const entries = await this.#chain.entries().catch(() => []);
       errors = this.#chain.options.map((option, index) => cooledError(option, 'cooling down', entries[index]));
     }
-    logger.warn(new RetriesExhaustedError('llm', errors, retry.windowMs).message, { attempts: episode.errors.length, spoken: Boolean(verbal) });
+    logger.warn(new RetriesExhaustedError('llm', errors, retry.windowMs).message, {
+      attempts: episode.errors.length,
+      spoken: Boolean(verbal),
+    });
     this.#emit('exhausted', { modality: 'llm', errors: [...errors] });
     if (verbal && !this.abortController.signal.aborted) {
       this.queue.put({ id: 'livekit-voice-stack-apology', delta: { role: 'assistant', content: verbal.apology } });
@@ -480,10 +520,13 @@ function asStall(error: ProviderError): ProviderError {
 
 function cooledError(option: ProviderOption<'llm'>, why: string, entry?: CooldownEntry): ProviderError {
   const category: ErrorCategory = entry?.category ?? 'rate_limit';
-  return new ProviderError(`Failed to get an LLM reply from ${option.label}: ${why}${entry ? ` until ${new Date(entry.until).toISOString()}` : ''}.`, {
-    category,
-    modality: 'llm',
-    label: option.label,
-    statusCode: entry?.statusCode,
-  });
+  return new ProviderError(
+    `Failed to get an LLM reply from ${option.label}: ${why}${entry ? ` until ${new Date(entry.until).toISOString()}` : ''}.`,
+    {
+      category,
+      modality: 'llm',
+      label: option.label,
+      statusCode: entry?.statusCode,
+    },
+  );
 }

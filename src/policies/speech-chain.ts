@@ -43,7 +43,9 @@ export class SpeechChainState<M extends SpeechModality> {
 
   constructor(modality: M, init: SpeechChainOptions<M>) {
     if (init.options.length === 0) {
-      throw new Error(`Failed to create the ${modality.toUpperCase()} chain: it has no option. Fix: give at least one ${modality.toUpperCase()}.`);
+      throw new Error(
+        `Failed to create the ${modality.toUpperCase()} chain: it has no option. Fix: give at least one ${modality.toUpperCase()}.`,
+      );
     }
     this.modality = modality;
     this.options = init.options;
@@ -77,7 +79,9 @@ export class SpeechChainState<M extends SpeechModality> {
   async availableInMs(skipped: ReadonlySet<ProviderOption<M>> = new Set()): Promise<number | undefined> {
     const entries = await this.#entries();
     const now = Date.now();
-    const candidates = this.options.map((option, index) => ({ option, entry: entries[index] })).filter(({ option }) => !skipped.has(option));
+    const candidates = this.options
+      .map((option, index) => ({ option, entry: entries[index] }))
+      .filter(({ option }) => !skipped.has(option));
     if (candidates.length === 0) return undefined;
     if (candidates.some(({ entry }) => !isHardCooldown(entry, now))) return 0;
     return Math.min(...candidates.map(({ entry }) => entry!.until)) - now;

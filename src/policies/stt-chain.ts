@@ -184,7 +184,8 @@ class ChainSpeechStream extends stt.SpeechStream {
         const passErrors: ProviderError[] = [];
         for (const option of order) {
           if (signal.aborted) return;
-          if (last && last.option !== option) state.emit('fallback', { modality: 'stt', from: last.option.label, to: option.label, error: last.error });
+          if (last && last.option !== option)
+            state.emit('fallback', { modality: 'stt', from: last.option.label, to: option.label, error: last.error });
           const outcome = await this.#attempt(option, startedAt, () => {
             if (outage) this.#recovered(outage);
             outage = undefined;
@@ -213,15 +214,29 @@ class ChainSpeechStream extends stt.SpeechStream {
         if (!outage.exhausted && Date.now() - outage.startedAt >= state.retry.windowMs) {
           outage.exhausted = true;
           const errors = outage.errors.length > 0 ? outage.errors : [state.cooledError()];
-          state.logger.warn(`${new RetriesExhaustedError('stt', errors, state.retry.windowMs).message} Still trying, every ${state.retry.maxDelayMs} ms at most.`, {});
+          state.logger.warn(
+            `${new RetriesExhaustedError('stt', errors, state.retry.windowMs).message} Still trying, every ${state.retry.maxDelayMs} ms at most.`,
+            {},
+          );
           state.emit('exhausted', { modality: 'stt', errors });
         }
         // Options skipped for this outage (auth, bad request) get another chance once the others were retried.
         const availableIn = (await state.availableInMs(outage.skipped)) ?? (outage.skipped.clear(), await state.availableInMs());
         const delayMs = Math.max(Math.min(availableIn ?? 0, state.retry.maxDelayMs), backoffDelay(state.retry, outage.waits++));
         const option = last?.option ?? state.options[0]!;
-        state.logger.info(`every STT option failed; trying again in ${delayMs} ms`, { attempt: outage.waits, delayMs, label: option.label });
-        state.emit('retry', { modality: 'stt', provider: option.provider, model: option.model, attempt: outage.waits, delayMs, error: last?.error ?? state.cooledError() });
+        state.logger.info(`every STT option failed; trying again in ${delayMs} ms`, {
+          attempt: outage.waits,
+          delayMs,
+          label: option.label,
+        });
+        state.emit('retry', {
+          modality: 'stt',
+          provider: option.provider,
+          model: option.model,
+          attempt: outage.waits,
+          delayMs,
+          error: last?.error ?? state.cooledError(),
+        });
         await delay(delayMs, signal).catch(() => undefined);
       }
     } finally {
@@ -282,11 +297,14 @@ class ChainSpeechStream extends stt.SpeechStream {
       // Like the LLM chain: silent from the start is a timeout (a normal failure), silent after events a stall.
       const what = heard ? 'stalled mid-stream' : 'timed out before the first event';
       return {
-        error: new ProviderError(`Failed to get an STT reply from ${option.label}: ${what} (no event while ${state.retry.stallTimeoutMs} ms of speech were sent).`, {
-          category: heard ? 'stall' : 'timeout',
-          modality: 'stt',
-          label: option.label,
-        }),
+        error: new ProviderError(
+          `Failed to get an STT reply from ${option.label}: ${what} (no event while ${state.retry.stallTimeoutMs} ms of speech were sent).`,
+          {
+            category: heard ? 'stall' : 'timeout',
+            modality: 'stt',
+            label: option.label,
+          },
+        ),
       };
     }
     if (failure.failed) return { error: state.classify(failure.error, option) };

@@ -353,11 +353,14 @@ async function speakThroughChain(
       return { error: state.classify(error, option), afterAudio: false };
     }
     if (stalled) {
-      const error = new ProviderError(`Failed to get a TTS reply from ${option.label}: stalled mid-stream (no audio for ${state.retry.stallTimeoutMs} ms).`, {
-        category: 'stall',
-        modality: 'tts',
-        label: option.label,
-      });
+      const error = new ProviderError(
+        `Failed to get a TTS reply from ${option.label}: stalled mid-stream (no audio for ${state.retry.stallTimeoutMs} ms).`,
+        {
+          category: 'stall',
+          modality: 'tts',
+          label: option.label,
+        },
+      );
       return { error, afterAudio: true };
     }
     if (iterationError) return { error: state.classify(iterationError.error, option), afterAudio: sawAudio };
@@ -373,7 +376,8 @@ async function speakThroughChain(
     if (order.length === 0) throw state.cooledError();
     for (const option of order) {
       if (signal.aborted) return;
-      if (last && last.option !== option) state.emit('fallback', { modality: 'tts', from: last.option.label, to: option.label, error: last.error });
+      if (last && last.option !== option)
+        state.emit('fallback', { modality: 'tts', from: last.option.label, to: option.label, error: last.error });
       const outcome = await attempt(option);
       if (outcome === 'aborted') return;
       if (outcome === 'done') {
@@ -384,7 +388,11 @@ async function speakThroughChain(
       errors.push(outcome.error);
       last = { option, error: outcome.error };
       if (!outcome.error.isRetryable) skipped.add(option);
-      await state.recordFailure(option, outcome.error, outcome.afterAudio ? ' mid-utterance; ending it without replaying what was heard' : '');
+      await state.recordFailure(
+        option,
+        outcome.error,
+        outcome.afterAudio ? ' mid-utterance; ending it without replaying what was heard' : '',
+      );
       // Part of the utterance was heard: end it rather than repeat it from another option.
       if (outcome.afterAudio) {
         ended = true;
@@ -402,16 +410,30 @@ async function speakThroughChain(
       availableInMs: () => state.availableInMs(skipped),
       onWait: ({ retry: attemptNumber, delayMs }) => {
         const option = last?.option ?? state.options[0]!;
-        state.logger.info(`every TTS option failed; trying again in ${delayMs} ms`, { attempt: attemptNumber, delayMs, label: option.label });
-        state.emit('retry', { modality: 'tts', provider: option.provider, model: option.model, attempt: attemptNumber, delayMs, error: last?.error ?? state.cooledError() });
+        state.logger.info(`every TTS option failed; trying again in ${delayMs} ms`, {
+          attempt: attemptNumber,
+          delayMs,
+          label: option.label,
+        });
+        state.emit('retry', {
+          modality: 'tts',
+          provider: option.provider,
+          model: option.model,
+          attempt: attemptNumber,
+          delayMs,
+          error: last?.error ?? state.cooledError(),
+        });
       },
     });
   } catch {
     if (!signal.aborted && !ended) {
       const all = errors.length > 0 ? errors : [state.cooledError()];
-      state.logger.warn(`${new RetriesExhaustedError('tts', all, state.retry.windowMs).message} The utterance ends without audio; the session goes on.`, {
-        attempts: errors.length,
-      });
+      state.logger.warn(
+        `${new RetriesExhaustedError('tts', all, state.retry.windowMs).message} The utterance ends without audio; the session goes on.`,
+        {
+          attempts: errors.length,
+        },
+      );
       state.emit('exhausted', { modality: 'tts', errors: all });
     }
   }
@@ -486,10 +508,16 @@ class ChainChunkedStream extends tts.ChunkedStream {
     buffer.push(this.inputText);
     buffer.push(END);
     try {
-      await speakThroughChain(this.#chain, buffer, (audio) => this.queue.put(audio), this.abortController.signal, this.#connOptions, this.inputText);
+      await speakThroughChain(
+        this.#chain,
+        buffer,
+        (audio) => this.queue.put(audio),
+        this.abortController.signal,
+        this.#connOptions,
+        this.inputText,
+      );
     } finally {
       this.#chain.track(this, false);
     }
   }
 }
-

@@ -104,7 +104,7 @@ export class VerbalPolicy {
   #strip(text: string): string {
     let rest = text.trimStart();
     let stripped = false;
-    for (let found = true; found; ) {
+    for (let found = true; found;) {
       found = false;
       for (const phrase of this.#phrases) {
         if (rest.startsWith(phrase)) {

@@ -42,7 +42,8 @@ export function probeInference(
   { websocket = false } = {},
 ): Promise<ProbeResult> {
   const { apiKey, apiSecret, baseURL } = inferenceCredentials(options, context.env);
-  if (!apiKey || !apiSecret) return Promise.resolve({ ok: false, error: 'no LiveKit API key or secret (set LIVEKIT_API_KEY and LIVEKIT_API_SECRET)' });
+  if (!apiKey || !apiSecret)
+    return Promise.resolve({ ok: false, error: 'no LiveKit API key or secret (set LIVEKIT_API_KEY and LIVEKIT_API_SECRET)' });
   let base = (baseURL ?? DEFAULT_INFERENCE_URL).replace(/\/+$/, '');
   if (websocket) base = base.replace(/^http/, 'ws');
   return probe(`${base}${path}`, `Bearer ${inferenceToken(apiKey, apiSecret)}`);

@@ -24,11 +24,22 @@ export async function probeHTTP(url: string, init: RequestInit, context: Pick<Ad
  * OpenAI's newer models reject `max_tokens`, other servers may not know `max_completion_tokens`: pick with `tokenField`.
  */
 export function probeChatCompletion(
-  endpoint: { baseURL: string; model: string; apiKey?: string | undefined; headers?: Record<string, string> | undefined; tokenField?: 'max_tokens' | 'max_completion_tokens' },
+  endpoint: {
+    baseURL: string;
+    model: string;
+    apiKey?: string | undefined;
+    headers?: Record<string, string> | undefined;
+    tokenField?: 'max_tokens' | 'max_completion_tokens';
+  },
   context: Pick<AdapterContext, 'fetch' | 'signal'>,
 ): Promise<ProbeResult> {
   const url = `${endpoint.baseURL.replace(/\/+$/, '')}/chat/completions`;
-  const body = { model: endpoint.model, messages: [{ role: 'user', content: 'ping' }], [endpoint.tokenField ?? 'max_tokens']: 1, stream: false };
+  const body = {
+    model: endpoint.model,
+    messages: [{ role: 'user', content: 'ping' }],
+    [endpoint.tokenField ?? 'max_tokens']: 1,
+    stream: false,
+  };
   return probeHTTP(
     url,
     {
@@ -50,9 +61,17 @@ async function errorDetail(response: Response): Promise<string> {
     if (!text) return '';
     let message: unknown = text;
     try {
-      const json = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown; detail?: { message?: unknown } | string };
+      const json = JSON.parse(text) as {
+        error?: { message?: unknown } | string;
+        message?: unknown;
+        detail?: { message?: unknown } | string;
+      };
       // `detail`: FastAPI servers (ElevenLabs, Kokoro-FastAPI).
-      message = (typeof json.error === 'object' ? json.error?.message : json.error) ?? json.message ?? (typeof json.detail === 'object' ? json.detail?.message : json.detail) ?? text;
+      message =
+        (typeof json.error === 'object' ? json.error?.message : json.error) ??
+        json.message ??
+        (typeof json.detail === 'object' ? json.detail?.message : json.detail) ??
+        text;
     } catch {
       // not JSON: keep the text
     }

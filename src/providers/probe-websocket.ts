@@ -4,7 +4,11 @@ import type { AdapterContext, ProbeResult } from './define-adapter.js';
  * Opens a WebSocket with these headers and closes it as soon as the handshake succeeds: proves reachability and
  * credentials of a streaming endpoint without sending audio (nothing is billed).
  */
-export async function probeWebSocket(url: string, headers: Record<string, string>, context: Pick<AdapterContext, 'signal'>): Promise<ProbeResult> {
+export async function probeWebSocket(
+  url: string,
+  headers: Record<string, string>,
+  context: Pick<AdapterContext, 'signal'>,
+): Promise<ProbeResult> {
   const { WebSocket } = await import('ws');
   return new Promise<ProbeResult>((resolve) => {
     const socket = new WebSocket(url, { headers });
@@ -30,7 +34,10 @@ export async function probeWebSocket(url: string, headers: Record<string, string
       response.once('error', () => done({ ok: false, error: `HTTP ${response.statusCode}` }));
     });
     socket.once('error', (error: Error & { code?: string }) =>
-      done({ ok: false, error: error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message }),
+      done({
+        ok: false,
+        error: error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message,
+      }),
     );
   });
 }

@@ -43,9 +43,18 @@ export async function createProviderOptions<M extends Modality>(
     return expanded.map((options, index) => async (): Promise<ProviderOption<M>> => {
       const path = expanded.length > 1 ? `${entry.path}.models[${index}]` : entry.path;
       const responses = new ResponseObserver();
-      const adapterContext: AdapterContext = { path, env: context.env, logger: context.logger, fetch: responses.fetch, signal: context.signal };
+      const adapterContext: AdapterContext = {
+        path,
+        env: context.env,
+        logger: context.logger,
+        fetch: responses.fetch,
+        signal: context.signal,
+      };
       const created = await entry.adapter.create(options, adapterContext);
-      const { instance, vad } = 'instance' in (created as object) ? (created as { instance: InstanceOf[M]; vad?: VAD }) : { instance: created as InstanceOf[M], vad: undefined };
+      const { instance, vad } =
+        'instance' in (created as object)
+          ? (created as { instance: InstanceOf[M]; vad?: VAD })
+          : { instance: created as InstanceOf[M], vad: undefined };
       const model = entry.adapter.model?.(options) ?? modelOf(instance);
       const option = {
         modality,
@@ -67,9 +76,7 @@ export async function createProviderOptions<M extends Modality>(
   const settled = await Promise.allSettled(jobs.map((job) => job()));
   const failure = settled.find((result) => result.status === 'rejected');
   if (failure) {
-    await Promise.allSettled(
-      settled.flatMap((result) => (result.status === 'fulfilled' ? [closeInstance(result.value.instance)] : [])),
-    );
+    await Promise.allSettled(settled.flatMap((result) => (result.status === 'fulfilled' ? [closeInstance(result.value.instance)] : [])));
     throw failure.reason;
   }
   return settled.map((result) => (result as PromiseFulfilledResult<ProviderOption<M>>).value);
@@ -78,7 +85,18 @@ export async function createProviderOptions<M extends Modality>(
 function fromInstance<M extends Modality>(modality: M, path: string, instance: InstanceOf[M]): ProviderOption<M> {
   const provider = String((instance as { provider?: unknown }).provider ?? 'custom');
   const model = modelOf(instance);
-  return { modality, provider, model, label: `${provider}/${model}`, path, lastResort: false, instance, responses: new ResponseObserver(), vad: undefined, source: undefined };
+  return {
+    modality,
+    provider,
+    model,
+    label: `${provider}/${model}`,
+    path,
+    lastResort: false,
+    instance,
+    responses: new ResponseObserver(),
+    vad: undefined,
+    source: undefined,
+  };
 }
 
 function modelOf(instance: unknown): string {
@@ -90,5 +108,8 @@ function modelOf(instance: unknown): string {
 export async function closeInstance(instance: unknown): Promise<void> {
   const target = instance as { aclose?: () => unknown; close?: () => unknown };
   const close = typeof target.aclose === 'function' ? target.aclose : target.close;
-  if (typeof close === 'function') await Promise.resolve().then(() => close.call(instance)).catch(() => undefined);
+  if (typeof close === 'function')
+    await Promise.resolve()
+      .then(() => close.call(instance))
+      .catch(() => undefined);
 }

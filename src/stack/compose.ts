@@ -38,7 +38,8 @@ export function composeLLM(options: ProviderOption<'llm'>[], context: ComposeCon
       throw new ConfigError([
         {
           path: realtime[0]!.path,
-          message: 'a realtime (speech-to-speech) model cannot be part of an LLM chain. Fix: use it alone in `llm`, and switch modes with createModeController().',
+          message:
+            'a realtime (speech-to-speech) model cannot be part of an LLM chain. Fix: use it alone in `llm`, and switch modes with createModeController().',
         },
       ]);
     }

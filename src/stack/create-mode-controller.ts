@@ -105,12 +105,14 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
    * @throws when the controller is closing, or neither mode's stack can be built.
    */
   async stackForCall(): Promise<CallStack> {
-    if (this.#closing) throw new VoiceStackError('STACK_CLOSED', 'Failed to start a call: the mode controller is closed. Fix: create a new controller.');
+    if (this.#closing)
+      throw new VoiceStackError('STACK_CLOSED', 'Failed to start a call: the mode controller is closed. Fix: create a new controller.');
     const preferred = this.#mode;
     const { fallbackMode } = this.#options;
     const retryAfterMs = this.#options.retryAfterMs ?? 30_000;
     const failedAt = this.#failedAt.get(preferred);
-    const skipPreferred = fallbackMode !== undefined && fallbackMode !== preferred && failedAt !== undefined && Date.now() - failedAt < retryAfterMs;
+    const skipPreferred =
+      fallbackMode !== undefined && fallbackMode !== preferred && failedAt !== undefined && Date.now() - failedAt < retryAfterMs;
     if (!skipPreferred) {
       try {
         return this.#lease(preferred, await this.#stack(preferred));
@@ -159,8 +161,13 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     const report = await stack.health(probe === true ? {} : probe);
     if (!report.ok) {
       await stack.close();
-      const failed = report.results.filter((result) => !result.ok).map((result) => `${result.modality} ${result.provider}/${result.model}: ${result.error ?? 'failed'}`);
-      throw new VoiceStackError('PROVIDER_ERROR', `Failed to probe the "${mode}" mode's stack: ${failed.join('; ')}. Fix: run \`npx livekit-voice-stack doctor\`.`);
+      const failed = report.results
+        .filter((result) => !result.ok)
+        .map((result) => `${result.modality} ${result.provider}/${result.model}: ${result.error ?? 'failed'}`);
+      throw new VoiceStackError(
+        'PROVIDER_ERROR',
+        `Failed to probe the "${mode}" mode's stack: ${failed.join('; ')}. Fix: run \`npx livekit-voice-stack doctor\`.`,
+      );
     }
     return stack;
   }
@@ -181,8 +188,16 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
       mode,
       release,
       bind: (session) => {
-        if (bound && bound !== session) throw new VoiceStackError('STACK_CLOSED', 'Failed to bind a session: this call is already bound to another session. Fix: call stackForCall() once per call.');
-        if (released) throw new VoiceStackError('STACK_CLOSED', 'Failed to bind a session: this call has ended. Fix: call stackForCall() for the new call.');
+        if (bound && bound !== session)
+          throw new VoiceStackError(
+            'STACK_CLOSED',
+            'Failed to bind a session: this call is already bound to another session. Fix: call stackForCall() once per call.',
+          );
+        if (released)
+          throw new VoiceStackError(
+            'STACK_CLOSED',
+            'Failed to bind a session: this call has ended. Fix: call stackForCall() for the new call.',
+          );
         bound = session;
         stack.attach(session);
         session.on(voice.AgentSessionEventTypes.Close, release);
@@ -218,6 +233,8 @@ export function createModeController<const M extends string>(options: ModeContro
 }
 
 function unknownMode(name: string, modes: Record<string, unknown>): ConfigError {
-  const known = Object.keys(modes).map((mode) => `"${mode}"`).join(', ');
+  const known = Object.keys(modes)
+    .map((mode) => `"${mode}"`)
+    .join(', ');
   return new ConfigError([{ path: 'mode', message: `unknown mode "${name}". Fix: use one of ${known}.` }], 'createModeController()');
 }

@@ -101,7 +101,16 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   return stack;
 }
 
-const EVENT_NAMES = ['retry', 'fallback', 'holding', 'exhausted', 'recovered', 'turn', 'transcript', 'warning'] as const satisfies readonly (keyof VoiceStackEvents)[];
+const EVENT_NAMES = [
+  'retry',
+  'fallback',
+  'holding',
+  'exhausted',
+  'recovered',
+  'turn',
+  'transcript',
+  'warning',
+] as const satisfies readonly (keyof VoiceStackEvents)[];
 
 /** Re-emits the policies' events on the stack. */
 function forwardEvents(from: EventEmitter<VoiceStackEvents>, to: VoiceStack): void {

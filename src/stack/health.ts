@@ -50,11 +50,18 @@ const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
  * Probes every option of the stack for real, in parallel, each with a timeout, through its adapter's `health()`.
  * Used by `stack.health()` and `npx livekit-voice-stack doctor`.
  */
-export async function checkHealth(options: Readonly<Record<Modality, readonly ProviderOption[]>>, healthOptions: HealthOptions = {}): Promise<HealthReport> {
+export async function checkHealth(
+  options: Readonly<Record<Modality, readonly ProviderOption[]>>,
+  healthOptions: HealthOptions = {},
+): Promise<HealthReport> {
   const timeoutMs = healthOptions.timeoutMs ?? 10_000;
-  const modalities = MODALITIES.filter((modality) => (healthOptions.modalities ?? MODALITIES).includes(modality) && options[modality].length > 0);
+  const modalities = MODALITIES.filter(
+    (modality) => (healthOptions.modalities ?? MODALITIES).includes(modality) && options[modality].length > 0,
+  );
   const checkedAt = Date.now();
-  const results = await Promise.all(modalities.flatMap((modality) => options[modality].map((option) => probeOption(option, timeoutMs, healthOptions.signal))));
+  const results = await Promise.all(
+    modalities.flatMap((modality) => options[modality].map((option) => probeOption(option, timeoutMs, healthOptions.signal))),
+  );
   const slots: Partial<Record<Modality, SlotHealth>> = {};
   for (const modality of modalities) {
     const own = results.filter((result) => result.modality === modality);
@@ -89,7 +96,8 @@ async function probeOption(option: ProviderOption, timeoutMs: number, outer: Abo
     result = { ok: false, error: (error as Error)?.message ?? String(error) };
   }
   const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-  if (!result.ok && timeout.aborted && !/timed out/.test(result.error ?? '')) result = { ok: false, error: `timed out after ${timeoutMs} ms` };
+  if (!result.ok && timeout.aborted && !/timed out/.test(result.error ?? ''))
+    result = { ok: false, error: `timed out after ${timeoutMs} ms` };
   const error = result.ok ? undefined : scrub(result.error ?? 'failed', secretsOf(options, context.env));
   return { ...base, ok: result.ok, status: result.ok ? 'ok' : 'failed', latencyMs, ...(error !== undefined && { error }) };
 }

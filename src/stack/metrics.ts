@@ -123,7 +123,9 @@ export class MetricsCollector {
       this.#inFlight.delete(state);
       if (state.source === 'say' && !state.llmSeen) return; // a `say()`, not a reply to the user
       const record = state.record;
-      const parts = [record.endOfUtteranceDelayMs, record.llmTtftMs, record.ttsTtfbMs].filter((value): value is number => value !== undefined);
+      const parts = [record.endOfUtteranceDelayMs, record.llmTtftMs, record.ttsTtfbMs].filter(
+        (value): value is number => value !== undefined,
+      );
       record.endToEndMs = parts.length > 0 ? round(parts.reduce((sum, value) => sum + value, 0)) : undefined;
       this.#record(record);
       stack.emit('turn', record);
@@ -238,7 +240,13 @@ export class MetricsCollector {
         if (!label || options[label]) continue;
         const served = this.#turns.filter((other) => other.servedBy[modality] === label);
         const [provider, ...model] = label.split('/');
-        options[label] = { modality, provider: provider!, model: model.join('/'), turns: served.length, latency: statsOf(served, [own, 'endToEndMs']) };
+        options[label] = {
+          modality,
+          provider: provider!,
+          model: model.join('/'),
+          turns: served.length,
+          latency: statsOf(served, [own, 'endToEndMs']),
+        };
       }
     }
     const fallbacks = Object.values(this.#fallbacks).reduce((sum, count) => sum + (count ?? 0), 0);
@@ -268,7 +276,9 @@ export class MetricsCollector {
   /** Maps LiveKit's `metadata.modelProvider/modelName` to the option's `provider/model` label. */
   #labelOf(modality: Modality, metadata: lkMetrics.MetricsMetadata | undefined): string | undefined {
     if (!metadata?.modelName) return undefined;
-    const candidates = this.#options[modality].filter((option) => option.model === metadata.modelName || modelOfInstance(option) === metadata.modelName);
+    const candidates = this.#options[modality].filter(
+      (option) => option.model === metadata.modelName || modelOfInstance(option) === metadata.modelName,
+    );
     const exact = candidates.find((option) => providerOfInstance(option) === metadata.modelProvider);
     const match = exact ?? (candidates.length === 1 ? candidates[0] : undefined);
     return match?.label ?? `${metadata.modelProvider ?? 'unknown'}/${metadata.modelName}`;
@@ -302,10 +312,18 @@ function applySTT(record: TurnMetrics, items: readonly lkMetrics.STTMetrics[], l
 function statsOf(turns: readonly TurnMetrics[], names: readonly LatencyName[]): Partial<Record<LatencyName, LatencyStats>> {
   const out: Partial<Record<LatencyName, LatencyStats>> = {};
   for (const name of names) {
-    const values = turns.map((turn) => turn[name]).filter((value): value is number => value !== undefined).sort((a, b) => a - b);
+    const values = turns
+      .map((turn) => turn[name])
+      .filter((value): value is number => value !== undefined)
+      .sort((a, b) => a - b);
     if (values.length === 0) continue;
     const rank = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.ceil(p * values.length) - 1))]!;
-    out[name] = { count: values.length, p50: rank(0.5), p95: rank(0.95), mean: round(values.reduce((sum, value) => sum + value, 0) / values.length) };
+    out[name] = {
+      count: values.length,
+      p50: rank(0.5),
+      p95: rank(0.95),
+      mean: round(values.reduce((sum, value) => sum + value, 0) / values.length),
+    };
   }
   return out;
 }
@@ -329,4 +347,3 @@ function modelOfInstance(option: ProviderOption): string | undefined {
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
-

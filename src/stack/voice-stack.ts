@@ -91,7 +91,8 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
 
   /** p50/p95 latencies per provider and model, turns served per option, fallbacks, holds and apologies. */
   metrics(): MetricsSummary {
-    if (!this.#metrics) throw new Error('Failed to read metrics: this stack was built without a metrics collector. Fix: create it with createVoiceStack().');
+    if (!this.#metrics)
+      throw new Error('Failed to read metrics: this stack was built without a metrics collector. Fix: create it with createVoiceStack().');
     return this.#metrics.summary();
   }
 

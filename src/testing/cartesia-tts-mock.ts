@@ -1,6 +1,16 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { sleep } from './openai-endpoint.js';
-import { audioStream, errorBody, headersOf, playScenario, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import {
+  audioStream,
+  errorBody,
+  headersOf,
+  playScenario,
+  queryOf,
+  ScenarioQueue,
+  type TTSMockBase,
+  type TTSRequest,
+  type TTSScenario,
+} from './tts-scenario.js';
 import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
 export interface MockCartesiaTTSOptions {
@@ -41,7 +51,11 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       if (options.apiKey !== undefined && request.headers['x-api-key'] !== options.apiKey) return { status: 401, body: 'invalid API key' };
       const scenario = scenarios.take((candidate) => candidate.status !== undefined);
       if (scenario.status) {
-        return { status: scenario.status, body: scenario.message ?? `mock error ${scenario.status}`, ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }) };
+        return {
+          status: scenario.status,
+          body: scenario.message ?? `mock error ${scenario.status}`,
+          ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }),
+        };
       }
       return undefined;
     },
@@ -63,21 +77,36 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
         contexts.set(contextId, messages);
         if (message.continue !== false) return;
         contexts.delete(contextId);
-        const request = describe(message, messages.map((part) => String(part.transcript ?? '')).join(''), 'websocket', url, headers, messages);
+        const request = describe(
+          message,
+          messages.map((part) => String(part.transcript ?? '')).join(''),
+          'websocket',
+          url,
+          headers,
+          messages,
+        );
         requests.push(request);
-        void playScenario(scenarios.take((candidate) => candidate.status === undefined), { sampleRate: request.sampleRate, audioMs, signal: closed.signal }, {
-          audio: (chunk) => send({ type: 'chunk', data: chunk.toString('base64'), done: false, status_code: 206, step_time: 10, context_id: contextId }),
-          error: (error, code) => send({ type: 'error', done: true, error, status_code: code, context_id: contextId }),
-          drop: () => socket.close(1011, 'mock: dropped mid-stream'),
-          reset: () => socket.terminate(),
-          raw: (text) => socket.readyState === 1 && socket.send(text),
-          done: () => send({ type: 'done', done: true, status_code: 200, context_id: contextId }),
-        });
+        void playScenario(
+          scenarios.take((candidate) => candidate.status === undefined),
+          { sampleRate: request.sampleRate, audioMs, signal: closed.signal },
+          {
+            audio: (chunk) =>
+              send({ type: 'chunk', data: chunk.toString('base64'), done: false, status_code: 206, step_time: 10, context_id: contextId }),
+            error: (error, code) => send({ type: 'error', done: true, error, status_code: code, context_id: contextId }),
+            drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+            reset: () => socket.terminate(),
+            raw: (text) => socket.readyState === 1 && socket.send(text),
+            done: () => send({ type: 'done', done: true, status_code: 200, context_id: contextId }),
+          },
+        );
       });
     },
   });
   const bytes = async ({ request }: { request: Request }) => {
-    const body = (await request.clone().json().catch(() => ({}))) as Record<string, unknown>;
+    const body = (await request
+      .clone()
+      .json()
+      .catch(() => ({}))) as Record<string, unknown>;
     const url = new URL(request.url);
     const recorded = describe(body, String(body.transcript ?? ''), 'http', url, headersOf(request.headers), body);
     requests.push(recorded);
@@ -91,7 +120,9 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       return new HttpResponse(errorText, { status: scenario.status, headers });
     }
     if (scenario.reset) return HttpResponse.error();
-    return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
+    return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), {
+      headers: { 'content-type': 'audio/pcm' },
+    });
   };
   const voiceLookups: string[] = [];
   const voice = ({ request, params }: { request: Request; params: Record<string, unknown> }) => {

@@ -160,7 +160,11 @@ function runLive(
       speech_final: isFinal,
       from_finalize: fromFinalize,
       channel: { alternatives: [{ transcript: text, confidence: 0.98, words }] },
-      metadata: { request_id: requestId, model_info: { name: record.model ?? 'nova-3', version: 'mock', arch: 'mock' }, model_uuid: 'mock' },
+      metadata: {
+        request_id: requestId,
+        model_info: { name: record.model ?? 'nova-3', version: 'mock', arch: 'mock' },
+        model_uuid: 'mock',
+      },
     });
   };
   let finishing: Promise<void> | undefined;
@@ -188,9 +192,15 @@ function runLive(
       if (scenario.reset) {
         failed = true;
         socket.terminate();
-      } else if (scenario.stallAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * channels * scenario.stallAfterAudioMs) / 1000) {
+      } else if (
+        scenario.stallAfterAudioMs !== undefined &&
+        record.audioBytes >= (sampleRate * 2 * channels * scenario.stallAfterAudioMs) / 1000
+      ) {
         failed = true; // silent from now on, socket open
-      } else if (scenario.closeAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * channels * scenario.closeAfterAudioMs) / 1000) {
+      } else if (
+        scenario.closeAfterAudioMs !== undefined &&
+        record.audioBytes >= (sampleRate * 2 * channels * scenario.closeAfterAudioMs) / 1000
+      ) {
         failed = true;
         socket.close(1011, 'mock: closed mid-stream');
       } else if (scenario.error) {
@@ -222,7 +232,14 @@ function runLive(
       void (async () => {
         await finishing;
         const duration = record.audioBytes / (sampleRate * 2 * channels);
-        send({ type: 'Metadata', transaction_key: 'deprecated', request_id: requestId, created: new Date().toISOString(), duration, channels });
+        send({
+          type: 'Metadata',
+          transaction_key: 'deprecated',
+          request_id: requestId,
+          created: new Date().toISOString(),
+          duration,
+          channels,
+        });
         socket.close(1000);
       })();
     }
@@ -258,7 +275,13 @@ async function answerPrerecorded(
   const words = wordsOf(transcript);
   response.writeHead(200, { 'content-type': 'application/json' }).end(
     JSON.stringify({
-      metadata: { request_id: randomUUID(), created: new Date().toISOString(), duration: words.at(-1)?.end ?? 0, channels: 1, models: [record.model ?? 'nova-3'] },
+      metadata: {
+        request_id: randomUUID(),
+        created: new Date().toISOString(),
+        duration: words.at(-1)?.end ?? 0,
+        channels: 1,
+        models: [record.model ?? 'nova-3'],
+      },
       results: { channels: [{ alternatives: [{ transcript, confidence: 0.98, words }] }] },
     }),
   );

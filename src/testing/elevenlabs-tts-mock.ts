@@ -1,6 +1,16 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { sleep } from './openai-endpoint.js';
-import { audioStream, errorBody, headersOf, playScenario, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import {
+  audioStream,
+  errorBody,
+  headersOf,
+  playScenario,
+  queryOf,
+  ScenarioQueue,
+  type TTSMockBase,
+  type TTSRequest,
+  type TTSScenario,
+} from './tts-scenario.js';
 import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
 export interface MockElevenLabsTTSOptions {
@@ -40,7 +50,11 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
       if (options.apiKey !== undefined && request.headers['xi-api-key'] !== options.apiKey) return { status: 401, body: 'invalid API key' };
       const scenario = scenarios.take((candidate) => candidate.status !== undefined);
       if (scenario.status) {
-        return { status: scenario.status, body: scenario.message ?? `mock error ${scenario.status}`, ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }) };
+        return {
+          status: scenario.status,
+          body: scenario.message ?? `mock error ${scenario.status}`,
+          ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }),
+        };
       }
       return undefined;
     },
@@ -71,19 +85,26 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
           model: url.searchParams.get('model_id') ?? undefined,
           voice,
           language: url.searchParams.get('language_code') ?? undefined,
-          text: messages.map((part) => String(part.text ?? '')).join('').trim(),
+          text: messages
+            .map((part) => String(part.text ?? ''))
+            .join('')
+            .trim(),
           sampleRate,
           body: messages,
           at: Date.now(),
         });
-        void playScenario(scenarios.take((candidate) => candidate.status === undefined), { sampleRate, audioMs, signal: closed.signal }, {
-          audio: (chunk) => send({ audio: chunk.toString('base64'), isFinal: false, contextId }),
-          error: (error) => send({ error, message: error, context_id: contextId }),
-          drop: () => socket.close(1011, 'mock: dropped mid-stream'),
-          reset: () => socket.terminate(),
-          raw: (text) => socket.readyState === 1 && socket.send(text),
-          done: () => send({ isFinal: true, contextId }),
-        });
+        void playScenario(
+          scenarios.take((candidate) => candidate.status === undefined),
+          { sampleRate, audioMs, signal: closed.signal },
+          {
+            audio: (chunk) => send({ audio: chunk.toString('base64'), isFinal: false, contextId }),
+            error: (error) => send({ error, message: error, context_id: contextId }),
+            drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+            reset: () => socket.terminate(),
+            raw: (text) => socket.readyState === 1 && socket.send(text),
+            done: () => send({ isFinal: true, contextId }),
+          },
+        );
       });
     },
   });
@@ -103,7 +124,10 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
         return HttpResponse.json({ voice_id: String(params.voice), name: 'Mock voice', category: 'premade' });
       }),
       http.post(`${baseURL}/text-to-speech/:voice/stream`, async ({ request, params }) => {
-        const body = (await request.clone().json().catch(() => ({}))) as Record<string, unknown>;
+        const body = (await request
+          .clone()
+          .json()
+          .catch(() => ({}))) as Record<string, unknown>;
         const url = new URL(request.url);
         const sampleRate = rateOf(url.searchParams.get('output_format'));
         requests.push({

@@ -9,7 +9,13 @@ export {
 } from './openai-endpoint.js';
 export { startTextSession, type StartTextSessionOptions, type TextSession, type TextTurn } from './text-session.js';
 export { localOnly } from './local-only.js';
-export { startWsMockServer, type WsMockConnection, type WsMockServer, type WsMockServerOptions, type WsRejection } from './ws-mock-server.js';
+export {
+  startWsMockServer,
+  type WsMockConnection,
+  type WsMockServer,
+  type WsMockServerOptions,
+  type WsRejection,
+} from './ws-mock-server.js';
 export {
   mockProviderBackend,
   type MockProviderBackend,
@@ -25,6 +31,10 @@ export { mockElevenLabsTTS, type MockElevenLabsTTS, type MockElevenLabsTTSOption
 export { tonePCM, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
 export { mockInferenceSTT, type MockInferenceSTT, type MockInferenceSTTOptions } from './inference-stt-mock.js';
 export { mockDeepgramSTT, type MockDeepgramSTT, type MockDeepgramSTTOptions } from './deepgram-stt-mock.js';
-export { mockOpenAITranscriptionEndpoint, type MockOpenAITranscriptionEndpoint, type MockOpenAITranscriptionEndpointOptions } from './openai-transcription-endpoint.js';
+export {
+  mockOpenAITranscriptionEndpoint,
+  type MockOpenAITranscriptionEndpoint,
+  type MockOpenAITranscriptionEndpointOptions,
+} from './openai-transcription-endpoint.js';
 export type { STTMockBase, STTRequest, STTScenario } from './stt-scenario.js';
 export { pushFrames, speechLikeFrames, type FrameSink, type PushFramesOptions, type SpeechLikeFramesOptions } from './speech-audio.js';

@@ -46,7 +46,11 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
       }
       const scenario = scenarios.take((candidate) => candidate.status !== undefined);
       if (scenario.status) {
-        return { status: scenario.status, body: scenario.message ?? `mock error ${scenario.status}`, ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }) };
+        return {
+          status: scenario.status,
+          body: scenario.message ?? `mock error ${scenario.status}`,
+          ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }),
+        };
       }
       return undefined;
     },
@@ -96,14 +100,18 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
             messages = [];
             text = '';
             config = {};
-            void playScenario(scenarios.take((candidate) => candidate.status === undefined), { sampleRate, audioMs: options.audioMs ?? 200, signal: closed.signal }, {
-              audio: (chunk) => send({ type: 'output_audio', audio: chunk.toString('base64'), session_id: sessionId }),
-              error: (errorMessage) => send({ type: 'error', message: errorMessage, session_id: sessionId }),
-              drop: () => socket.close(1011, 'mock: dropped mid-stream'),
-              reset: () => socket.terminate(),
-              raw: (text) => socket.readyState === 1 && socket.send(text),
-              done: () => send({ type: 'done', session_id: sessionId }),
-            });
+            void playScenario(
+              scenarios.take((candidate) => candidate.status === undefined),
+              { sampleRate, audioMs: options.audioMs ?? 200, signal: closed.signal },
+              {
+                audio: (chunk) => send({ type: 'output_audio', audio: chunk.toString('base64'), session_id: sessionId }),
+                error: (errorMessage) => send({ type: 'error', message: errorMessage, session_id: sessionId }),
+                drop: () => socket.close(1011, 'mock: dropped mid-stream'),
+                reset: () => socket.terminate(),
+                raw: (text) => socket.readyState === 1 && socket.send(text),
+                done: () => send({ type: 'done', session_id: sessionId }),
+              },
+            );
             return;
           }
           case 'session.close':

@@ -124,7 +124,9 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
   };
 
   const take = (model: string | undefined): ChatScenario | undefined => {
-    const scenario = queue.find((candidate) => (candidate.model === undefined || candidate.model === model) && candidate.used < (candidate.times ?? Infinity));
+    const scenario = queue.find(
+      (candidate) => (candidate.model === undefined || candidate.model === model) && candidate.used < (candidate.times ?? Infinity),
+    );
     if (scenario) scenario.used++;
     return scenario;
   };
@@ -133,7 +135,8 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
     baseURL: base,
     requests,
     health: 'ok',
-    chatRequests: (model) => requests.filter((request) => request.path.endsWith('/chat/completions') && (model === undefined || request.model === model)),
+    chatRequests: (model) =>
+      requests.filter((request) => request.path.endsWith('/chat/completions') && (model === undefined || request.model === model)),
     use(...scenarios) {
       queue.push(...scenarios.map((scenario) => ({ ...scenario, used: 0 })));
       return endpoint;
@@ -220,7 +223,10 @@ function sseStream(scenario: ChatScenario, model: string, defaultReply: string, 
               index,
               id: call.id ?? `call_${index}`,
               type: 'function',
-              function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}) },
+              function: {
+                name: call.name,
+                arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}),
+              },
             },
           ],
         }));

@@ -1,6 +1,16 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { sleep } from './openai-endpoint.js';
-import { audioStream, errorBody, headersOf, queryOf, ScenarioQueue, tonePCM, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import {
+  audioStream,
+  errorBody,
+  headersOf,
+  queryOf,
+  ScenarioQueue,
+  tonePCM,
+  type TTSMockBase,
+  type TTSRequest,
+  type TTSScenario,
+} from './tts-scenario.js';
 
 /** OpenAI's speech endpoint answers 24 kHz mono PCM for `response_format: "pcm"`. */
 const OPENAI_TTS_SAMPLE_RATE = 24_000;
@@ -47,7 +57,10 @@ export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOption
     },
     handlers: [
       http.post(`${base}/audio/speech`, async ({ request }) => {
-        const body = (await request.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
+        const body = (await request
+          .clone()
+          .json()
+          .catch(() => undefined)) as Record<string, unknown> | undefined;
         const url = new URL(request.url);
         requests.push({
           transport: 'http',
@@ -73,7 +86,11 @@ export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOption
         return new HttpResponse(audioStream(scenario, OPENAI_TTS_SAMPLE_RATE, options.audioMs ?? 200, request.signal), {
           // The full length, as a server that knows it sends: a body cut short (stall, reset) is then an error for
           // the client, not a complete (shorter) response.
-          headers: { 'content-type': 'audio/pcm', 'content-length': String(tonePCM(OPENAI_TTS_SAMPLE_RATE, scenario.audioMs ?? options.audioMs ?? 200).length), 'x-request-id': `req_tts_${requests.length}` },
+          headers: {
+            'content-type': 'audio/pcm',
+            'content-length': String(tonePCM(OPENAI_TTS_SAMPLE_RATE, scenario.audioMs ?? options.audioMs ?? 200).length),
+            'x-request-id': `req_tts_${requests.length}`,
+          },
         });
       }),
     ],

@@ -102,7 +102,9 @@ export function sttErrorBody(scenario: STTScenario): { body: string; headers: Re
   if (scenario.retryAfter !== undefined) headers['retry-after'] = String(scenario.retryAfter);
   const message = scenario.message ?? `Mock error ${scenario.status}`;
   return {
-    body: JSON.stringify({ error: { message, type: scenario.status === 429 ? 'rate_limit_exceeded' : 'mock_error', code: scenario.status } }),
+    body: JSON.stringify({
+      error: { message, type: scenario.status === 429 ? 'rate_limit_exceeded' : 'mock_error', code: scenario.status },
+    }),
     headers,
   };
 }
@@ -122,7 +124,9 @@ export function interimOf(transcript: string): string {
 }
 
 export function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+  );
 }
 
 /**
@@ -135,9 +139,7 @@ export class UtteranceDetector {
   #silenceMs = 0;
   #interimSent = false;
 
-  constructor(
-    private readonly options: { sampleRate: () => number; channels?: number; afterAudioMs: number; endOfSpeechMs: number },
-  ) {}
+  constructor(private readonly options: { sampleRate: () => number; channels?: number; afterAudioMs: number; endOfSpeechMs: number }) {}
 
   /** Voiced audio of the current utterance, in ms. */
   get voicedMs(): number {

@@ -110,7 +110,14 @@ export function chunkPCM(pcm: Buffer, sampleRate: number, chunkMs: number): Buff
 export async function playScenario(
   scenario: TTSScenario,
   options: { sampleRate: number; audioMs: number; signal: AbortSignal },
-  io: { audio(chunk: Buffer): void; error(message: string, code: number): void; drop(): void; done(): void; reset(): void; raw(text: string): void },
+  io: {
+    audio(chunk: Buffer): void;
+    error(message: string, code: number): void;
+    drop(): void;
+    done(): void;
+    reset(): void;
+    raw(text: string): void;
+  },
 ): Promise<void> {
   try {
     if (scenario.delayMs) await sleep(scenario.delayMs, options.signal);
@@ -141,7 +148,12 @@ export function errorBody(scenario: TTSScenario): { body: string; headers: Recor
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (scenario.retryAfter !== undefined) headers['retry-after'] = String(scenario.retryAfter);
   const message = scenario.message ?? `Mock error ${scenario.status}`;
-  return { body: JSON.stringify({ error: { message, type: scenario.status === 429 ? 'rate_limit_exceeded' : 'mock_error', code: scenario.status } }), headers };
+  return {
+    body: JSON.stringify({
+      error: { message, type: scenario.status === 429 ? 'rate_limit_exceeded' : 'mock_error', code: scenario.status },
+    }),
+    headers,
+  };
 }
 
 /** An HTTP audio body that follows the scenario: chunked PCM, dropped or stalled as scripted. */

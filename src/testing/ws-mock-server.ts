@@ -72,10 +72,17 @@ export async function startWsMockServer(options: WsMockServerOptions): Promise<W
       if (socket.destroyed) return;
       if (rejection) {
         const body = rejection.body ?? '';
-        const headers = { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)), connection: 'close', ...rejection.headers };
+        const headers = {
+          'content-type': 'text/plain',
+          'content-length': String(Buffer.byteLength(body)),
+          connection: 'close',
+          ...rejection.headers,
+        };
         socket.end(
           `HTTP/1.1 ${rejection.status} ${STATUS_CODES[rejection.status] ?? 'Error'}\r\n` +
-            Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
+            Object.entries(headers)
+              .map(([name, value]) => `${name}: ${value}\r\n`)
+              .join('') +
             `\r\n${body}`,
         );
         return;
@@ -85,7 +92,9 @@ export async function startWsMockServer(options: WsMockServerOptions): Promise<W
         ws.once('close', () => connections.delete(ws));
         // A mock never crashes the test process on a client's protocol error.
         ws.on('error', () => undefined);
-        const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+        const headers = Object.fromEntries(
+          Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+        );
         options.onConnection({ socket: ws, request, url, headers });
       });
     })().catch(() => socket.destroy());

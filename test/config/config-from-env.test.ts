@@ -3,14 +3,21 @@ import { ConfigError, createVoiceStack, voiceStackConfigFromEnv } from '../../sr
 
 describe('voiceStackConfigFromEnv', () => {
   it('LLM_MODEL=a,b becomes an OpenRouter chain, with the key from the env', () => {
-    const config = voiceStackConfigFromEnv({ LLM_MODEL: 'meta-llama/llama-3.3-70b-instruct:free, qwen/qwen-2.5-72b-instruct:free', OPENROUTER_API_KEY: 'sk-or-x' });
+    const config = voiceStackConfigFromEnv({
+      LLM_MODEL: 'meta-llama/llama-3.3-70b-instruct:free, qwen/qwen-2.5-72b-instruct:free',
+      OPENROUTER_API_KEY: 'sk-or-x',
+    });
     expect(config.llm).toEqual([
       { provider: 'openrouter', models: ['meta-llama/llama-3.3-70b-instruct:free', 'qwen/qwen-2.5-72b-instruct:free'], apiKey: 'sk-or-x' },
     ]);
   });
 
   it('LOCAL_LLM_BASE_URL adds llama.cpp as the last resort', () => {
-    const config = voiceStackConfigFromEnv({ LLM_MODEL: 'a/b', LOCAL_LLM_BASE_URL: 'http://127.0.0.1:8080/v1', LOCAL_LLM_MODEL: 'qwen3-4b' });
+    const config = voiceStackConfigFromEnv({
+      LLM_MODEL: 'a/b',
+      LOCAL_LLM_BASE_URL: 'http://127.0.0.1:8080/v1',
+      LOCAL_LLM_MODEL: 'qwen3-4b',
+    });
     expect(config.llm).toEqual([
       { provider: 'openrouter', models: ['a/b'] },
       { provider: 'llama-cpp', baseURL: 'http://127.0.0.1:8080/v1', model: 'qwen3-4b', lastResort: true },
@@ -18,7 +25,12 @@ describe('voiceStackConfigFromEnv', () => {
   });
 
   it('USE_LIVEKIT_INFERENCE=true puts Inference first, the plugins behind it', () => {
-    const config = voiceStackConfigFromEnv({ USE_LIVEKIT_INFERENCE: 'true', OPENAI_API_KEY: 'sk-o', LIVEKIT_API_KEY: 'lk', LIVEKIT_API_SECRET: 'lks' });
+    const config = voiceStackConfigFromEnv({
+      USE_LIVEKIT_INFERENCE: 'true',
+      OPENAI_API_KEY: 'sk-o',
+      LIVEKIT_API_KEY: 'lk',
+      LIVEKIT_API_SECRET: 'lks',
+    });
     expect(config.llm).toEqual([
       { provider: 'inference', model: 'openai/gpt-4.1-mini', apiKey: 'lk', apiSecret: 'lks' },
       { provider: 'openai', model: 'gpt-4.1-mini', apiKey: 'sk-o' },
@@ -47,7 +59,9 @@ describe('voiceStackConfigFromEnv', () => {
   });
 
   it('the result is a valid createVoiceStack config', async () => {
-    const stack = await createVoiceStack(voiceStackConfigFromEnv({ LLM_MODEL: 'a/b,c/d', OPENROUTER_API_KEY: 'k', LOCAL_LLM_BASE_URL: 'http://127.0.0.1:8080/v1' }));
+    const stack = await createVoiceStack(
+      voiceStackConfigFromEnv({ LLM_MODEL: 'a/b,c/d', OPENROUTER_API_KEY: 'k', LOCAL_LLM_BASE_URL: 'http://127.0.0.1:8080/v1' }),
+    );
     expect(stack.options.llm.map((option) => [option.label, option.lastResort])).toEqual([
       ['openrouter/a/b', false],
       ['openrouter/c/d', false],

@@ -14,14 +14,16 @@ async function problems(config: unknown): Promise<string> {
 
 describe('config validation: every problem names its path, what was received and the fix', () => {
   it('a URL without a scheme', async () => {
-    expect(await problems({ llm: [{ provider: 'openai' }, { provider: 'openai-compatible', baseURL: 'localhost:8080', model: 'm' }] })).toContain(
-      'llm[1].baseURL: expected a URL, got "localhost:8080". Fix: include the scheme, e.g. "http://localhost:8000/v1".',
-    );
+    expect(
+      await problems({ llm: [{ provider: 'openai' }, { provider: 'openai-compatible', baseURL: 'localhost:8080', model: 'm' }] }),
+    ).toContain('llm[1].baseURL: expected a URL, got "localhost:8080". Fix: include the scheme, e.g. "http://localhost:8000/v1".');
   });
 
   it('an unknown provider lists the known ones', async () => {
     const message = await problems({ llm: { provider: 'openia' } });
-    expect(message).toContain('llm.provider: unknown provider "openia" for llm. Fix: use one of "inference", "openai", "openai-compatible", "openrouter", "llama-cpp"');
+    expect(message).toContain(
+      'llm.provider: unknown provider "openia" for llm. Fix: use one of "inference", "openai", "openai-compatible", "openrouter", "llama-cpp"',
+    );
     expect(message).toContain('defineAdapter()');
   });
 
@@ -30,7 +32,9 @@ describe('config validation: every problem names its path, what was received and
   });
 
   it('a misspelt key suggests the right one', async () => {
-    expect(await problems({ llm: { provider: 'openai', modle: 'gpt-4.1' } })).toContain('llm: unknown key "modle". Fix: did you mean "model"?');
+    expect(await problems({ llm: { provider: 'openai', modle: 'gpt-4.1' } })).toContain(
+      'llm: unknown key "modle". Fix: did you mean "model"?',
+    );
     expect(await problems({ lm: { provider: 'openai' } })).toContain('unknown key "lm". Fix: did you mean "llm"?');
   });
 
@@ -46,7 +50,9 @@ describe('config validation: every problem names its path, what was received and
   });
 
   it('an empty chain', async () => {
-    expect(await problems({ llm: [] })).toContain('llm: expected at least one option, got an empty array. Fix: add an option, or remove `llm`.');
+    expect(await problems({ llm: [] })).toContain(
+      'llm: expected at least one option, got an empty array. Fix: add an option, or remove `llm`.',
+    );
   });
 
   it('a number out of range', async () => {
@@ -73,7 +79,9 @@ describe('config validation: every problem names its path, what was received and
 
   it('a class instead of an instance', async () => {
     class NotConstructed {}
-    expect(await problems({ llm: NotConstructed })).toContain('llm: expected a provider entry, got a function. Fix: did you forget to call it or to use `new`?');
+    expect(await problems({ llm: NotConstructed })).toContain(
+      'llm: expected a provider entry, got a function. Fix: did you forget to call it or to use `new`?',
+    );
   });
 
   it('not an object at all', async () => {
@@ -81,7 +89,10 @@ describe('config validation: every problem names its path, what was received and
   });
 
   it('lists every problem at once, with its path', async () => {
-    const error = (await createVoiceStack({ llm: [{ provider: 'openia' }, { provider: 'openai', temperature: -1 }], retry: { factor: 0 } } as never).catch((e: unknown) => e)) as ConfigError;
+    const error = (await createVoiceStack({
+      llm: [{ provider: 'openia' }, { provider: 'openai', temperature: -1 }],
+      retry: { factor: 0 },
+    } as never).catch((e: unknown) => e)) as ConfigError;
     expect(error.issues.map((issue) => issue.path)).toEqual(['retry.factor', 'llm[0].provider', 'llm[1].temperature']);
   });
 

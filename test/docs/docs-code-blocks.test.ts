@@ -26,7 +26,9 @@ function asModule(code: string): string {
   const implicit = ['VoiceStackConfig', 'createVoiceStack'].filter(
     (name) => new RegExp(`\\b${name}\\b`).test(code) && !new RegExp(`import[^;]*\\b${name}\\b`).test(code),
   );
-  const prelude = implicit.length ? `import { ${implicit.map((name) => (name === 'VoiceStackConfig' ? `type ${name}` : name)).join(', ')} } from 'livekit-voice-stack';\n` : '';
+  const prelude = implicit.length
+    ? `import { ${implicit.map((name) => (name === 'VoiceStackConfig' ? `type ${name}` : name)).join(', ')} } from 'livekit-voice-stack';\n`
+    : '';
   return `${prelude}${code}\nexport {};\n`;
 }
 
@@ -41,8 +43,15 @@ describe('docs code blocks', () => {
       writeFileSync(file, asModule(block.code));
       return { file, source: block.source };
     });
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-    const program = ts.createProgram(files.map((entry) => entry.file), { ...config.options, noEmit: true });
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(root, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+    )!;
+    const program = ts.createProgram(
+      files.map((entry) => entry.file),
+      { ...config.options, noEmit: true },
+    );
     const problems = ts
       .getPreEmitDiagnostics(program)
       .filter((diagnostic) => diagnostic.file && diagnostic.file.fileName.startsWith(out))

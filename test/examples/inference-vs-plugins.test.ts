@@ -12,7 +12,11 @@ describe('examples/inference-vs-plugins', () => {
     modes.on('fallback', (event) => fallbacks.push(event));
     const call = await modes.stackForCall();
     expect(call.mode).toBe('plugins');
-    expect(call.stack.toJSON().providers).toEqual({ stt: ['deepgram/nova-3'], llm: ['openai/gpt-4.1-mini'], tts: [expect.stringMatching(/^cartesia\//)] });
+    expect(call.stack.toJSON().providers).toEqual({
+      stt: ['deepgram/nova-3'],
+      llm: ['openai/gpt-4.1-mini'],
+      tts: [expect.stringMatching(/^cartesia\//)],
+    });
     expect(fallbacks).toHaveLength(1);
     expect(fallbacks[0]).toMatchObject({ from: 'inference', to: 'plugins' });
     expect(String((fallbacks[0]!.error as Error).message)).toContain('LIVEKIT_API_KEY');

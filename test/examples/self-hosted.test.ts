@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
-import { mockOpenAIEndpoint, mockOpenAISpeechEndpoint, mockOpenAITranscriptionEndpoint, startTextSession } from '../../src/testing/index.js';
+import {
+  mockOpenAIEndpoint,
+  mockOpenAISpeechEndpoint,
+  mockOpenAITranscriptionEndpoint,
+  startTextSession,
+} from '../../src/testing/index.js';
 import { selfHostedConfig } from '../../examples/self-hosted/config.js';
 import { useMswServer } from '../helpers/msw.js';
 import { listen } from '../stt/stt-helpers.js';
 
-const env = { STT_BASE_URL: 'http://whisper.lan:8001/v1', OPENAI_BASE_URL: 'http://vllm.lan:8000/v1', TTS_BASE_URL: 'http://kokoro.lan:8880/v1' };
+const env = {
+  STT_BASE_URL: 'http://whisper.lan:8001/v1',
+  OPENAI_BASE_URL: 'http://vllm.lan:8000/v1',
+  TTS_BASE_URL: 'http://kokoro.lan:8880/v1',
+};
 const whisper = mockOpenAITranscriptionEndpoint({ baseURL: env.STT_BASE_URL, transcript: 'What are your opening hours?' });
 const vllm = mockOpenAIEndpoint({ baseURL: env.OPENAI_BASE_URL, reply: 'We are open from nine to five.' });
 const kokoro = mockOpenAISpeechEndpoint({ baseURL: env.TTS_BASE_URL, audioMs: 300 });

@@ -46,7 +46,14 @@ describe('LLM providers through a real text-mode AgentSession', () => {
   it('openrouter: sends the attribution headers and the first model of the chain', async () => {
     openrouter.reset();
     const reply = await turn(
-      { llm: { provider: 'openrouter', models: ['meta-llama/llama-3.3-70b-instruct:free', 'qwen/qwen-2.5-72b-instruct:free'], siteUrl: 'https://acme.example', appName: 'Acme Voice' } },
+      {
+        llm: {
+          provider: 'openrouter',
+          models: ['meta-llama/llama-3.3-70b-instruct:free', 'qwen/qwen-2.5-72b-instruct:free'],
+          siteUrl: 'https://acme.example',
+          appName: 'Acme Voice',
+        },
+      },
       { OPENROUTER_API_KEY: 'sk-or-test' },
     );
     expect(reply).toBe('Hello from OpenRouter.');

@@ -30,7 +30,11 @@ async function startUpstream(): Promise<Upstream> {
         response.end(
           JSON.stringify(
             upstream.chatStatus === 200
-              ? { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'p' }, finish_reason: 'length' }] }
+              ? {
+                  id: 'x',
+                  object: 'chat.completion',
+                  choices: [{ index: 0, message: { role: 'assistant', content: 'p' }, finish_reason: 'length' }],
+                }
               : { error: { message: 'Incorrect API key provided: sk-doctor-secret-42' } },
           ),
         );
@@ -48,16 +52,26 @@ async function startUpstream(): Promise<Upstream> {
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', npm_config_update_notifier: 'false' };
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/index.ts', ...args], { env: { ...base, ...env }, cwd: process.cwd(), timeout: 60_000 }, (error, stdout, stderr) => {
-      // npm may warn about the machine's own npmrc: not ours to assert on.
-      const ours = stderr.split('\n').filter((line) => !line.startsWith('npm warn')).join('\n').trim();
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr: ours });
-    });
+    execFile(
+      'npx',
+      ['tsx', 'src/cli/index.ts', ...args],
+      { env: { ...base, ...env }, cwd: process.cwd(), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        // npm may warn about the machine's own npmrc: not ours to assert on.
+        const ours = stderr
+          .split('\n')
+          .filter((line) => !line.startsWith('npm warn'))
+          .join('\n')
+          .trim();
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr: ours });
+      },
+    );
   });
 }
 
 /** Latencies and ports vary between runs. */
-const stable = (text: string, upstream: Upstream) => text.replaceAll(upstream.url, 'http://127.0.0.1:PORT').replace(/ +\d+ ms/g, (cell) => 'N ms'.padStart(cell.length));
+const stable = (text: string, upstream: Upstream) =>
+  text.replaceAll(upstream.url, 'http://127.0.0.1:PORT').replace(/ +\d+ ms/g, (cell) => 'N ms'.padStart(cell.length));
 
 let vllm: Upstream;
 let llama: Upstream;
@@ -115,12 +129,22 @@ describe('livekit-voice-stack doctor', () => {
   it('reads --config file.json, and `config` prints it with secrets masked', async () => {
     vllm.chatStatus = 200;
     const file = join(dir, 'stack.json');
-    await writeFile(file, JSON.stringify({ llm: [{ provider: 'openai-compatible', baseURL: `${vllm.url}/v1`, model: 'from-file', apiKey: 'sk-file-secret-0000001' }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        llm: [{ provider: 'openai-compatible', baseURL: `${vllm.url}/v1`, model: 'from-file', apiKey: 'sk-file-secret-0000001' }],
+      }),
+    );
     const [doctor, config] = await Promise.all([runCli(['doctor', '--config', file, '--json'], {}), runCli(['config', '-c', file], {})]);
     expect(doctor.code).toBe(0);
-    expect(JSON.parse(doctor.stdout)).toMatchObject({ ok: true, results: [{ provider: 'openai-compatible', model: 'from-file', status: 'ok' }] });
+    expect(JSON.parse(doctor.stdout)).toMatchObject({
+      ok: true,
+      results: [{ provider: 'openai-compatible', model: 'from-file', status: 'ok' }],
+    });
     expect(config.code).toBe(0);
-    expect(JSON.parse(config.stdout)).toEqual({ llm: [{ provider: 'openai-compatible', baseURL: `${vllm.url}/v1`, model: 'from-file', apiKey: '••••0001' }] });
+    expect(JSON.parse(config.stdout)).toEqual({
+      llm: [{ provider: 'openai-compatible', baseURL: `${vllm.url}/v1`, model: 'from-file', apiKey: '••••0001' }],
+    });
   });
 
   it('exits 2 with the fix for an invalid config, no config, or an unknown command', async () => {
@@ -150,7 +174,18 @@ describe('formatHealthReport', () => {
       ok: false,
       slots: { llm: 'failed' as const },
       checkedAt: 0,
-      results: [{ modality: 'llm' as const, provider: 'llama-cpp', model: 'local', path: 'llm', ok: false, status: 'failed' as const, latencyMs: 3, error: 'HTTP 503: Loading model' }],
+      results: [
+        {
+          modality: 'llm' as const,
+          provider: 'llama-cpp',
+          model: 'local',
+          path: 'llm',
+          ok: false,
+          status: 'failed' as const,
+          latencyMs: 3,
+          error: 'HTTP 503: Loading model',
+        },
+      ],
     };
     const coloured = formatHealthReport(report, { color: true });
     expect(coloured).toContain('\u001b[31m✗ failed\u001b[39m');

@@ -65,7 +65,13 @@ function config(overrides: { tts?: Record<string, unknown>[]; llm?: Record<strin
       { provider: 'cartesia', language: 'fr', baseURL: cartesia.baseURL, ...overrides.tts?.[1] },
       { provider: 'elevenlabs', baseURL: elevenlabs.baseURL, ...overrides.tts?.[2] },
       { provider: 'openai', voice: 'coral', ...overrides.tts?.[3] },
-      { provider: 'openai-compatible', baseURL: 'http://kokoro.internal:8880/v1', model: 'kokoro', voice: 'af_bella', ...overrides.tts?.[4] },
+      {
+        provider: 'openai-compatible',
+        baseURL: 'http://kokoro.internal:8880/v1',
+        model: 'kokoro',
+        voice: 'af_bella',
+        ...overrides.tts?.[4],
+      },
     ],
   } as never;
 }
@@ -97,9 +103,13 @@ describe('stack.health() probes every TTS option and openai-realtime for real', 
       expect(cartesia.requests).toHaveLength(0);
       expect(elevenlabs.requests).toHaveLength(0);
       // OpenAI-format: one word, with the model and voice of the option.
-      expect(openai.requests.map(({ model, voice, text }) => ({ model, voice, text }))).toEqual([{ model: 'gpt-4o-mini-tts', voice: 'coral', text: 'ok' }]);
+      expect(openai.requests.map(({ model, voice, text }) => ({ model, voice, text }))).toEqual([
+        { model: 'gpt-4o-mini-tts', voice: 'coral', text: 'ok' },
+      ]);
       expect(openai.requests[0]?.headers.authorization).toBe('Bearer sk-openai-secret-1234');
-      expect(kokoro.requests.map(({ model, voice, text }) => ({ model, voice, text }))).toEqual([{ model: 'kokoro', voice: 'af_bella', text: 'ok' }]);
+      expect(kokoro.requests.map(({ model, voice, text }) => ({ model, voice, text }))).toEqual([
+        { model: 'kokoro', voice: 'af_bella', text: 'ok' },
+      ]);
       expect(kokoro.requests[0]?.headers.authorization).toBeUndefined();
     } finally {
       await stack.close();

@@ -13,7 +13,12 @@ const gateway = mockOpenAIEndpoint({
 });
 useMswServer(...openai.handlers, ...openrouter.handlers, ...vllm.handlers, ...llama.handlers, ...gateway.handlers);
 
-const ENV = { OPENAI_API_KEY: 'sk-openai-secret-1234', OPENROUTER_API_KEY: 'sk-or-secret-5678', LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'lk-secret-0123456789' };
+const ENV = {
+  OPENAI_API_KEY: 'sk-openai-secret-1234',
+  OPENROUTER_API_KEY: 'sk-or-secret-5678',
+  LIVEKIT_API_KEY: 'lk-key',
+  LIVEKIT_API_SECRET: 'lk-secret-0123456789',
+};
 
 const everyKind = {
   llm: [
@@ -48,7 +53,10 @@ describe('stack.health()', () => {
       for (const result of report.results) expect(result.latencyMs).toBeGreaterThanOrEqual(0);
       // What each probe sent: a 1-token completion, llama.cpp's /health, the gateway's /models with a signed token.
       expect(openai.chatRequests('gpt-4.1-mini')[0]?.body).toMatchObject({ max_completion_tokens: 1 });
-      expect(openrouter.chatRequests().map((request) => request.model)).toEqual(['meta-llama/llama-3.3-70b-instruct:free', 'qwen/qwen-2.5-72b-instruct:free']);
+      expect(openrouter.chatRequests().map((request) => request.model)).toEqual([
+        'meta-llama/llama-3.3-70b-instruct:free',
+        'qwen/qwen-2.5-72b-instruct:free',
+      ]);
       expect(openrouter.chatRequests()[0]?.headers['x-title']).toBe('livekit-voice-stack');
       expect(vllm.chatRequests('qwen3-8b')[0]?.body).toMatchObject({ max_tokens: 1 });
       expect(llama.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /health']);
@@ -67,8 +75,15 @@ describe('stack.health()', () => {
     try {
       const report = await stack.health({ timeoutMs: 150 });
       const byLabel = Object.fromEntries(report.results.map((result) => [`${result.provider}/${result.model}`, result]));
-      expect(byLabel['inference/openai/gpt-4.1-mini']).toMatchObject({ ok: false, status: 'failed', error: 'HTTP 401: Invalid authentication credentials' });
-      expect(byLabel['openrouter/qwen/qwen-2.5-72b-instruct:free']).toMatchObject({ ok: false, error: 'HTTP 429: Rate limited for key ••••' });
+      expect(byLabel['inference/openai/gpt-4.1-mini']).toMatchObject({
+        ok: false,
+        status: 'failed',
+        error: 'HTTP 401: Invalid authentication credentials',
+      });
+      expect(byLabel['openrouter/qwen/qwen-2.5-72b-instruct:free']).toMatchObject({
+        ok: false,
+        error: 'HTTP 429: Rate limited for key ••••',
+      });
       expect(byLabel['llama-cpp/local']).toMatchObject({ ok: false, error: 'HTTP 503: Loading model' });
       expect(byLabel['openai-compatible/qwen3-8b']).toMatchObject({ ok: false, error: 'timed out after 150 ms' });
       expect(byLabel['openai/gpt-4.1-mini']).toMatchObject({ ok: true });
@@ -99,7 +114,12 @@ describe('stack.health()', () => {
     try {
       const report = await stack.health();
       expect(report).toMatchObject({ ok: true, slots: { llm: 'unknown' } });
-      expect(report.results[0]).toMatchObject({ status: 'skipped', ok: false, latencyMs: undefined, error: 'not probed: a ready LiveKit instance' });
+      expect(report.results[0]).toMatchObject({
+        status: 'skipped',
+        ok: false,
+        latencyMs: undefined,
+        error: 'not probed: a ready LiveKit instance',
+      });
       expect(llama.requests).toHaveLength(0);
     } finally {
       await stack.close();

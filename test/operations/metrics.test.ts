@@ -31,7 +31,10 @@ describe('stack.metrics()', () => {
   it('summarises a scripted text session: LLM TTFT and end-to-end follow the mock’s delay', async () => {
     fast.reset();
     fast.use({ delayMs: 80 });
-    const { stack, turns, replies } = await runTurns({ llm: { provider: 'openai-compatible', baseURL: 'http://fast.test/v1', model: 'fast-model' } }, 4);
+    const { stack, turns, replies } = await runTurns(
+      { llm: { provider: 'openai-compatible', baseURL: 'http://fast.test/v1', model: 'fast-model' } },
+      4,
+    );
     try {
       expect(replies).toEqual(Array(4).fill('Fast answer.'));
       expect(turns).toHaveLength(4);

@@ -27,7 +27,9 @@ async function startCall(controller: ReturnType<typeof createModeController<keyo
   await session.start({ agent: new voice.Agent({ instructions: 'Be brief.' }) });
   const ask = async (text: string) => {
     const result = await session.run({ userInput: text }).wait();
-    return result.events.flatMap((event) => (event.type === 'message' && event.item.role === 'assistant' ? [event.item.textContent ?? ''] : [])).join(' ');
+    return result.events
+      .flatMap((event) => (event.type === 'message' && event.item.role === 'assistant' ? [event.item.textContent ?? ''] : []))
+      .join(' ');
   };
   return { call, session, ask };
 }
@@ -98,7 +100,14 @@ describe('createModeController', () => {
   it('with `probe`, falls back when the preferred gateway rejects the stack, and uses it once it answers', async () => {
     gateway.reset();
     const env = { LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'wrong-secret-000000' };
-    const controller = createModeController({ modes, mode: 'inference', fallbackMode: 'cloud', probe: true, retryAfterMs: 0, createOptions: { env } });
+    const controller = createModeController({
+      modes,
+      mode: 'inference',
+      fallbackMode: 'cloud',
+      probe: true,
+      retryAfterMs: 0,
+      createOptions: { env },
+    });
     const failed = await controller.stackForCall();
     expect(failed.mode).toBe('cloud');
     failed.release();
@@ -124,7 +133,9 @@ describe('createModeController', () => {
   });
 
   it('rejects unknown modes with the known ones', () => {
-    expect(() => createModeController({ modes, mode: 'nope' as never })).toThrow(/unknown mode "nope". Fix: use one of "cloud", "local", "inference"/);
+    expect(() => createModeController({ modes, mode: 'nope' as never })).toThrow(
+      /unknown mode "nope". Fix: use one of "cloud", "local", "inference"/,
+    );
     const controller = createModeController({ modes, mode: 'cloud' });
     expect(() => controller.setMode('other' as never)).toThrow(/unknown mode "other"/);
   });

@@ -16,7 +16,14 @@ const backend = mockProviderBackend({
       ],
     },
     globex: {
-      llm: [{ provider: 'openai-compatible', config: { baseURL: 'http://globex-vllm.test/v1', model: 'qwen3-8b' }, secrets: { apiKey: 'sk-globex-secret-0002' }, priority: 5 }],
+      llm: [
+        {
+          provider: 'openai-compatible',
+          config: { baseURL: 'http://globex-vllm.test/v1', model: 'qwen3-8b' },
+          secrets: { apiKey: 'sk-globex-secret-0002' },
+          priority: 5,
+        },
+      ],
     },
   },
 });
@@ -51,7 +58,9 @@ describe('createProviderResolver', () => {
     ]);
     expect(config.stt).toBeUndefined();
     expect(backend.requests.map((request) => request.type).sort()).toEqual(['llm', 'stt', 'tts']);
-    expect(backend.requests.every((request) => request.orgId === 'acme' && request.authorization === 'Bearer backend-key-0123456789')).toBe(true);
+    expect(backend.requests.every((request) => request.orgId === 'acme' && request.authorization === 'Bearer backend-key-0123456789')).toBe(
+      true,
+    );
   });
 
   it('the resolved config builds a stack that answers through the org provider', async () => {
@@ -117,7 +126,9 @@ describe('createProviderResolver', () => {
     const { resolver: strict } = resolver({ envFallback: false });
     const error = await strict.resolve('globex').catch((caught: unknown) => caught);
     expect(VoiceStackError.isInstance(error) && error.code).toBe('CONFIG_UNAVAILABLE');
-    expect((error as Error).message).toMatch(/Failed to load the (stt|llm|tts) providers of organisation "globex" from https:\/\/backend\.acme\.test: .*Fix:/);
+    expect((error as Error).message).toMatch(
+      /Failed to load the (stt|llm|tts) providers of organisation "globex" from https:\/\/backend\.acme\.test: .*Fix:/,
+    );
   });
 
   it('fills the slots an organisation has no provider for from env, only when envFallback is on', async () => {
@@ -138,7 +149,9 @@ describe('createProviderResolver', () => {
   it('never gives one organisation another one’s entry, with interleaved and single-flight requests', async () => {
     backend.use({ orgId: 'acme', delayMs: 40, times: 3 }, { orgId: 'globex', delayMs: 5, times: 3 });
     const { resolver: orgs } = resolver({ envFallback: false });
-    const results = await Promise.all(['acme', 'globex', 'acme', 'globex', 'initech', 'acme'].map(async (orgId) => ({ orgId, config: await orgs.resolve(orgId) })));
+    const results = await Promise.all(
+      ['acme', 'globex', 'acme', 'globex', 'initech', 'acme'].map(async (orgId) => ({ orgId, config: await orgs.resolve(orgId) })),
+    );
     for (const { orgId, config } of results) {
       const text = JSON.stringify(config);
       if (orgId === 'acme') expect(text).toContain('sk-acme-secret-0001');
@@ -176,7 +189,12 @@ describe('createProviderResolver', () => {
 
   it('uses a custom store (e.g. Redis) for the cache', async () => {
     const entries = new Map<string, never>();
-    const store = { get: async (id: string) => entries.get(id), set: async (id: string, entry: never) => void entries.set(id, entry), delete: async (id: string) => void entries.delete(id), clear: async () => entries.clear() };
+    const store = {
+      get: async (id: string) => entries.get(id),
+      set: async (id: string, entry: never) => void entries.set(id, entry),
+      delete: async (id: string) => void entries.delete(id),
+      clear: async () => entries.clear(),
+    };
     const first = resolver({ store }).resolver;
     await first.resolve('acme');
     const second = resolver({ store }).resolver; // another worker sharing the store

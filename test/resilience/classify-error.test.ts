@@ -18,12 +18,22 @@ describe('classifyError', () => {
     ['LiveKit APITimeoutError', new APITimeoutError({}), 'timeout', undefined],
     ['LiveKit APIConnectionError "Connection error."', new APIConnectionError({}), 'connection', undefined],
     ['LiveKit APIConnectionError "fetch failed"', new APIConnectionError({ message: 'fetch failed' }), 'connection', undefined],
-    ['OpenAI SDK RateLimitError (OpenAI TTS)', OpenAI.APIError.generate(429, { error: { message: 'Rate limit' } }, 'Rate limit', new Headers()), 'rate_limit', 429],
+    [
+      'OpenAI SDK RateLimitError (OpenAI TTS)',
+      OpenAI.APIError.generate(429, { error: { message: 'Rate limit' } }, 'Rate limit', new Headers()),
+      'rate_limit',
+      429,
+    ],
     ['OpenAI SDK AuthenticationError', OpenAI.APIError.generate(401, undefined, 'bad key', new Headers()), 'auth', 401],
     ['OpenAI SDK NotFoundError', OpenAI.APIError.generate(404, undefined, 'no model', new Headers()), 'not_found', 404],
     ['OpenAI SDK InternalServerError', OpenAI.APIError.generate(500, undefined, 'oops', new Headers()), 'server', 500],
     ['OpenAI SDK APIConnectionTimeoutError', new OpenAI.APIConnectionTimeoutError(), 'timeout', undefined],
-    ['fetch failed, caused by ECONNREFUSED', new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' }) }), 'connection', undefined],
+    [
+      'fetch failed, caused by ECONNREFUSED',
+      new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' }) }),
+      'connection',
+      undefined,
+    ],
     ['ECONNRESET', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'connection', undefined],
     ['ETIMEDOUT', Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' }), 'timeout', undefined],
     ['Deepgram "… failed: 429 …"', new Error('Deepgram connection failed: 429 Too Many Requests'), 'rate_limit', 429],
@@ -58,10 +68,16 @@ describe('classifyError', () => {
   it('takes Retry-After from the option’s response observer when LiveKit dropped the headers', () => {
     const responses = new ResponseObserver();
     responses.record(429, new Headers({ 'retry-after': '20' }));
-    const error = classifyError(new APIStatusError({ options: { statusCode: 429 } }), { ...context, option: { responses, source: undefined } });
+    const error = classifyError(new APIStatusError({ options: { statusCode: 429 } }), {
+      ...context,
+      option: { responses, source: undefined },
+    });
     expect(error.retryAfterMs).toBe(20_000);
     // A Retry-After seen on another status does not apply.
-    const other = classifyError(new APIStatusError({ options: { statusCode: 500 } }), { ...context, option: { responses, source: undefined } });
+    const other = classifyError(new APIStatusError({ options: { statusCode: 500 } }), {
+      ...context,
+      option: { responses, source: undefined },
+    });
     expect(other.retryAfterMs).toBeUndefined();
   });
 
@@ -80,7 +96,9 @@ describe('classifyError', () => {
     expect(`${error.message}\n${error.stack}\n${cause.message}\n${cause.stack}`).not.toContain(key.slice(0, 12));
     expect(cause.name).toBe('APIStatusError');
     expect(redactSecrets('Authorization: Bearer abc.def.ghi')).toBe('Authorization: Bearer ••••');
-    expect(redactSecrets('model meta-llama/llama-3.3-70b-instruct:free failed')).toBe('model meta-llama/llama-3.3-70b-instruct:free failed');
+    expect(redactSecrets('model meta-llama/llama-3.3-70b-instruct:free failed')).toBe(
+      'model meta-llama/llama-3.3-70b-instruct:free failed',
+    );
   });
 });
 
@@ -96,7 +114,14 @@ describe('backoffDelay', () => {
 });
 
 describe('VerbalPolicy', () => {
-  const policy = () => new VerbalPolicy({ holding: ['One moment.', 'Just a second.'], apology: 'Sorry.', notHearing: 'I cannot hear you.', holdingAfterMs: 1_200, minIntervalMs: 10_000 });
+  const policy = () =>
+    new VerbalPolicy({
+      holding: ['One moment.', 'Just a second.'],
+      apology: 'Sorry.',
+      notHearing: 'I cannot hear you.',
+      holdingAfterMs: 1_200,
+      minIntervalMs: 10_000,
+    });
   const history = (...assistant: [string, number][]) => {
     const chatCtx = llm.ChatContext.empty();
     for (const [text, createdAt] of assistant) {

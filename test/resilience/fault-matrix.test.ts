@@ -21,7 +21,11 @@ interface Fault {
 // Error messages echo the key, as some providers do ("Incorrect API key provided: sk-…"): it must never come out.
 const FAULTS: Fault[] = [
   { name: '429 with Retry-After', scenario: { status: 429, retryAfter: 7 }, category: 'rate_limit', retryAfterMs: 7_000 },
-  { name: '429 with Retry-After as an HTTP date', scenario: { status: 429, retryAfter: new Date(Date.now() + 60_000).toUTCString() }, category: 'rate_limit' },
+  {
+    name: '429 with Retry-After as an HTTP date',
+    scenario: { status: 429, retryAfter: new Date(Date.now() + 60_000).toUTCString() },
+    category: 'rate_limit',
+  },
   { name: '429 without Retry-After', scenario: { status: 429 }, category: 'rate_limit' },
   { name: '401', scenario: { status: 401, message: `Incorrect API key provided: ${OPENROUTER_KEY}` }, category: 'auth' },
   { name: '404', scenario: { status: 404, message: 'No endpoints found for a.' }, category: 'not_found' },
@@ -63,7 +67,12 @@ describe('fault matrix, OpenAI format (openrouter/a → openrouter/b)', () => {
         expect(await ask('Hi')).toBe('Hello from b.');
         expect(openrouter.chatRequests().map((request) => request.model)).toEqual(['a', 'b']);
         const [fallback] = recorder.of('fallback');
-        expect(fallback).toMatchObject({ modality: 'llm', from: 'openrouter/a', to: 'openrouter/b', error: { category: fault.category, modality: 'llm', label: 'openrouter/a' } });
+        expect(fallback).toMatchObject({
+          modality: 'llm',
+          from: 'openrouter/a',
+          to: 'openrouter/b',
+          error: { category: fault.category, modality: 'llm', label: 'openrouter/a' },
+        });
         if (fault.retryAfterMs !== undefined) expect(fallback?.error.retryAfterMs).toBe(fault.retryAfterMs);
         if (fault.scenario.status) expect(fallback?.error.statusCode).toBe(fault.scenario.status);
       }

@@ -12,7 +12,10 @@ const server = useMswServer(...handlers);
 async function hedgedStack(hedgeAfterMs: number | undefined, llm?: Parameters<typeof chainStack>[1]) {
   openrouter.reset();
   llama.reset();
-  return chainStack({ retry: { ...(hedgeAfterMs !== undefined && { hedgeAfterMs }) } }, llm ?? [{ provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY }]);
+  return chainStack(
+    { retry: { ...(hedgeAfterMs !== undefined && { hedgeAfterMs }) } },
+    llm ?? [{ provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY }],
+  );
 }
 
 /** Models whose chat request the client aborted (seen by the mock's request signal). */
@@ -50,7 +53,12 @@ describe('hedged first token (retry.hedgeAfterMs) through a real text-mode Agent
       // The primary lost the race: like a timeout, it is tried after the healthy option on the next turn.
       expect((await session.ask('Again')).text).toBe('Hello from b.');
       expect(openrouter.chatRequests('a')).toHaveLength(1);
-      expect(session.transcript().map((item) => item.text).join('\n')).not.toContain('Hello from a.');
+      expect(
+        session
+          .transcript()
+          .map((item) => item.text)
+          .join('\n'),
+      ).not.toContain('Hello from a.');
     } finally {
       await session.close();
       await stack.close();
@@ -83,7 +91,10 @@ describe('hedged first token (retry.hedgeAfterMs) through a real text-mode Agent
       expect(openrouter.chatRequests('b')).toHaveLength(1);
       expect(aborted).toEqual([]);
       expect(recorder.of('fallback')).toEqual([]); // the chain stayed on a
-      expect(logger.entries.find((entry) => entry.level === 'warn' && entry.fields.label === 'openrouter/b')?.fields).toMatchObject({ category: 'server', statusCode: 500 });
+      expect(logger.entries.find((entry) => entry.level === 'warn' && entry.fields.label === 'openrouter/b')?.fields).toMatchObject({
+        category: 'server',
+        statusCode: 500,
+      });
     } finally {
       await session.close();
       await stack.close();
@@ -99,7 +110,9 @@ describe('hedged first token (retry.hedgeAfterMs) through a real text-mode Agent
       expect(openrouter.chatRequests('a')).toHaveLength(1);
       expect(openrouter.chatRequests('b')).toHaveLength(1);
       expect(logger.lines.some((line) => line.includes('hedging with openrouter/b'))).toBe(true); // b started before a failed
-      expect(recorder.of('fallback')).toMatchObject([{ from: 'openrouter/a', to: 'openrouter/b', error: { category: 'server', statusCode: 503 } }]);
+      expect(recorder.of('fallback')).toMatchObject([
+        { from: 'openrouter/a', to: 'openrouter/b', error: { category: 'server', statusCode: 503 } },
+      ]);
     } finally {
       await session.close();
       await stack.close();
@@ -146,10 +159,9 @@ describe('hedged first token (retry.hedgeAfterMs) through a real text-mode Agent
 
   it('the holding phrase still comes after holdingAfterMs when it is shorter, then the hedge answers', async () => {
     openrouter.reset();
-    const { stack, recorder } = await chainStack(
-      { retry: { hedgeAfterMs: 120 }, verbal: { holding: ['Hold on.'], holdingAfterMs: 30 } },
-      [{ provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY }],
-    );
+    const { stack, recorder } = await chainStack({ retry: { hedgeAfterMs: 120 }, verbal: { holding: ['Hold on.'], holdingAfterMs: 30 } }, [
+      { provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY },
+    ]);
     openrouter.use({ model: 'a', delayMs: 2_000 }, { model: 'b', reply: 'Hello from b.' });
     const session = await startTextSession(stack);
     try {
@@ -182,9 +194,27 @@ describe('hedged first token (retry.hedgeAfterMs) through a real text-mode Agent
       const baseline = { timers: timers(), listeners: listeners() };
       // Ten concurrent turns of each case: the hedge is cancelled, the hedge fails, the hedge wins (demoting a: last).
       const cases: [string, Parameters<typeof openrouter.use>][] = [
-        ['Hello from a.', [{ model: 'a', delayMs: 50, reply: 'Hello from a.' }, { model: 'b', delayMs: 500 }]],
-        ['Hello from a.', [{ model: 'a', delayMs: 50, reply: 'Hello from a.' }, { model: 'b', status: 500 }]],
-        ['Hello from b.', [{ model: 'a', delayMs: 300 }, { model: 'b', reply: 'Hello from b.' }]],
+        [
+          'Hello from a.',
+          [
+            { model: 'a', delayMs: 50, reply: 'Hello from a.' },
+            { model: 'b', delayMs: 500 },
+          ],
+        ],
+        [
+          'Hello from a.',
+          [
+            { model: 'a', delayMs: 50, reply: 'Hello from a.' },
+            { model: 'b', status: 500 },
+          ],
+        ],
+        [
+          'Hello from b.',
+          [
+            { model: 'a', delayMs: 300 },
+            { model: 'b', reply: 'Hello from b.' },
+          ],
+        ],
       ];
       for (const [expected, scenarios] of cases) {
         openrouter.reset();

@@ -13,13 +13,18 @@ export function chainEndpoints() {
 }
 
 /** Every log line, as `level message {fields}`. */
-export function recordingLogger(): Logger & { lines: string[]; entries: { level: string; message: string; fields: Record<string, unknown> }[] } {
+export function recordingLogger(): Logger & {
+  lines: string[];
+  entries: { level: string; message: string; fields: Record<string, unknown> }[];
+} {
   const entries: { level: string; message: string; fields: Record<string, unknown> }[] = [];
   const lines: string[] = [];
-  const write = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    entries.push({ level, message, fields });
-    lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
-  };
+  const write =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      entries.push({ level, message, fields });
+      lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
+    };
   return { entries, lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 

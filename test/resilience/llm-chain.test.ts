@@ -20,14 +20,25 @@ function requested(): string[] {
 describe('LLM chain through a real text-mode AgentSession', () => {
   it('429 with Retry-After: the next model answers, and the first gets no request until its cooldown ends', async () => {
     reset();
-    openrouter.use({ model: 'a', status: 429, retryAfter: 1, times: 1 }, { model: 'b', reply: 'Hello from b.' }, { model: 'a', reply: 'Hello from a.' });
+    openrouter.use(
+      { model: 'a', status: 429, retryAfter: 1, times: 1 },
+      { model: 'b', reply: 'Hello from b.' },
+      { model: 'a', reply: 'Hello from a.' },
+    );
     const { stack, recorder } = await chainStack();
     const session = await startTextSession(stack);
     try {
       expect((await session.ask('Hi')).text).toBe('Hello from b.');
       expect((await session.ask('Again')).text).toBe('Hello from b.');
       expect(openrouter.chatRequests('a')).toHaveLength(1);
-      expect(recorder.of('fallback')).toMatchObject([{ modality: 'llm', from: 'openrouter/a', to: 'openrouter/b', error: { category: 'rate_limit', statusCode: 429, retryAfterMs: 1000 } }]);
+      expect(recorder.of('fallback')).toMatchObject([
+        {
+          modality: 'llm',
+          from: 'openrouter/a',
+          to: 'openrouter/b',
+          error: { category: 'rate_limit', statusCode: 429, retryAfterMs: 1000 },
+        },
+      ]);
 
       await sleep(1_100); // the cooldown the 429 asked for
       expect((await session.ask('And now?')).text).toBe('Hello from a.');
@@ -47,7 +58,10 @@ describe('LLM chain through a real text-mode AgentSession', () => {
     try {
       expect((await session.ask('Hi')).text).toBe('Hello from llama.cpp.');
       expect(requested()).toEqual(['a', 'b', 'local']);
-      expect(recorder.of('fallback').map(({ from, to }) => `${from} → ${to}`)).toEqual(['openrouter/a → openrouter/b', 'openrouter/b → llama-cpp/local']);
+      expect(recorder.of('fallback').map(({ from, to }) => `${from} → ${to}`)).toEqual([
+        'openrouter/a → openrouter/b',
+        'openrouter/b → llama-cpp/local',
+      ]);
       // Both remote models cool down for 30 s: the next turn goes straight to llama.cpp.
       expect((await session.ask('Again')).text).toBe('Hello from llama.cpp.');
       expect(requested()).toEqual(['a', 'b', 'local', 'local']);
@@ -72,7 +86,10 @@ describe('LLM chain through a real text-mode AgentSession', () => {
     try {
       const first = await session.ask('What time is it?');
       expect(first.text).toBe('Hold on, please. Sorry, I cannot answer right now.');
-      const history = session.transcript().map((item) => item.text).join('\n');
+      const history = session
+        .transcript()
+        .map((item) => item.text)
+        .join('\n');
       expect(count(history, 'Hold on, please.')).toBe(1);
       expect(count(history, 'Sorry, I cannot answer right now.')).toBe(1);
       expect(requested().length).toBeGreaterThan(3); // more than one pass
@@ -115,7 +132,9 @@ describe('LLM chain through a real text-mode AgentSession', () => {
   it('401 on the only option: the apology at once, without waiting out the window', async () => {
     reset();
     openrouter.use({ status: 401 });
-    const { stack, recorder } = await chainStack({ retry: { windowMs: 60_000 }, verbal: { apology: 'Sorry.' } }, [{ provider: 'openrouter', model: 'a', apiKey: 'k' }]);
+    const { stack, recorder } = await chainStack({ retry: { windowMs: 60_000 }, verbal: { apology: 'Sorry.' } }, [
+      { provider: 'openrouter', model: 'a', apiKey: 'k' },
+    ]);
     const session = await startTextSession(stack);
     try {
       expect((await session.ask('Hi')).text).toBe('Sorry.');
@@ -136,7 +155,10 @@ describe('LLM chain through a real text-mode AgentSession', () => {
     try {
       expect((await session.ask('Count')).text.trim()).toBe('one two');
       expect(requested()).toEqual(['a']);
-      expect(logger.entries.find((entry) => entry.fields.category === 'stall')?.fields).toMatchObject({ label: 'openrouter/a', afterTokens: true });
+      expect(logger.entries.find((entry) => entry.fields.category === 'stall')?.fields).toMatchObject({
+        label: 'openrouter/a',
+        afterTokens: true,
+      });
       expect((await session.ask('Again')).text).toBe('Hello from b.');
       expect(requested()).toEqual(['a', 'b']);
     } finally {
@@ -187,7 +209,11 @@ describe('LLM chain through a real text-mode AgentSession', () => {
     const chatCtx = agentsLLM.ChatContext.empty();
     chatCtx.addMessage({ role: 'system', content: 'Be brief.' });
     chatCtx.addMessage({ role: 'user', content: 'Weather in Paris?' });
-    const weather = agentsLLM.tool({ description: 'Get the weather', parameters: z.object({ city: z.string() }), execute: async () => 'sunny' });
+    const weather = agentsLLM.tool({
+      description: 'Get the weather',
+      parameters: z.object({ city: z.string() }),
+      execute: async () => 'sunny',
+    });
     try {
       const reply = await chain.chat({ chatCtx, toolCtx: { weather }, toolChoice: 'auto' }).collect();
       expect(reply.text).toBe('Hello from OpenRouter.');

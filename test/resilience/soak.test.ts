@@ -15,12 +15,25 @@ const HOLDING = 'Hold on.';
 const APOLOGY = 'Sorry, not now.';
 
 type Fault = 'ok' | 'rate_limit' | 'server' | 'loading' | 'auth' | 'reset' | 'malformed_first' | 'stall' | 'malformed_mid' | 'slow';
-const FAULTS: Fault[] = ['ok', 'ok', 'ok', 'rate_limit', 'server', 'loading', 'auth', 'reset', 'malformed_first', 'stall', 'malformed_mid', 'slow'];
+const FAULTS: Fault[] = [
+  'ok',
+  'ok',
+  'ok',
+  'rate_limit',
+  'server',
+  'loading',
+  'auth',
+  'reset',
+  'malformed_first',
+  'stall',
+  'malformed_mid',
+  'slow',
+];
 
 /** Seeded, so that a failure can be replayed. */
 function random(seed: number) {
   let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 /**
@@ -28,7 +41,8 @@ function random(seed: number) {
  * them (msw's socket emulation keeps a handle for every stream the client aborts).
  */
 async function startFaultyServer(next: () => number) {
-  const chunk = (model: string, content: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+  const chunk = (model: string, content: string) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
   const requests = { count: 0 };
   const server = createServer((request, response) => {
     let body = '';
@@ -39,7 +53,9 @@ async function startFaultyServer(next: () => number) {
       const reply = model === 'local' ? 'Hello from llama.cpp.' : 'Hello from OpenRouter.';
       const fault = FAULTS[Math.floor(next() * FAULTS.length)]!;
       const error = (status: number, headers: Record<string, string> = {}) =>
-        response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: { message: `fault ${status}`, code: status } }));
+        response
+          .writeHead(status, { 'content-type': 'application/json', ...headers })
+          .end(JSON.stringify({ error: { message: `fault ${status}`, code: status } }));
       if (fault === 'rate_limit') return void error(429, { 'retry-after': '0.05' });
       if (fault === 'server') return void error(500);
       if (fault === 'loading') return void error(503);
@@ -57,7 +73,8 @@ async function startFaultyServer(next: () => number) {
         for (const word of words.slice(1)) response.write(chunk(model, word));
         response.end('data: [DONE]\n\n');
       };
-      if (fault === 'slow') timers.push(setTimeout(stream, 150)); // beyond the 100 ms first-token timeout
+      if (fault === 'slow')
+        timers.push(setTimeout(stream, 150)); // beyond the 100 ms first-token timeout
       else stream();
     });
   });
@@ -67,7 +84,11 @@ async function startFaultyServer(next: () => number) {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -90,7 +111,9 @@ function problemWith(text: string): string | undefined {
   if (count(text, HOLDING) > 1) return `holding phrase twice: ${text}`;
   if (count(text, APOLOGY) > 1) return `apology twice: ${text}`;
   if (body.includes(APOLOGY)) return body === APOLOGY ? undefined : `apology mixed with an answer: ${text}`;
-  return /^(Hello from (OpenRouter|llama\.cpp)\.|partial( answer( here)?)?)$/.test(body) ? undefined : `neither an answer nor the apology: "${text}"`;
+  return /^(Hello from (OpenRouter|llama\.cpp)\.|partial( answer( here)?)?)$/.test(body)
+    ? undefined
+    : `neither an answer nor the apology: "${text}"`;
 }
 
 describe('soak: many chain turns with random faults', () => {
@@ -99,92 +122,96 @@ describe('soak: many chain turns with random faults', () => {
   beforeAll(() => void process.on('unhandledRejection', onRejection));
   afterAll(() => void process.off('unhandledRejection', onRejection));
 
-  it(`${TURNS} turns end in an answer or exactly one apology, leaking nothing`, { timeout: process.env.SOAK ? 1_800_000 : 60_000 }, async () => {
-    // The OpenAI SDK prints malformed chunks with console.error; vitest would keep every line (and the heap would grow).
-    // (Not vi.spyOn: a spy keeps every call's arguments.)
-    const consoleError = console.error;
-    console.error = () => undefined;
-    const next = random(42);
-    const server = await startFaultyServer(next);
-    const { stack, logger, recorder } = await chainStack(
-      {
-        retry: { windowMs: 250, initialDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 40 },
-        verbal: { holding: [HOLDING], apology: APOLOGY, holdingAfterMs: 100, minIntervalMs: 1 },
-      },
-      [
-        { provider: 'openai-compatible', baseURL: server.baseURL, model: 'a', timeoutMs: 100 },
-        { provider: 'openai-compatible', baseURL: server.baseURL, model: 'b', timeoutMs: 100 },
-        { provider: 'llama-cpp', baseURL: server.baseURL, timeoutMs: 100 },
-      ],
-    );
-    const chain = stack.llm as llm.LLM;
-    const children = stack.options.llm.map((option) => option.instance as llm.LLM);
-    const listeners = () => children.map((child) => child.listenerCount('error') + child.listenerCount('metrics_collected'));
-    const turn = async (index: number) => {
-      const chatCtx = llm.ChatContext.empty();
-      chatCtx.addMessage({ role: 'user', content: `question ${index}` });
-      return (await chain.chat({ chatCtx }).collect()).text;
-    };
-    const outcomes = { answered: 0, apologised: 0 };
-    const problems: string[] = [];
-    const record = (text: string) => {
-      const problem = problemWith(text);
-      if (problem) problems.push(problem);
-      if (text.includes(APOLOGY)) outcomes.apologised++;
-      else outcomes.answered++;
-    };
+  it(
+    `${TURNS} turns end in an answer or exactly one apology, leaking nothing`,
+    { timeout: process.env.SOAK ? 1_800_000 : 60_000 },
+    async () => {
+      // The OpenAI SDK prints malformed chunks with console.error; vitest would keep every line (and the heap would grow).
+      // (Not vi.spyOn: a spy keeps every call's arguments.)
+      const consoleError = console.error;
+      console.error = () => undefined;
+      const next = random(42);
+      const server = await startFaultyServer(next);
+      const { stack, logger, recorder } = await chainStack(
+        {
+          retry: { windowMs: 250, initialDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 40 },
+          verbal: { holding: [HOLDING], apology: APOLOGY, holdingAfterMs: 100, minIntervalMs: 1 },
+        },
+        [
+          { provider: 'openai-compatible', baseURL: server.baseURL, model: 'a', timeoutMs: 100 },
+          { provider: 'openai-compatible', baseURL: server.baseURL, model: 'b', timeoutMs: 100 },
+          { provider: 'llama-cpp', baseURL: server.baseURL, timeoutMs: 100 },
+        ],
+      );
+      const chain = stack.llm as llm.LLM;
+      const children = stack.options.llm.map((option) => option.instance as llm.LLM);
+      const listeners = () => children.map((child) => child.listenerCount('error') + child.listenerCount('metrics_collected'));
+      const turn = async (index: number) => {
+        const chatCtx = llm.ChatContext.empty();
+        chatCtx.addMessage({ role: 'user', content: `question ${index}` });
+        return (await chain.chat({ chatCtx }).collect()).text;
+      };
+      const outcomes = { answered: 0, apologised: 0 };
+      const problems: string[] = [];
+      const record = (text: string) => {
+        const problem = problemWith(text);
+        if (problem) problems.push(problem);
+        if (text.includes(APOLOGY)) outcomes.apologised++;
+        else outcomes.answered++;
+      };
 
-    try {
-      // Some turns through a real session first.
-      const session = await startTextSession(stack);
-      for (let index = 0; index < SESSION_TURNS; index++) {
-        record((await session.ask(`question ${index}`)).text);
-      }
-      await session.close();
+      try {
+        // Some turns through a real session first.
+        const session = await startTextSession(stack);
+        for (let index = 0; index < SESSION_TURNS; index++) {
+          record((await session.ask(`question ${index}`)).text);
+        }
+        await session.close();
 
-      // Warm up, then take the baseline.
-      for (let index = 0; index < 2 * BATCH; index++) await turn(index);
-      logger.lines.length = 0;
-      logger.entries.length = 0;
-      recorder.events.length = 0;
-      let eventCount = 0;
-      await sleep(300);
-      gc();
-      const baseline = { ...resources(), listeners: listeners(), heap: process.memoryUsage().heapUsed };
-
-      let heapAtThird = 0;
-      for (let start = 0; start < TURNS; start += BATCH) {
-        // The recording logger keeps every line: forget them, or the heap check would measure the test's own log.
+        // Warm up, then take the baseline.
+        for (let index = 0; index < 2 * BATCH; index++) await turn(index);
         logger.lines.length = 0;
         logger.entries.length = 0;
-        eventCount += recorder.events.length;
         recorder.events.length = 0;
-        const texts = await Promise.all(Array.from({ length: BATCH }, (_, offset) => turn(start + offset)));
-        texts.forEach(record);
-        if (!heapAtThird && start >= TURNS / 3) {
-          gc();
-          heapAtThird = process.memoryUsage().heapUsed;
-        }
-      }
-      await sleep(300); // let aborted streams and idle keep-alive sockets settle
-      gc();
-      const after = { timers: resources().timers, listeners: listeners(), heap: process.memoryUsage().heapUsed };
+        let eventCount = 0;
+        await sleep(300);
+        gc();
+        const baseline = { ...resources(), listeners: listeners(), heap: process.memoryUsage().heapUsed };
 
-      expect(problems).toEqual([]);
-      expect(eventCount).toBeGreaterThan(TURNS / 2);
-      expect(outcomes.answered).toBeGreaterThan(TURNS / 4);
-      expect(outcomes.apologised).toBeGreaterThan(0);
-      expect(rejections).toEqual([]);
-      expect(after.listeners).toEqual(baseline.listeners);
-      expect(after.timers).toBeLessThanOrEqual(baseline.timers);
-      // Sockets: idle keep-alive connections close within a few seconds; aborted streams must not linger.
-      await vi.waitFor(() => expect(resources().sockets).toBeLessThanOrEqual(baseline.sockets), { timeout: 10_000, interval: 200 });
-      // The heap does not grow with the number of turns (allow for allocator noise).
-      expect(after.heap - heapAtThird).toBeLessThan(4 * 1024 * 1024);
-    } finally {
-      await stack.close();
-      await server.close();
-      console.error = consoleError;
-    }
-  });
+        let heapAtThird = 0;
+        for (let start = 0; start < TURNS; start += BATCH) {
+          // The recording logger keeps every line: forget them, or the heap check would measure the test's own log.
+          logger.lines.length = 0;
+          logger.entries.length = 0;
+          eventCount += recorder.events.length;
+          recorder.events.length = 0;
+          const texts = await Promise.all(Array.from({ length: BATCH }, (_, offset) => turn(start + offset)));
+          texts.forEach(record);
+          if (!heapAtThird && start >= TURNS / 3) {
+            gc();
+            heapAtThird = process.memoryUsage().heapUsed;
+          }
+        }
+        await sleep(300); // let aborted streams and idle keep-alive sockets settle
+        gc();
+        const after = { timers: resources().timers, listeners: listeners(), heap: process.memoryUsage().heapUsed };
+
+        expect(problems).toEqual([]);
+        expect(eventCount).toBeGreaterThan(TURNS / 2);
+        expect(outcomes.answered).toBeGreaterThan(TURNS / 4);
+        expect(outcomes.apologised).toBeGreaterThan(0);
+        expect(rejections).toEqual([]);
+        expect(after.listeners).toEqual(baseline.listeners);
+        expect(after.timers).toBeLessThanOrEqual(baseline.timers);
+        // Sockets: idle keep-alive connections close within a few seconds; aborted streams must not linger.
+        await vi.waitFor(() => expect(resources().sockets).toBeLessThanOrEqual(baseline.sockets), { timeout: 10_000, interval: 200 });
+        // The heap does not grow with the number of turns (allow for allocator noise).
+        expect(after.heap - heapAtThird).toBeLessThan(4 * 1024 * 1024);
+      } finally {
+        await stack.close();
+        await server.close();
+        console.error = consoleError;
+      }
+    },
+  );
 });

@@ -95,7 +95,9 @@ export async function startAudioSession(
   options: { turnDetection?: 'stt' | 'vad'; audioInput?: boolean; connOptions?: voice.AgentSessionOptions['connOptions'] } = {},
 ): Promise<AudioSession> {
   const defaults = stack.sessionOptions();
-  const session = new voice.AgentSession({ ...defaults, turnHandling: { turnDetection: options.turnDetection ?? 'stt' },
+  const session = new voice.AgentSession({
+    ...defaults,
+    turnHandling: { turnDetection: options.turnDetection ?? 'stt' },
     // Overrides of the connection options (e.g. a short TTS timeout), on top of the stack's (no session retries).
     ...(options.connOptions && { connOptions: { ...defaults.connOptions, ...options.connOptions } }),
     // The TTS mocks send no word timestamps: take the reply's text from the LLM, not from aligned transcripts.

@@ -21,7 +21,9 @@ export class ProducedText {
     for (const event of events) {
       const payload = event.payload as unknown as Record<string, unknown>;
       this.texts.push(JSON.stringify(payload), inspect(payload, { depth: 10 }));
-      const errors = [payload.error, ...((payload.errors as unknown[] | undefined) ?? [])].filter((error): error is Error => error instanceof Error);
+      const errors = [payload.error, ...((payload.errors as unknown[] | undefined) ?? [])].filter(
+        (error): error is Error => error instanceof Error,
+      );
       for (const error of errors) this.texts.push(error.message, String(error), error.stack ?? '', inspect(error, { depth: 10 }));
     }
   }

@@ -32,7 +32,12 @@ beforeEach(() => {
   for (const mock of [llm, speech, gateway, deepgram]) mock.reset();
 });
 
-const env = { LIVEKIT_API_KEY: credentials.apiKey, LIVEKIT_API_SECRET: credentials.apiSecret, DEEPGRAM_API_KEY: 'dg-key', OPENAI_API_KEY: 'sk-test' };
+const env = {
+  LIVEKIT_API_KEY: credentials.apiKey,
+  LIVEKIT_API_SECRET: credentials.apiSecret,
+  DEEPGRAM_API_KEY: 'dg-key',
+  OPENAI_API_KEY: 'sk-test',
+};
 const stt = () => [
   { provider: 'inference' as const, baseURL: gateway.baseURL },
   { provider: 'deepgram' as const, baseURL: deepgram.baseURL },
@@ -62,7 +67,12 @@ describe('STT chain against the mocks', () => {
     gateway.use({ status: 503, times: 4 });
     deepgram.use({ status: 503, times: 4 });
     const stack = await createVoiceStack(
-      { stt: stt(), llm: { provider: 'openai', model: 'gpt-4.1-mini' }, tts: { provider: 'openai' }, retry: { initialDelayMs: 50, maxDelayMs: 100 } },
+      {
+        stt: stt(),
+        llm: { provider: 'openai', model: 'gpt-4.1-mini' },
+        tts: { provider: 'openai' },
+        retry: { initialDelayMs: 50, maxDelayMs: 100 },
+      },
       { env },
     );
     const recorder = recordEvents(stack);
@@ -93,7 +103,10 @@ describe('STT chain against the mocks', () => {
   it("Deepgram's socket closed mid-stream (swallowed by its plugin): the deaf-stream check reconnects, silently, and the user is heard", async () => {
     // After its interim transcript the socket closes; plugin 1.9 keeps sending into it and reports nothing.
     deepgram.use({ closeAfterAudioMs: 700, times: 1 });
-    const stack = await createVoiceStack({ stt: { provider: 'deepgram', baseURL: deepgram.baseURL }, retry: { stallTimeoutMs: 1_500 } }, { env });
+    const stack = await createVoiceStack(
+      { stt: { provider: 'deepgram', baseURL: deepgram.baseURL }, retry: { stallTimeoutMs: 1_500 } },
+      { env },
+    );
     const recorder = recordEvents(stack);
     try {
       const frames = Array.from({ length: 3 }, () => speechLikeFrames()).flat();

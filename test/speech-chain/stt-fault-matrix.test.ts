@@ -20,7 +20,11 @@ import { ProducedText, SPEECH_KEYS } from './speech-secrets.js';
 // streams two spoken utterances through `stack.stt` (as a session does: frames over time, input left open) with the
 // primary failing once; the fallback must transcribe, the chain must classify the failure, and nothing may reject.
 
-const openai = mockOpenAITranscriptionEndpoint({ baseURL: 'https://api.openai.com/v1', transcript: 'What time is it?', auth: { bearer: SPEECH_KEYS.openai } });
+const openai = mockOpenAITranscriptionEndpoint({
+  baseURL: 'https://api.openai.com/v1',
+  transcript: 'What time is it?',
+  auth: { bearer: SPEECH_KEYS.openai },
+});
 useMswServer(...openai.handlers);
 let inference: MockInferenceSTT;
 let deepgram: MockDeepgramSTT;
@@ -42,7 +46,12 @@ function entryOf(format: Format) {
     case 'openai':
       return { provider: 'openai' as const, apiKey: SPEECH_KEYS.openai };
     case 'inference':
-      return { provider: 'inference' as const, baseURL: inference.baseURL, apiKey: SPEECH_KEYS.livekitKey, apiSecret: SPEECH_KEYS.livekitSecret };
+      return {
+        provider: 'inference' as const,
+        baseURL: inference.baseURL,
+        apiKey: SPEECH_KEYS.livekitKey,
+        apiSecret: SPEECH_KEYS.livekitSecret,
+      };
     case 'deepgram':
       return { provider: 'deepgram' as const, baseURL: deepgram.baseURL, apiKey: SPEECH_KEYS.deepgram };
   }
@@ -70,28 +79,49 @@ interface Fault {
 // On the WebSocket formats a status refuses the handshake; on OpenAI it is the status of the upload. The `ws` client
 // drops the headers of a refused handshake: Retry-After only reaches the chain over HTTP.
 const FAULTS: Fault[] = [
-  { name: '429 with Retry-After', scenario: () => ({ status: 429, retryAfter: 7 }), category: 'rate_limit', statusCode: 429, per: { openai: { retryAfterMs: 7_000 } } },
+  {
+    name: '429 with Retry-After',
+    scenario: () => ({ status: 429, retryAfter: 7 }),
+    category: 'rate_limit',
+    statusCode: 429,
+    per: { openai: { retryAfterMs: 7_000 } },
+  },
   { name: '429 without Retry-After', scenario: () => ({ status: 429 }), category: 'rate_limit', statusCode: 429 },
   { name: '401', scenario: (key) => ({ status: 401, message: `Incorrect API key provided: ${key}` }), category: 'auth', statusCode: 401 },
   { name: '404', scenario: () => ({ status: 404, message: 'No such model.' }), category: 'not_found', statusCode: 404 },
   { name: '500', scenario: (key) => ({ status: 500, message: `upstream failed for Token ${key}` }), category: 'server', statusCode: 500 },
   { name: '503', scenario: () => ({ status: 503, message: 'overloaded' }), category: 'server', statusCode: 503 },
   // WebSocket: the handshake hangs; OpenAI: the upload's answer does.
-  { name: 'timeout before the first byte', scenario: () => ({ connectDelayMs: 4 * TIMEOUT_MS, delayMs: 4 * TIMEOUT_MS }), category: 'timeout' },
+  {
+    name: 'timeout before the first byte',
+    scenario: () => ({ connectDelayMs: 4 * TIMEOUT_MS, delayMs: 4 * TIMEOUT_MS }),
+    category: 'timeout',
+  },
   // After its interim transcript the socket stays open and the provider says nothing more: the chain's deaf-stream
   // check (STALL_MS of speech without an event). OpenAI uploads one utterance at a time: a stalled upload is the
   // timeout above.
   { name: 'stall mid-stream', scenario: () => ({ stallAfterAudioMs: 700 }), category: 'stall', skip: ['openai'] },
   // Closed by the provider after its interim transcript. Inference reports it (close code 1011: a server error);
   // Deepgram's plugin 1.9 swallows it and goes deaf: the deaf-stream check catches it.
-  { name: 'closed mid-stream', scenario: () => ({ closeAfterAudioMs: 700 }), category: 'server', per: { deepgram: { category: 'stall' } }, skip: ['openai'] },
+  {
+    name: 'closed mid-stream',
+    scenario: () => ({ closeAfterAudioMs: 700 }),
+    category: 'server',
+    per: { deepgram: { category: 'stall' } },
+    skip: ['openai'],
+  },
   // No close frame, before any transcript. Inference: close code 1006 (connection); Deepgram: swallowed, and the
   // deaf-stream check sees an option that never answered (a timeout).
   { name: 'connection reset', scenario: () => ({ reset: true }), category: 'connection', per: { deepgram: { category: 'timeout' } } },
   // OpenAI: a 200 whose JSON is cut short (a server error). Inference: our guard (GuardedInferenceSTT) drops the frame,
   // which would otherwise be an uncaught exception, and the stream goes on. Deepgram: its plugin ends the socket on a
   // frame it cannot parse and reconnects by itself (its own loop, the first time at once): the chain sees nothing.
-  { name: 'malformed JSON', scenario: () => ({ malformed: true }), category: 'server', per: { inference: { harmless: true }, deepgram: { harmless: true } } },
+  {
+    name: 'malformed JSON',
+    scenario: () => ({ malformed: true }),
+    category: 'server',
+    per: { inference: { harmless: true }, deepgram: { harmless: true } },
+  },
   // The provider's own error on an open socket. Inference: an `error` event with its code; Deepgram: a close frame
   // 1011 with the reason, which its plugin swallows like any close (deaf, caught as a timeout).
   {
@@ -133,37 +163,50 @@ async function listenToUtterances(instance: stt.STT): Promise<string | undefined
 describe.each(FORMATS)('STT fault matrix, %s format', (format) => {
   const fallback: Format = format === 'deepgram' ? 'inference' : 'deepgram';
 
-  it.each(FAULTS.filter((fault) => !fault.skip?.includes(format)).map((fault) => ({ ...fault, ...fault.per?.[format] })))('$name → $category', async (fault) => {
-    for (const mock of [openai, inference, deepgram]) mock.reset();
-    mockOf(format).use({ ...fault.scenario(KEY_OF[format]), times: 1 });
-    const logger = recordingLogger();
-    const stack = await createVoiceStack({ stt: [entryOf(format), entryOf(fallback)], retry: { stallTimeoutMs: STALL_MS } }, { env: {}, logger });
-    const recorder = recordEvents(stack);
-    try {
-      expect(await listenToUtterances(stack.stt!)).toBe('What time is it?');
-      const [primaryLabel, fallbackLabel] = stack.options.stt.map((option) => option.label);
-      const fallbacks = recorder.of('fallback');
-      if (fault.harmless) {
-        expect(fallbacks).toEqual([]);
-        expect(mockOf(format).requests.flatMap((request) => request.transcripts)).toEqual(['What time is it?']);
-        return;
+  it.each(FAULTS.filter((fault) => !fault.skip?.includes(format)).map((fault) => ({ ...fault, ...fault.per?.[format] })))(
+    '$name → $category',
+    async (fault) => {
+      for (const mock of [openai, inference, deepgram]) mock.reset();
+      mockOf(format).use({ ...fault.scenario(KEY_OF[format]), times: 1 });
+      const logger = recordingLogger();
+      const stack = await createVoiceStack(
+        { stt: [entryOf(format), entryOf(fallback)], retry: { stallTimeoutMs: STALL_MS } },
+        { env: {}, logger },
+      );
+      const recorder = recordEvents(stack);
+      try {
+        expect(await listenToUtterances(stack.stt!)).toBe('What time is it?');
+        const [primaryLabel, fallbackLabel] = stack.options.stt.map((option) => option.label);
+        const fallbacks = recorder.of('fallback');
+        if (fault.harmless) {
+          expect(fallbacks).toEqual([]);
+          expect(mockOf(format).requests.flatMap((request) => request.transcripts)).toEqual(['What time is it?']);
+          return;
+        }
+        expect(fallbacks).toHaveLength(1);
+        expect(fallbacks[0], fallbacks[0]?.error.message).toMatchObject({
+          modality: 'stt',
+          from: primaryLabel,
+          to: fallbackLabel,
+          error: { category: fault.category, modality: 'stt', label: primaryLabel },
+        });
+        expect(fallbacks[0]!.error.statusCode).toBe(fault.statusCode);
+        expect(fallbacks[0]!.error.retryAfterMs).toBe(fault.retryAfterMs);
+        expect(logger.entries.find((entry) => entry.level === 'warn' && entry.fields.label === primaryLabel)?.fields).toMatchObject({
+          category: fault.category,
+        });
+        // The fallback heard the user; nobody was told the agent cannot hear (one option failed, not all).
+        expect(mockOf(fallback).requests.flatMap((request) => request.transcripts)).toEqual(['What time is it?']);
+        expect(recorder.of('holding')).toEqual([]);
+        expect(recorder.of('exhausted')).toEqual([]);
+        expect(rejections).toEqual([]);
+      } finally {
+        produced.events(recorder.events);
+        produced.stack(stack, logger.lines);
+        await stack.close();
       }
-      expect(fallbacks).toHaveLength(1);
-      expect(fallbacks[0], fallbacks[0]?.error.message).toMatchObject({ modality: 'stt', from: primaryLabel, to: fallbackLabel, error: { category: fault.category, modality: 'stt', label: primaryLabel } });
-      expect(fallbacks[0]!.error.statusCode).toBe(fault.statusCode);
-      expect(fallbacks[0]!.error.retryAfterMs).toBe(fault.retryAfterMs);
-      expect(logger.entries.find((entry) => entry.level === 'warn' && entry.fields.label === primaryLabel)?.fields).toMatchObject({ category: fault.category });
-      // The fallback heard the user; nobody was told the agent cannot hear (one option failed, not all).
-      expect(mockOf(fallback).requests.flatMap((request) => request.transcripts)).toEqual(['What time is it?']);
-      expect(recorder.of('holding')).toEqual([]);
-      expect(recorder.of('exhausted')).toEqual([]);
-      expect(rejections).toEqual([]);
-    } finally {
-      produced.events(recorder.events);
-      produced.stack(stack, logger.lines);
-      await stack.close();
-    }
-  });
+    },
+  );
 });
 
 describe('STT fault matrix: secrets', () => {

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVoiceStack, type CooldownStore } from '../../src/index.js';
-import { mockCartesiaTTS, mockElevenLabsTTS, mockOpenAIEndpoint, mockOpenAISpeechEndpoint, sleep, type MockCartesiaTTS, type MockElevenLabsTTS } from '../../src/testing/index.js';
+import {
+  mockCartesiaTTS,
+  mockElevenLabsTTS,
+  mockOpenAIEndpoint,
+  mockOpenAISpeechEndpoint,
+  sleep,
+  type MockCartesiaTTS,
+  type MockElevenLabsTTS,
+} from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordEvents } from '../resilience/helpers.js';
 import { captureUnhandledRejections, speak, synthesizeOnce } from '../tts/tts-helpers.js';
@@ -39,7 +47,12 @@ describe('TTS chain against the mocks', () => {
     }
     expect(spoken).toEqual([4_800, 4_800, 4_800, 4_800]); // 200 ms at 24 kHz from Cartesia, each time
     expect(speech.requests).toHaveLength(1); // cooling for its Retry-After: not asked again
-    expect(cartesia.requests.map((request) => request.text)).toEqual(['Sentence number 0.', 'Sentence number 1.', 'Sentence number 2.', 'One shot.']);
+    expect(cartesia.requests.map((request) => request.text)).toEqual([
+      'Sentence number 0.',
+      'Sentence number 1.',
+      'Sentence number 2.',
+      'One shot.',
+    ]);
     const [fallback] = recorder.of('fallback');
     expect(fallback).toMatchObject({ modality: 'tts', from: 'openai/gpt-4o-mini-tts', to: 'cartesia/sonic-3' });
     expect(fallback!.error).toMatchObject({ category: 'rate_limit', statusCode: 429, retryAfterMs: 5_000 });
@@ -49,7 +62,12 @@ describe('TTS chain against the mocks', () => {
   it('a streaming primary refused with 429 at the handshake: ElevenLabs speaks, resampled to the chain rate', async () => {
     cartesia.use({ status: 429, retryAfter: 3 });
     const stack = await createVoiceStack(
-      { tts: [{ provider: 'cartesia', baseURL: cartesia.baseURL }, { provider: 'elevenlabs', baseURL: elevenlabs.baseURL }] },
+      {
+        tts: [
+          { provider: 'cartesia', baseURL: cartesia.baseURL },
+          { provider: 'elevenlabs', baseURL: elevenlabs.baseURL },
+        ],
+      },
       { env },
     );
     const recorder = recordEvents(stack);
@@ -85,7 +103,10 @@ describe('TTS chain against the mocks', () => {
     // A store that forgets failures: the primary is tried (and fails) on every turn, as with four distinct outages.
     const forgetful: CooldownStore = { get: () => undefined, set: () => undefined, delete: () => undefined };
     const stack = await createVoiceStack(
-      { llm: { provider: 'openai', model: 'gpt-4.1-mini' }, tts: [{ provider: 'openai' }, { provider: 'cartesia', baseURL: cartesia.baseURL }] },
+      {
+        llm: { provider: 'openai', model: 'gpt-4.1-mini' },
+        tts: [{ provider: 'openai' }, { provider: 'cartesia', baseURL: cartesia.baseURL }],
+      },
       { env, cooldowns: forgetful },
     );
     const recorder = recordEvents(stack);

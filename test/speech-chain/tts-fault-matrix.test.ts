@@ -37,7 +37,12 @@ beforeAll(async () => {
 afterAll(() => Promise.all(closers.map((close) => close())));
 
 type Format = 'openai' | 'inference' | 'cartesia' | 'elevenlabs';
-const KEY_OF: Record<Format, string> = { openai: SPEECH_KEYS.openai, inference: SPEECH_KEYS.livekitSecret, cartesia: SPEECH_KEYS.cartesia, elevenlabs: SPEECH_KEYS.elevenlabs };
+const KEY_OF: Record<Format, string> = {
+  openai: SPEECH_KEYS.openai,
+  inference: SPEECH_KEYS.livekitSecret,
+  cartesia: SPEECH_KEYS.cartesia,
+  elevenlabs: SPEECH_KEYS.elevenlabs,
+};
 
 function entryOf(format: Format) {
   const baseURL = mocks[format]!.baseURL;
@@ -45,7 +50,13 @@ function entryOf(format: Format) {
     case 'openai':
       return { provider: 'openai' as const, apiKey: SPEECH_KEYS.openai };
     case 'inference':
-      return { provider: 'inference' as const, model: 'cartesia/sonic-turbo', baseURL, apiKey: SPEECH_KEYS.livekitKey, apiSecret: SPEECH_KEYS.livekitSecret };
+      return {
+        provider: 'inference' as const,
+        model: 'cartesia/sonic-turbo',
+        baseURL,
+        apiKey: SPEECH_KEYS.livekitKey,
+        apiSecret: SPEECH_KEYS.livekitSecret,
+      };
     case 'cartesia':
       return { provider: 'cartesia' as const, baseURL, apiKey: SPEECH_KEYS.cartesia };
     case 'elevenlabs':
@@ -80,16 +91,59 @@ const ELEVENLABS_LOSES_STATUS: Fault['per'] = { elevenlabs: { category: 'connect
 // Enough audio that the plugins hand the chain a first frame (they cut 100 ms frames) before the fault.
 const MID_STREAM = { audioMs: 1_000, chunkMs: 100 };
 const FAULTS: Fault[] = [
-  { name: '429 with Retry-After', scenario: () => ({ status: 429, retryAfter: 7 }), category: 'rate_limit', statusCode: 429, retryAfterMs: { http: 7_000 }, per: ELEVENLABS_LOSES_STATUS },
-  { name: '429 without Retry-After', scenario: () => ({ status: 429 }), category: 'rate_limit', statusCode: 429, per: ELEVENLABS_LOSES_STATUS },
-  { name: '401', scenario: (key) => ({ status: 401, message: `Incorrect API key provided: ${key}` }), category: 'auth', statusCode: 401, per: ELEVENLABS_LOSES_STATUS },
-  { name: '404', scenario: () => ({ status: 404, message: 'No such voice.' }), category: 'not_found', statusCode: 404, per: ELEVENLABS_LOSES_STATUS },
-  { name: '500', scenario: (key) => ({ status: 500, message: `upstream failed for Bearer ${key}` }), category: 'server', statusCode: 500, per: ELEVENLABS_LOSES_STATUS },
-  { name: '503', scenario: () => ({ status: 503, message: 'overloaded' }), category: 'server', statusCode: 503, per: ELEVENLABS_LOSES_STATUS },
+  {
+    name: '429 with Retry-After',
+    scenario: () => ({ status: 429, retryAfter: 7 }),
+    category: 'rate_limit',
+    statusCode: 429,
+    retryAfterMs: { http: 7_000 },
+    per: ELEVENLABS_LOSES_STATUS,
+  },
+  {
+    name: '429 without Retry-After',
+    scenario: () => ({ status: 429 }),
+    category: 'rate_limit',
+    statusCode: 429,
+    per: ELEVENLABS_LOSES_STATUS,
+  },
+  {
+    name: '401',
+    scenario: (key) => ({ status: 401, message: `Incorrect API key provided: ${key}` }),
+    category: 'auth',
+    statusCode: 401,
+    per: ELEVENLABS_LOSES_STATUS,
+  },
+  {
+    name: '404',
+    scenario: () => ({ status: 404, message: 'No such voice.' }),
+    category: 'not_found',
+    statusCode: 404,
+    per: ELEVENLABS_LOSES_STATUS,
+  },
+  {
+    name: '500',
+    scenario: (key) => ({ status: 500, message: `upstream failed for Bearer ${key}` }),
+    category: 'server',
+    statusCode: 500,
+    per: ELEVENLABS_LOSES_STATUS,
+  },
+  {
+    name: '503',
+    scenario: () => ({ status: 503, message: 'overloaded' }),
+    category: 'server',
+    statusCode: 503,
+    per: ELEVENLABS_LOSES_STATUS,
+  },
   { name: 'timeout before the first byte', scenario: () => ({ delayMs: 3 * TIMEOUT_MS }), category: 'timeout' },
   // The OpenAI plugin hands over audio only once the whole body arrived: a stalled or reset body is a failure before
   // any audio there (a first-audio timeout, a reset), and the fallback speaks the whole reply.
-  { name: 'stall mid-stream', scenario: () => ({ ...MID_STREAM, stallAfterChunks: 3 }), category: 'stall', afterAudio: true, per: { openai: { category: 'timeout', afterAudio: false } } },
+  {
+    name: 'stall mid-stream',
+    scenario: () => ({ ...MID_STREAM, stallAfterChunks: 3 }),
+    category: 'stall',
+    afterAudio: true,
+    per: { openai: { category: 'timeout', afterAudio: false } },
+  },
   // The mock closes with 1011. ElevenLabs' plugin drops the audio it had not handed over and reports the close code
   // (1011: a server error): nothing was heard, the fallback speaks.
   {
@@ -145,7 +199,10 @@ describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
       { env: {}, logger, cooldowns: forgetful },
     );
     recorder = recordEvents(stack);
-    call = await startAudioSession(stack, { audioInput: false, connOptions: { ttsConnOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: TIMEOUT_MS } } });
+    call = await startAudioSession(stack, {
+      audioInput: false,
+      connOptions: { ttsConnOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: TIMEOUT_MS } },
+    });
   });
   afterAll(async () => {
     await call.close();
@@ -154,45 +211,53 @@ describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
     await stack.close();
   });
 
-  it.each(FAULTS.filter((fault) => !fault.skip?.includes(format)).map((fault) => ({ ...fault, ...fault.per?.[format] })))('$name → $category', async (fault) => {
-    const [primaryMock, fallbackMock] = [mocks[format]!, mocks[fallback]!];
-    primaryMock.reset();
-    fallbackMock.reset();
-    llm.reset();
-    primaryMock.use({ ...fault.scenario(KEY_OF[format]), times: 1 });
-    recorder.events.length = 0;
-    const warnings = logger.entries.length;
-    const samples = call.output.samples;
-    const question = `Question ${++turn}?`;
+  it.each(FAULTS.filter((fault) => !fault.skip?.includes(format)).map((fault) => ({ ...fault, ...fault.per?.[format] })))(
+    '$name → $category',
+    async (fault) => {
+      const [primaryMock, fallbackMock] = [mocks[format]!, mocks[fallback]!];
+      primaryMock.reset();
+      fallbackMock.reset();
+      llm.reset();
+      primaryMock.use({ ...fault.scenario(KEY_OF[format]), times: 1 });
+      recorder.events.length = 0;
+      const warnings = logger.entries.length;
+      const samples = call.output.samples;
+      const question = `Question ${++turn}?`;
 
-    const replied = call.nextReply();
-    call.session.generateReply({ userInput: question });
-    await replied;
-    produced.events(recorder.events);
+      const replied = call.nextReply();
+      call.session.generateReply({ userInput: question });
+      await replied;
+      produced.events(recorder.events);
 
-    const [primaryLabel, fallbackLabel] = stack.options.tts.map((option) => option.label);
-    const failure = logger.entries.slice(warnings).find((entry) => entry.level === 'warn' && entry.fields.label === primaryLabel);
-    expect(failure?.fields, failure?.message).toMatchObject({ category: fault.category });
-    if (fault.afterAudio) {
-      // Part of the reply was heard: the utterance ends there; nothing is replayed on the fallback.
-      expect(recorder.of('fallback')).toEqual([]);
-      expect(fallbackMock.requests).toEqual([]);
-      expect(call.output.samples).toBeGreaterThan(samples);
-    } else {
-      const fallbacks = recorder.of('fallback');
-      expect(fallbacks).toHaveLength(1);
-      expect(fallbacks[0]).toMatchObject({ modality: 'tts', from: primaryLabel, to: fallbackLabel, error: { category: fault.category, modality: 'tts', label: primaryLabel } });
-      expect(fallbacks[0]!.error.statusCode).toBe(fault.statusCode);
-      expect(fallbacks[0]!.error.retryAfterMs).toBe(format === 'openai' ? fault.retryAfterMs?.http : undefined);
-      // The fallback spoke the whole reply: 200 ms of its tone at the chain's 24 kHz.
-      expect(fallbackMock.requests.map((request) => request.text.trim())).toEqual(['It is noon.']);
-      expect(call.output.samples - samples).toBeGreaterThanOrEqual(4_700);
-    }
-    expect(recorder.of('exhausted')).toEqual([]);
-    expect(call.messages().at(-1)).toEqual(['assistant', 'It is noon.']);
-    expect(call.closed).toEqual([]);
-    expect(rejections).toEqual([]);
-  });
+      const [primaryLabel, fallbackLabel] = stack.options.tts.map((option) => option.label);
+      const failure = logger.entries.slice(warnings).find((entry) => entry.level === 'warn' && entry.fields.label === primaryLabel);
+      expect(failure?.fields, failure?.message).toMatchObject({ category: fault.category });
+      if (fault.afterAudio) {
+        // Part of the reply was heard: the utterance ends there; nothing is replayed on the fallback.
+        expect(recorder.of('fallback')).toEqual([]);
+        expect(fallbackMock.requests).toEqual([]);
+        expect(call.output.samples).toBeGreaterThan(samples);
+      } else {
+        const fallbacks = recorder.of('fallback');
+        expect(fallbacks).toHaveLength(1);
+        expect(fallbacks[0]).toMatchObject({
+          modality: 'tts',
+          from: primaryLabel,
+          to: fallbackLabel,
+          error: { category: fault.category, modality: 'tts', label: primaryLabel },
+        });
+        expect(fallbacks[0]!.error.statusCode).toBe(fault.statusCode);
+        expect(fallbacks[0]!.error.retryAfterMs).toBe(format === 'openai' ? fault.retryAfterMs?.http : undefined);
+        // The fallback spoke the whole reply: 200 ms of its tone at the chain's 24 kHz.
+        expect(fallbackMock.requests.map((request) => request.text.trim())).toEqual(['It is noon.']);
+        expect(call.output.samples - samples).toBeGreaterThanOrEqual(4_700);
+      }
+      expect(recorder.of('exhausted')).toEqual([]);
+      expect(call.messages().at(-1)).toEqual(['assistant', 'It is noon.']);
+      expect(call.closed).toEqual([]);
+      expect(rejections).toEqual([]);
+    },
+  );
 });
 
 describe('TTS fault matrix: secrets', () => {

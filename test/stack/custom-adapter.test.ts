@@ -24,7 +24,9 @@ describe('custom adapters (defineAdapter)', () => {
   });
 
   it('its options are validated with its own schema, with the path', async () => {
-    const error = await createVoiceStack({ llm: { provider: 'acme', region: 'asia' as 'eu' } }, { adapters: [acmeLLM] }).catch((e: unknown) => e);
+    const error = await createVoiceStack({ llm: { provider: 'acme', region: 'asia' as 'eu' } }, { adapters: [acmeLLM] }).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toContain('llm.region: ');
     expect((error as Error).message).toContain('"asia"');
   });
@@ -63,9 +65,7 @@ describe('custom adapters (defineAdapter)', () => {
     });
     const error = await createVoiceStack({ tts: { provider: 'ghost' } }, { adapters: [adapter] }).catch((e: unknown) => e);
     expect(VoiceStackError.isInstance(error) && error.code).toBe('MISSING_PACKAGE');
-    expect((error as Error).message).toBe(
-      `Failed to load ${name}, which tts (ghost) needs: it is not installed. Fix: npm install ${name}`,
-    );
+    expect((error as Error).message).toBe(`Failed to load ${name}, which tts (ghost) needs: it is not installed. Fix: npm install ${name}`);
   });
 });
 

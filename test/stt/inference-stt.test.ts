@@ -16,7 +16,9 @@ beforeEach(() => gateway.reset());
 describe('inference STT against a local Inference gateway', () => {
   it('turns audio frames into the final transcript, with model, language, fallback and a signed token', async () => {
     const stack = await createVoiceStack(
-      { stt: { provider: 'inference', model: 'deepgram/nova-3:fr', fallback: ['assemblyai/universal-streaming'], baseURL: gateway.baseURL } },
+      {
+        stt: { provider: 'inference', model: 'deepgram/nova-3:fr', fallback: ['assemblyai/universal-streaming'], baseURL: gateway.baseURL },
+      },
       { env },
     );
     try {
@@ -37,7 +39,10 @@ describe('inference STT against a local Inference gateway', () => {
   });
 
   it('defaults to deepgram/nova-3 and takes LIVEKIT_INFERENCE_URL from the environment', async () => {
-    const stack = await createVoiceStack({ stt: { provider: 'inference', language: 'en' } }, { env: { ...env, LIVEKIT_INFERENCE_URL: gateway.baseURL } });
+    const stack = await createVoiceStack(
+      { stt: { provider: 'inference', language: 'en' } },
+      { env: { ...env, LIVEKIT_INFERENCE_URL: gateway.baseURL } },
+    );
     try {
       expect((await listen(stack.stt!)).final).toBe('Bonjour tout le monde.');
       expect(gateway.requests[0]).toMatchObject({ model: 'deepgram/nova-3', language: 'en' });
@@ -96,7 +101,11 @@ describe('inference STT against a local Inference gateway', () => {
     try {
       for (let i = 0; i < 3; i++) expect((await listen(stack.stt!)).final).toBe('Bonjour tout le monde.');
       await sleep(100); // let the late session.closed messages arrive
-      expect(gateway.requests.map((session) => session.messages.some((message) => message.type === 'session.close'))).toEqual([true, true, true]);
+      expect(gateway.requests.map((session) => session.messages.some((message) => message.type === 'session.close'))).toEqual([
+        true,
+        true,
+        true,
+      ]);
       expect(gateway.requests.every((session) => session.closed)).toBe(true);
       expect(crashes).toEqual([]);
     } finally {

@@ -5,7 +5,11 @@ import { mockOpenAITranscriptionEndpoint, pushFrames, speechLikeFrames } from '.
 import { useMswServer } from '../helpers/msw.js';
 import { listen, listenExpectingFailure, providerSTT } from './stt-helpers.js';
 
-const openai = mockOpenAITranscriptionEndpoint({ baseURL: 'https://api.openai.com/v1', transcript: 'Hello from Whisper.', auth: { bearer: 'sk-test' } });
+const openai = mockOpenAITranscriptionEndpoint({
+  baseURL: 'https://api.openai.com/v1',
+  transcript: 'Hello from Whisper.',
+  auth: { bearer: 'sk-test' },
+});
 const whisper = mockOpenAITranscriptionEndpoint({ baseURL: 'http://whisper.internal:8000/v1', transcript: 'Bonjour de faster-whisper.' });
 useMswServer(...openai.handlers, ...whisper.handlers);
 
@@ -14,12 +18,19 @@ const speechBytes = (ms: number) => (16_000 * 2 * ms) / 1000;
 describe('openai STT against a mocked transcriptions endpoint', () => {
   it('segments live audio with the bundled VAD and uploads each utterance; model, language and key are sent', async () => {
     openai.reset();
-    const stack = await createVoiceStack({ stt: { provider: 'openai', language: 'fr', prompt: 'LiveKit' } }, { env: { OPENAI_API_KEY: 'sk-test' } });
+    const stack = await createVoiceStack(
+      { stt: { provider: 'openai', language: 'fr', prompt: 'LiveKit' } },
+      { env: { OPENAI_API_KEY: 'sk-test' } },
+    );
     try {
       expect(stack.sessionOptions().vad).toBeDefined();
       const heard = await listen(stack.stt!);
       expect(heard.final).toBe('Hello from Whisper.');
-      expect(heard.types).toEqual([stt.SpeechEventType.START_OF_SPEECH, stt.SpeechEventType.END_OF_SPEECH, stt.SpeechEventType.FINAL_TRANSCRIPT]);
+      expect(heard.types).toEqual([
+        stt.SpeechEventType.START_OF_SPEECH,
+        stt.SpeechEventType.END_OF_SPEECH,
+        stt.SpeechEventType.FINAL_TRANSCRIPT,
+      ]);
       expect(openai.requests).toHaveLength(1);
       const [request] = openai.requests;
       expect(request).toMatchObject({ model: 'gpt-4o-transcribe', language: 'fr', sampleRate: 16_000 });
@@ -66,7 +77,12 @@ describe('openai-compatible STT against a mocked self-hosted server', () => {
   it('reaches its own base URL with its model and language, with no key required, and puts its VAD in sessionOptions()', async () => {
     whisper.reset();
     const stack = await createVoiceStack({
-      stt: { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'Systran/faster-whisper-small', language: 'fr' },
+      stt: {
+        provider: 'openai-compatible',
+        baseURL: 'http://whisper.internal:8000/v1',
+        model: 'Systran/faster-whisper-small',
+        language: 'fr',
+      },
     });
     try {
       expect(stack.sessionOptions().vad?.label).toBe('inference.VAD');
@@ -81,10 +97,12 @@ describe('openai-compatible STT against a mocked self-hosted server', () => {
     }
   });
 
-  it('a failed upload fails the stream with the status (LiveKit\'s StreamAdapter would log and skip it)', async () => {
+  it("a failed upload fails the stream with the status (LiveKit's StreamAdapter would log and skip it)", async () => {
     whisper.reset();
     whisper.use({ status: 503, message: 'model is loading' });
-    const stack = await createVoiceStack({ stt: { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' } });
+    const stack = await createVoiceStack({
+      stt: { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' },
+    });
     try {
       const failed = await listenExpectingFailure(providerSTT(stack));
       expect(failed.errors.map(({ error }) => error.statusCode)).toEqual([503]);
@@ -104,7 +122,9 @@ describe('VAD segmentation', () => {
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on('unhandledRejection', onRejection);
-    const stack = await createVoiceStack({ stt: { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' } });
+    const stack = await createVoiceStack({
+      stt: { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' },
+    });
     try {
       const stream = stack.stt!.stream();
       await pushFrames(stream, speechLikeFrames(), { end: true });
@@ -144,18 +164,15 @@ describe('STT chains', () => {
     }
   });
 
-
   it('an array of STT entries becomes one STT whose VAD is in sessionOptions()', async () => {
     openai.reset();
     whisper.reset();
-    const stack = await createVoiceStack(
-      {
-        stt: [
-          { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' },
-          { provider: 'openai', apiKey: 'sk-test' },
-        ],
-      },
-    );
+    const stack = await createVoiceStack({
+      stt: [
+        { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'whisper-1' },
+        { provider: 'openai', apiKey: 'sk-test' },
+      ],
+    });
     try {
       expect(stack.sessionOptions().vad).toBeDefined();
       expect(stack.toJSON().providers.stt).toEqual(['openai-compatible/whisper-1', 'openai/gpt-4o-transcribe']);

@@ -19,7 +19,9 @@ describe('STT config validation: the path, what was received and the fix', () =>
   });
 
   it('a misspelt key suggests the right one', async () => {
-    expect(await problems({ stt: { provider: 'deepgram', langauge: 'fr' } })).toContain('stt: unknown key "langauge". Fix: did you mean "language"?');
+    expect(await problems({ stt: { provider: 'deepgram', langauge: 'fr' } })).toContain(
+      'stt: unknown key "langauge". Fix: did you mean "language"?',
+    );
   });
 
   it('openai-compatible needs its baseURL and model', async () => {
@@ -47,16 +49,22 @@ describe('STT config validation: the path, what was received and the fix', () =>
   });
 
   it('an English-only Whisper model with another language', async () => {
-    expect(await problems({ stt: { provider: 'openai-compatible', baseURL: 'http://whisper:8000/v1', model: 'Systran/faster-whisper-small.en', language: 'fr' } })).toContain(
-      'stt.model: expected a multilingual model for a non-English `language`. Fix: use a model without the ".en" suffix',
-    );
-    expect(await problems({ stt: { provider: 'openai-compatible', baseURL: 'http://whisper:8000/v1', model: 'distil-whisper/distil-large-v3', language: 'de' } })).toContain(
-      'stt.model: expected a multilingual model',
-    );
+    expect(
+      await problems({
+        stt: { provider: 'openai-compatible', baseURL: 'http://whisper:8000/v1', model: 'Systran/faster-whisper-small.en', language: 'fr' },
+      }),
+    ).toContain('stt.model: expected a multilingual model for a non-English `language`. Fix: use a model without the ".en" suffix');
+    expect(
+      await problems({
+        stt: { provider: 'openai-compatible', baseURL: 'http://whisper:8000/v1', model: 'distil-whisper/distil-large-v3', language: 'de' },
+      }),
+    ).toContain('stt.model: expected a multilingual model');
   });
 
   it('a VAD silence out of range', async () => {
-    expect(await problems({ stt: { provider: 'openai', minSilenceMs: 10 } })).toContain('stt.minSilenceMs: expected at least 50 ms, got 10. Fix: use e.g. 250.');
+    expect(await problems({ stt: { provider: 'openai', minSilenceMs: 10 } })).toContain(
+      'stt.minSilenceMs: expected at least 50 ms, got 10. Fix: use e.g. 250.',
+    );
   });
 
   it('never echoes a key', async () => {
@@ -70,8 +78,12 @@ describe('STT config validation: the path, what was received and the fix', () =>
     expect((deepgram as Error).message).toBe(
       'Failed to create stt (deepgram): no `apiKey` was given. Fix: set `apiKey` in the config entry or the DEEPGRAM_API_KEY environment variable.',
     );
-    const inference = await createVoiceStack({ stt: [{ provider: 'inference' }] }, { env: { LIVEKIT_API_KEY: 'k' } }).catch((error: unknown) => error);
-    expect((inference as Error).message).toContain('Failed to create stt[0] (inference): no `apiSecret` was given. Fix: set `apiSecret` in the config entry or the LIVEKIT_API_SECRET');
+    const inference = await createVoiceStack({ stt: [{ provider: 'inference' }] }, { env: { LIVEKIT_API_KEY: 'k' } }).catch(
+      (error: unknown) => error,
+    );
+    expect((inference as Error).message).toContain(
+      'Failed to create stt[0] (inference): no `apiSecret` was given. Fix: set `apiSecret` in the config entry or the LIVEKIT_API_SECRET',
+    );
   });
 });
 
@@ -95,7 +107,12 @@ describe('voiceStackConfigFromEnv: the STT chain', () => {
   });
 
   it('STT_LANGUAGE and INFERENCE_STT_MODEL', () => {
-    const config = voiceStackConfigFromEnv({ USE_LIVEKIT_INFERENCE: '1', INFERENCE_STT_MODEL: 'assemblyai/universal-streaming', DEEPGRAM_API_KEY: 'dg', STT_LANGUAGE: 'fr' });
+    const config = voiceStackConfigFromEnv({
+      USE_LIVEKIT_INFERENCE: '1',
+      INFERENCE_STT_MODEL: 'assemblyai/universal-streaming',
+      DEEPGRAM_API_KEY: 'dg',
+      STT_LANGUAGE: 'fr',
+    });
     expect(config.stt).toEqual([
       { provider: 'inference', model: 'assemblyai/universal-streaming', language: 'fr' },
       { provider: 'deepgram', apiKey: 'dg', language: 'fr' },
@@ -105,15 +122,21 @@ describe('voiceStackConfigFromEnv: the STT chain', () => {
   it('OPENAI_API_KEY with OPENAI_BASE_URL is the LLM server key: no OpenAI STT', () => {
     const config = voiceStackConfigFromEnv({ OPENAI_API_KEY: 'sk-vllm', OPENAI_BASE_URL: 'http://vllm:8000/v1' });
     expect(config.stt).toBeUndefined();
-    expect(voiceStackConfigFromEnv({ OPENAI_API_KEY: 'sk-o' }).stt).toEqual([{ provider: 'openai', model: 'gpt-4o-transcribe', apiKey: 'sk-o' }]);
+    expect(voiceStackConfigFromEnv({ OPENAI_API_KEY: 'sk-o' }).stt).toEqual([
+      { provider: 'openai', model: 'gpt-4o-transcribe', apiKey: 'sk-o' },
+    ]);
   });
 
   it('a malformed STT_BASE_URL is named with the fix', () => {
-    expect(() => voiceStackConfigFromEnv({ STT_BASE_URL: 'whisper:8000' })).toThrow('STT_BASE_URL: expected a URL, got "whisper:8000". Fix: include the scheme');
+    expect(() => voiceStackConfigFromEnv({ STT_BASE_URL: 'whisper:8000' })).toThrow(
+      'STT_BASE_URL: expected a URL, got "whisper:8000". Fix: include the scheme',
+    );
   });
 
   it('the result builds a stack', async () => {
-    const stack = await createVoiceStack(voiceStackConfigFromEnv({ DEEPGRAM_API_KEY: 'dg', STT_BASE_URL: 'http://whisper:8000/v1', STT_LANGUAGE: 'de' }));
+    const stack = await createVoiceStack(
+      voiceStackConfigFromEnv({ DEEPGRAM_API_KEY: 'dg', STT_BASE_URL: 'http://whisper:8000/v1', STT_LANGUAGE: 'de' }),
+    );
     try {
       expect(String(stack)).toBe('VoiceStack(stt: deepgram/nova-3 → openai-compatible/gpt-4o-transcribe)');
       expect(stack.sessionOptions().vad).toBeDefined();

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
-import { mockDeepgramSTT, mockInferenceSTT, mockOpenAITranscriptionEndpoint, type MockDeepgramSTT, type MockInferenceSTT } from '../../src/testing/index.js';
+import {
+  mockDeepgramSTT,
+  mockInferenceSTT,
+  mockOpenAITranscriptionEndpoint,
+  type MockDeepgramSTT,
+  type MockInferenceSTT,
+} from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
@@ -23,11 +29,23 @@ describe('stack.health() probes every STT option for real', () => {
         stt: [
           { provider: 'inference', model: 'deepgram/nova-3:fr', baseURL: gateway.baseURL },
           { provider: 'deepgram', language: 'fr', baseURL: deepgram.baseURL },
-          { provider: 'openai-compatible', baseURL: 'http://whisper.internal:8000/v1', model: 'Systran/faster-whisper-small', language: 'fr' },
+          {
+            provider: 'openai-compatible',
+            baseURL: 'http://whisper.internal:8000/v1',
+            model: 'Systran/faster-whisper-small',
+            language: 'fr',
+          },
           { provider: 'openai', language: 'fr' },
         ],
       },
-      { env: { LIVEKIT_API_KEY: credentials.apiKey, LIVEKIT_API_SECRET: credentials.apiSecret, DEEPGRAM_API_KEY: 'dg-key', OPENAI_API_KEY: 'sk-test' } },
+      {
+        env: {
+          LIVEKIT_API_KEY: credentials.apiKey,
+          LIVEKIT_API_SECRET: credentials.apiSecret,
+          DEEPGRAM_API_KEY: 'dg-key',
+          OPENAI_API_KEY: 'sk-test',
+        },
+      },
     );
     try {
       const report = await stack.health({ modalities: ['stt'] });

@@ -46,7 +46,11 @@ export interface Failure {
 }
 
 /** Streams audio with no retries (`maxRetry: 0`) and collects events and `error` events until the stream ends. */
-export async function listenExpectingFailure(instance: stt.STT, frames: AudioFrame[] = speechLikeFrames(), timeoutMs = 8_000): Promise<Failure> {
+export async function listenExpectingFailure(
+  instance: stt.STT,
+  frames: AudioFrame[] = speechLikeFrames(),
+  timeoutMs = 8_000,
+): Promise<Failure> {
   const failure: Failure = { events: [], errors: [] };
   const onError = (error: unknown) => void failure.errors.push(error as Failure['errors'][number]);
   instance.on('error', onError);

@@ -15,8 +15,14 @@ beforeEach(() => {
   server.use(...cartesia.handlers);
 });
 
-async function withStack<T>(entry: Record<string, unknown>, run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>): Promise<T> {
-  const stack = await createVoiceStack({ tts: { provider: 'cartesia', baseURL: cartesia.baseURL, ...entry } as never }, { env: { CARTESIA_API_KEY: 'sk_car_test' } });
+async function withStack<T>(
+  entry: Record<string, unknown>,
+  run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>,
+): Promise<T> {
+  const stack = await createVoiceStack(
+    { tts: { provider: 'cartesia', baseURL: cartesia.baseURL, ...entry } as never },
+    { env: { CARTESIA_API_KEY: 'sk_car_test' } },
+  );
   try {
     return await run(stack);
   } finally {
@@ -32,7 +38,13 @@ describe('cartesia TTS against a local Cartesia API', () => {
       expect(audio.samples).toBe(4_800); // 200 ms at 24 kHz
     });
     const [request] = cartesia.requests;
-    expect(request).toMatchObject({ transport: 'websocket', model: 'sonic-turbo', voice: 'voice-abc', language: 'en', text: 'Hello there, how are you today?' });
+    expect(request).toMatchObject({
+      transport: 'websocket',
+      model: 'sonic-turbo',
+      voice: 'voice-abc',
+      language: 'en',
+      text: 'Hello there, how are you today?',
+    });
     expect(request?.headers['x-api-key']).toBe('sk_car_test');
     expect(request?.headers['cartesia-version']).toBe('2025-04-16');
   });
@@ -50,7 +62,13 @@ describe('cartesia TTS against a local Cartesia API', () => {
   it('one-shot synthesize() posts to /tts/bytes and returns the PCM as frames', async () => {
     const audio = await withStack({ voice: 'voice-abc' }, (stack) => synthesizeOnce(stack.tts!, 'Hello.'));
     expect(audio).toMatchObject({ sampleRate: 24_000, samples: 4_800 });
-    expect(cartesia.requests[0]).toMatchObject({ transport: 'http', path: '/tts/bytes', model: 'sonic-3', voice: 'voice-abc', text: 'Hello.' });
+    expect(cartesia.requests[0]).toMatchObject({
+      transport: 'http',
+      path: '/tts/bytes',
+      model: 'sonic-3',
+      voice: 'voice-abc',
+      text: 'Hello.',
+    });
     expect(cartesia.requests[0]?.headers['x-api-key']).toBe('sk_car_test');
   });
 

@@ -15,8 +15,14 @@ beforeEach(() => {
   server.use(...elevenlabs.handlers);
 });
 
-async function withStack<T>(entry: Record<string, unknown>, run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>): Promise<T> {
-  const stack = await createVoiceStack({ tts: { provider: 'elevenlabs', baseURL: elevenlabs.baseURL, ...entry } as never }, { env: { ELEVEN_API_KEY: 'xi-test-key' } });
+async function withStack<T>(
+  entry: Record<string, unknown>,
+  run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>,
+): Promise<T> {
+  const stack = await createVoiceStack(
+    { tts: { provider: 'elevenlabs', baseURL: elevenlabs.baseURL, ...entry } as never },
+    { env: { ELEVEN_API_KEY: 'xi-test-key' } },
+  );
   try {
     return await run(stack);
   } finally {
@@ -27,12 +33,23 @@ async function withStack<T>(entry: Record<string, unknown>, run: (stack: Awaited
 describe('elevenlabs TTS against a local ElevenLabs API', () => {
   it('streams text into 22.05 kHz frames over the multi-stream WebSocket, with voice, model, language, settings and key', async () => {
     const audio = await withStack(
-      { voice: 'voice-xyz', model: 'eleven_flash_v2_5', language: 'fr', voiceSettings: { stability: 0.4, similarityBoost: 0.8, useSpeakerBoost: true } },
+      {
+        voice: 'voice-xyz',
+        model: 'eleven_flash_v2_5',
+        language: 'fr',
+        voiceSettings: { stability: 0.4, similarityBoost: 0.8, useSpeakerBoost: true },
+      },
       (stack) => speak(stack.tts!, 'Bonjour tout le monde.'),
     );
     expect(audio).toMatchObject({ sampleRate: 22_050, samples: 4_410 }); // 200 ms at 22.05 kHz
     const [request] = elevenlabs.requests;
-    expect(request).toMatchObject({ transport: 'websocket', voice: 'voice-xyz', model: 'eleven_flash_v2_5', language: 'fr', text: 'Bonjour tout le monde.' });
+    expect(request).toMatchObject({
+      transport: 'websocket',
+      voice: 'voice-xyz',
+      model: 'eleven_flash_v2_5',
+      language: 'fr',
+      text: 'Bonjour tout le monde.',
+    });
     expect(request?.headers['xi-api-key']).toBe('xi-test-key');
     // The first message of a context carries the voice settings, in ElevenLabs' snake_case.
     expect((request?.body as Record<string, unknown>[])[0]).toMatchObject({
@@ -49,9 +66,17 @@ describe('elevenlabs TTS against a local ElevenLabs API', () => {
   });
 
   it('one-shot synthesize() posts JSON and turns the audio/pcm body into frames', async () => {
-    const audio = await withStack({ voice: 'voice-xyz', language: 'de', voiceSettings: { stability: 0.5 } }, (stack) => synthesizeOnce(stack.tts!, 'Hallo.'));
+    const audio = await withStack({ voice: 'voice-xyz', language: 'de', voiceSettings: { stability: 0.5 } }, (stack) =>
+      synthesizeOnce(stack.tts!, 'Hallo.'),
+    );
     expect(audio).toMatchObject({ sampleRate: 22_050, samples: 4_410 });
-    expect(elevenlabs.requests[0]).toMatchObject({ transport: 'http', voice: 'voice-xyz', model: 'eleven_turbo_v2_5', language: 'de', text: 'Hallo.' });
+    expect(elevenlabs.requests[0]).toMatchObject({
+      transport: 'http',
+      voice: 'voice-xyz',
+      model: 'eleven_turbo_v2_5',
+      language: 'de',
+      text: 'Hallo.',
+    });
     expect(elevenlabs.requests[0]?.body).toMatchObject({ voice_settings: { stability: 0.5 } });
     expect(elevenlabs.requests[0]?.headers['xi-api-key']).toBe('xi-test-key');
   });

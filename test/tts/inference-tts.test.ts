@@ -34,7 +34,7 @@ describe('inference TTS against a local Inference gateway', () => {
 describe('inference TTS options', () => {
   const env = { LIVEKIT_API_KEY: credentials.apiKey, LIVEKIT_API_SECRET: credentials.apiSecret };
 
-  it('sends Inference\'s server-side fallback list, the voice from the model string and the sample rate in session.create', async () => {
+  it("sends Inference's server-side fallback list, the voice from the model string and the sample rate in session.create", async () => {
     const stack = await createVoiceStack(
       {
         tts: {
@@ -68,7 +68,10 @@ describe('inference TTS options', () => {
   });
 
   it('picks a native French Cartesia voice for `language: "fr"` when no voice is given', async () => {
-    const stack = await createVoiceStack({ tts: { provider: 'inference', model: 'cartesia/sonic-turbo', language: 'fr', baseURL: gateway.baseURL } }, { env });
+    const stack = await createVoiceStack(
+      { tts: { provider: 'inference', model: 'cartesia/sonic-turbo', language: 'fr', baseURL: gateway.baseURL } },
+      { env },
+    );
     try {
       await speak(stack.tts!, 'Bonjour.');
     } finally {
@@ -77,8 +80,11 @@ describe('inference TTS options', () => {
     expect(gateway.requests[0]).toMatchObject({ voice: '65b25c5d-ff07-4687-a04c-da2f43ef6fa9', language: 'fr' });
   });
 
-  it('leaves other providers\' voices to the gateway', async () => {
-    const stack = await createVoiceStack({ tts: { provider: 'inference', model: 'deepgram/aura-2', language: 'fr', baseURL: gateway.baseURL } }, { env });
+  it("leaves other providers' voices to the gateway", async () => {
+    const stack = await createVoiceStack(
+      { tts: { provider: 'inference', model: 'deepgram/aura-2', language: 'fr', baseURL: gateway.baseURL } },
+      { env },
+    );
     try {
       await speak(stack.tts!, 'Bonjour.');
     } finally {

@@ -23,12 +23,21 @@ describe('OpenAI-format TTS against a mocked /audio/speech', () => {
     }
     const [request] = openai.requests;
     expect(request?.headers.authorization).toBe('Bearer sk-test-openai');
-    expect(request?.body).toMatchObject({ model: 'gpt-4o-mini-tts', voice: 'coral', speed: 1.2, instructions: 'Speak warmly.', input: 'Hello there.', response_format: 'pcm' });
+    expect(request?.body).toMatchObject({
+      model: 'gpt-4o-mini-tts',
+      voice: 'coral',
+      speed: 1.2,
+      instructions: 'Speak warmly.',
+      input: 'Hello there.',
+      response_format: 'pcm',
+    });
   });
 
   it('openai-compatible: reaches its own base URL with Kokoro voice af_bella and no key', async () => {
     kokoro.reset();
-    const stack = await createVoiceStack({ tts: { provider: 'openai-compatible', baseURL: 'http://kokoro.internal:8880/v1', model: 'kokoro', voice: 'af_bella' } });
+    const stack = await createVoiceStack({
+      tts: { provider: 'openai-compatible', baseURL: 'http://kokoro.internal:8880/v1', model: 'kokoro', voice: 'af_bella' },
+    });
     try {
       const audio = await synthesizeOnce(stack.tts!, 'Hi.');
       expect(audio).toMatchObject({ sampleRate: 24_000, samples: 12_000 }); // 500 ms at 24 kHz

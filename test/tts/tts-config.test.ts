@@ -37,8 +37,12 @@ describe('TTS config validation', () => {
   });
 
   it('requires a baseURL for openai-compatible and checks its scheme', async () => {
-    expect(await configError({ tts: { provider: 'openai-compatible', model: 'kokoro' } })).toMatch(/tts\.baseURL: is required\. Fix: add `baseURL`/);
-    expect(await configError({ tts: { provider: 'openai-compatible', model: 'kokoro', baseURL: 'kokoro:8880/v1' } })).toMatch(/tts\.baseURL.*Fix: include the scheme/s);
+    expect(await configError({ tts: { provider: 'openai-compatible', model: 'kokoro' } })).toMatch(
+      /tts\.baseURL: is required\. Fix: add `baseURL`/,
+    );
+    expect(await configError({ tts: { provider: 'openai-compatible', model: 'kokoro', baseURL: 'kokoro:8880/v1' } })).toMatch(
+      /tts\.baseURL.*Fix: include the scheme/s,
+    );
   });
 
   it('refuses an unsupported sample rate and a malformed language, in a chain, with their paths', async () => {

@@ -28,7 +28,13 @@ beforeEach(() => {
   server.use(...cartesia.handlers, ...elevenlabs.handlers);
 });
 
-const env = { OPENAI_API_KEY: 'sk-test', CARTESIA_API_KEY: 'sk_car_test', ELEVEN_API_KEY: 'xi-test', LIVEKIT_API_KEY: 'lk', LIVEKIT_API_SECRET: 'lk-secret-0123456789' };
+const env = {
+  OPENAI_API_KEY: 'sk-test',
+  CARTESIA_API_KEY: 'sk_car_test',
+  ELEVEN_API_KEY: 'xi-test',
+  LIVEKIT_API_KEY: 'lk',
+  LIVEKIT_API_SECRET: 'lk-secret-0123456789',
+};
 
 /** The `error` events a TTS instance emits (LiveKit's TTSError: `{ error, recoverable }`). */
 function errorsOf(instance: tts.TTS): { error: unknown; recoverable: boolean }[] {
@@ -85,7 +91,10 @@ describe('TTS failures: what LiveKit does today (the TTS chain of the resilience
 
   it('inference gateway `error` message: the stream ends without audio and emits an unrecoverable APIError', async () => {
     gateway.use({ error: true, message: 'upstream overloaded' });
-    const stack = await createVoiceStack({ tts: { provider: 'inference', model: 'cartesia/sonic-turbo', baseURL: gateway.baseURL } }, { env });
+    const stack = await createVoiceStack(
+      { tts: { provider: 'inference', model: 'cartesia/sonic-turbo', baseURL: gateway.baseURL } },
+      { env },
+    );
     const errors = errorsOf(providerTTS(stack));
     const audio = await speak(providerTTS(stack), 'Hello there.', NO_RETRY);
     await stack.close();

@@ -19,5 +19,9 @@ export const llamaCppLLMAdapter = defineAdapter({
   create: (options, context) => createOpenAIFormatLLM(options, context, { provider: 'llama-cpp', optional: true }),
   // llama.cpp answers `/health` with 503 while it loads a model: that is reported as not (yet) healthy.
   health: (options, context) =>
-    probeHTTP(llamaCppHealthURL(options.baseURL), { headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {} }, context),
+    probeHTTP(
+      llamaCppHealthURL(options.baseURL),
+      { headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {} },
+      context,
+    ),
 });

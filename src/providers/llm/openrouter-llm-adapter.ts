@@ -57,7 +57,11 @@ function withModels(init: RequestInit | undefined, models: string[]): RequestIni
 }
 
 /** OpenRouter's app attribution headers, plus the user's own. */
-function attributionHeaders(options: { appName: string; siteUrl?: string | undefined; headers?: Record<string, string> | undefined }): Record<string, string> {
+function attributionHeaders(options: {
+  appName: string;
+  siteUrl?: string | undefined;
+  headers?: Record<string, string> | undefined;
+}): Record<string, string> {
   return {
     'X-Title': options.appName,
     ...(options.siteUrl && { 'HTTP-Referer': options.siteUrl }),

@@ -34,8 +34,14 @@ export const inferenceSTTAdapter = defineAdapter({
   // Opens the gateway's STT WebSocket with a signed token, then closes it: proves key, secret and reachability.
   health: (options, context) => {
     const model = inference.parseSTTModelString(options.model)[0];
-    return probeInference(options, context, `/stt?model=${encodeURIComponent(model)}`, (url, authorization) => probeWebSocket(url, { authorization }, context), {
-      websocket: true,
-    });
+    return probeInference(
+      options,
+      context,
+      `/stt?model=${encodeURIComponent(model)}`,
+      (url, authorization) => probeWebSocket(url, { authorization }, context),
+      {
+        websocket: true,
+      },
+    );
   },
 });

@@ -19,5 +19,8 @@ export const openAISTTAdapter = defineAdapter({
     }),
   // Transcribes half a second of audio: proves the key and the model (billed as 0.5 s of transcription).
   health: (options, context) =>
-    probeTranscription({ ...options, baseURL: options.baseURL ?? OPENAI_BASE_URL, apiKey: options.apiKey ?? context.env.OPENAI_API_KEY }, context),
+    probeTranscription(
+      { ...options, baseURL: options.baseURL ?? OPENAI_BASE_URL, apiKey: options.apiKey ?? context.env.OPENAI_API_KEY },
+      context,
+    ),
 });

@@ -19,7 +19,9 @@ export const cartesiaTTSAdapter = defineAdapter({
     let voice = options.voice ?? cartesiaVoiceFor(options.language);
     if (!voice) {
       voice = CARTESIA_DEFAULT_VOICES.en!;
-      context.logger.warn(`${where}: no default Cartesia voice for language "${options.language}", using the English default voice (it speaks with an English accent). Set \`voice\` to a native voice of that language.`);
+      context.logger.warn(
+        `${where}: no default Cartesia voice for language "${options.language}", using the English default voice (it speaks with an English accent). Set \`voice\` to a native voice of that language.`,
+      );
     }
     const cartesia = await loadCartesiaPlugin(where);
     // The plugin spreads its options over its defaults: an explicit `undefined` would erase a default (e.g. baseUrl).

@@ -44,6 +44,10 @@ export const elevenLabsTTSAdapter = defineAdapter({
     const apiKey = options.apiKey ?? context.env.ELEVEN_API_KEY;
     if (!apiKey) return Promise.resolve({ ok: false, error: 'no ElevenLabs API key (set ELEVEN_API_KEY)' });
     const base = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    return probeHTTP(`${base}/voices/${encodeURIComponent(options.voice ?? DEFAULT_VOICE)}`, { headers: { 'xi-api-key': apiKey } }, context);
+    return probeHTTP(
+      `${base}/voices/${encodeURIComponent(options.voice ?? DEFAULT_VOICE)}`,
+      { headers: { 'xi-api-key': apiKey } },
+      context,
+    );
   },
 });

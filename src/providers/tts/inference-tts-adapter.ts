@@ -35,9 +35,15 @@ export const inferenceTTSAdapter = defineAdapter({
   // and reachability, bills nothing (like the Inference STT probe).
   health: (options, context) => {
     const [model] = inference.parseTTSModelString(options.model);
-    return probeInference(options, context, `/tts?model=${encodeURIComponent(model)}`, (url, authorization) => probeWebSocket(url, { authorization }, context), {
-      websocket: true,
-    });
+    return probeInference(
+      options,
+      context,
+      `/tts?model=${encodeURIComponent(model)}`,
+      (url, authorization) => probeWebSocket(url, { authorization }, context),
+      {
+        websocket: true,
+      },
+    );
   },
 });
 

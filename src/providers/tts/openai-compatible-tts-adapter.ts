@@ -8,8 +8,7 @@ export const openAICompatibleTTSAdapter = defineAdapter({
   provider: 'openai-compatible',
   options: ttsOptionSchemas['openai-compatible'],
   model: (options) => options.model,
-  create: (options, context) =>
-    createOpenAIFormatTTS(options, context, { provider: 'openai-compatible', optional: true }),
+  create: (options, context) => createOpenAIFormatTTS(options, context, { provider: 'openai-compatible', optional: true }),
   // Self-hosted servers rarely list their models or voices the OpenAI way: a one-word synthesis is the only reliable check.
   health: (options, context) => probeSpeech(options, context),
 });

@@ -16,7 +16,11 @@ export interface OpenAIFormatTTSOptions {
  * Every OpenAI-format TTS (OpenAI, Kokoro, openedai-speech …) is the OpenAI plugin's one-shot `TTS` over an OpenAI SDK
  * client that we build, so that responses go through `context.fetch` (status and Retry-After of a 429).
  */
-export async function createOpenAIFormatTTS(options: OpenAIFormatTTSOptions, context: AdapterContext, keySource: KeySource): Promise<tts.TTS> {
+export async function createOpenAIFormatTTS(
+  options: OpenAIFormatTTSOptions,
+  context: AdapterContext,
+  keySource: KeySource,
+): Promise<tts.TTS> {
   const { plugin, client } = await createOpenAIClient(options, context, keySource);
   return new plugin.TTS({
     client,

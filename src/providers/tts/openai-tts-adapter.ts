@@ -8,12 +8,16 @@ export const openAITTSAdapter = defineAdapter({
   provider: 'openai',
   options: ttsOptionSchemas.openai,
   model: (options) => options.model,
-  create: (options, context) =>
-    createOpenAIFormatTTS(options, context, { provider: 'openai', envVariable: 'OPENAI_API_KEY' }),
+  create: (options, context) => createOpenAIFormatTTS(options, context, { provider: 'openai', envVariable: 'OPENAI_API_KEY' }),
   // A one-word synthesis rather than the free `GET /models`: that one passes with an exhausted quota or a wrong voice.
   health: (options, context) =>
     probeSpeech(
-      { baseURL: options.baseURL ?? 'https://api.openai.com/v1', model: options.model, voice: options.voice, apiKey: options.apiKey ?? context.env.OPENAI_API_KEY },
+      {
+        baseURL: options.baseURL ?? 'https://api.openai.com/v1',
+        model: options.model,
+        voice: options.voice,
+        apiKey: options.apiKey ?? context.env.OPENAI_API_KEY,
+      },
       context,
     ),
 });
