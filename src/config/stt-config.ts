@@ -105,11 +105,9 @@ export interface OpenAICompatibleSTTConfig extends OpenAIFormatSTTBase {
 export type BuiltinSTTConfig = InferenceSTTConfig | DeepgramSTTConfig | OpenAISTTConfig | OpenAICompatibleSTTConfig;
 
 const language = (example: string) =>
-  z
-    .string({ error: `expected a language code${FIX}use a code such as "${example}".` })
-    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, {
-      error: `expected a language code${FIX}use a code such as "${example}" or "multi".`,
-    });
+  z.string({ error: `expected a language code${FIX}use a code such as "${example}".` }).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, {
+    error: `expected a language code${FIX}use a code such as "${example}" or "multi".`,
+  });
 
 const openAIFormatBase = {
   language: language('en').default('en'),
