@@ -56,7 +56,11 @@ export interface TurnMetrics {
   apologised: boolean;
 }
 
-/** A user transcript or the agent's reply text, as it streams. */
+/**
+ * What was said, with the option that served it: the user's transcripts as the STT streams them (interim, then
+ * final) and each reply of the agent (final, one per message). A reply made only of spoken-policy phrases (the
+ * apology) has `provider: 'livekit-voice-stack'`, `model: 'spoken-policy'`.
+ */
 export interface TranscriptEvent {
   role: 'user' | 'assistant';
   text: string;

@@ -10,6 +10,7 @@ import { defaultLogger, type Logger } from '../config/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
 import { MetricsCollector } from './metrics.js';
+import { transcriptEvents } from './transcript-events.js';
 import type { VoiceStackEvents } from '../policies/events.js';
 import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
 
@@ -81,7 +82,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const ttsInstance: tts.TTS | undefined = ttsOptions.length ? composeTTS(ttsOptions, compose) : undefined;
   const providers: Record<Modality, ProviderOption[]> = { stt: sttOptions, llm: llmOptions, tts: ttsOptions };
   const metrics = new MetricsCollector(providers, parsed.verbal, events);
-  attachments.push(metrics.attachment);
+  attachments.push(metrics.attachment, transcriptEvents(providers));
 
   const stack = new VoiceStack({
     stt: sttInstance,

@@ -273,16 +273,21 @@ export class MetricsCollector {
     return this.#inFlight.size === 1 ? this.#inFlight.values().next().value : undefined;
   }
 
-  /** Maps LiveKit's `metadata.modelProvider/modelName` to the option's `provider/model` label. */
   #labelOf(modality: Modality, metadata: lkMetrics.MetricsMetadata | undefined): string | undefined {
-    if (!metadata?.modelName) return undefined;
-    const candidates = this.#options[modality].filter(
-      (option) => option.model === metadata.modelName || modelOfInstance(option) === metadata.modelName,
-    );
-    const exact = candidates.find((option) => providerOfInstance(option) === metadata.modelProvider);
-    const match = exact ?? (candidates.length === 1 ? candidates[0] : undefined);
-    return match?.label ?? `${metadata.modelProvider ?? 'unknown'}/${metadata.modelName}`;
+    return optionLabel(this.#options[modality], metadata);
   }
+}
+
+/** Maps LiveKit's `metadata.modelProvider/modelName` (forwarded by the chains from their children) to the option's `provider/model` label. */
+export function optionLabel(
+  options: readonly ProviderOption[],
+  metadata: { modelProvider?: string | undefined; modelName?: string | undefined } | undefined,
+): string | undefined {
+  if (!metadata?.modelName) return undefined;
+  const candidates = options.filter((option) => option.model === metadata.modelName || modelOfInstance(option) === metadata.modelName);
+  const exact = candidates.find((option) => providerOfInstance(option) === metadata.modelProvider);
+  const match = exact ?? (candidates.length === 1 ? candidates[0] : undefined);
+  return match?.label ?? `${metadata.modelProvider ?? 'unknown'}/${metadata.modelName}`;
 }
 
 const OWN_FIGURE: Record<Modality, LatencyName> = { stt: 'sttDurationMs', llm: 'llmTtftMs', tts: 'ttsTtfbMs' };

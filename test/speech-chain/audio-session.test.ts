@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
+import { createVoiceStack, type TranscriptEvent } from '../../src/index.js';
 import {
   mockCartesiaTTS,
   mockDeepgramSTT,
@@ -36,11 +36,18 @@ describe('audio end to end: a real AgentSession with mocked STT, LLM and TTS and
       },
       { env },
     );
+    const transcripts: TranscriptEvent[] = [];
+    stack.on('transcript', (event) => transcripts.push(event));
     const call = await startAudioSession(stack);
     try {
       const replied = call.nextReply();
       await call.input.speak();
       await replied;
+      // The `transcript` events: what each side said, and which option served it.
+      expect(transcripts.filter((event) => event.final)).toEqual([
+        { role: 'user', text: 'What time is it?', final: true, provider: 'deepgram', model: 'nova-3' },
+        { role: 'assistant', text: 'It is noon.', final: true, provider: 'openai', model: 'gpt-4.1-mini' },
+      ]);
       expect(call.messages()).toEqual([
         ['user', 'What time is it?'],
         ['assistant', 'It is noon.'],
