@@ -46,14 +46,7 @@ export function composeLLM(options: ProviderOption<'llm'>[], context: ComposeCon
     return options[0]!.instance;
   }
   if (options.length === 1 && options[0]!.instance instanceof ChainLLM) return options[0]!.instance;
-  const chain = new ChainLLM({
-    options,
-    retry: context.retry,
-    verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined,
-    logger: context.logger,
-    events: context.events,
-    cooldowns: context.cooldowns ?? new MemoryCooldownStore(),
-  });
+  const chain = new ChainLLM({ ...chainOptions(options, context), verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined });
   context.onClose(() => chain.aclose());
   return chain;
 }
@@ -65,14 +58,7 @@ export function composeLLM(options: ProviderOption<'llm'>[], context: ComposeCon
  */
 export function composeSTT(options: ProviderOption<'stt'>[], context: ComposeContext): stt.STT {
   if (options.length === 1 && options[0]!.instance instanceof ChainSTT) return options[0]!.instance;
-  const chain = new ChainSTT({
-    options,
-    retry: context.retry,
-    notHearing: context.verbal ? context.verbal.notHearing : undefined,
-    logger: context.logger,
-    events: context.events,
-    cooldowns: context.cooldowns ?? new MemoryCooldownStore(),
-  });
+  const chain = new ChainSTT({ ...chainOptions(options, context), notHearing: context.verbal ? context.verbal.notHearing : undefined });
   context.attach((session) => {
     const onNotHearing = ({ connOptions, text }: HearingNotice) => {
       // The session passes its own `sttConnOptions` object to stt.stream(): that is how a stream finds its session.
@@ -97,14 +83,18 @@ export function composeSTT(options: ProviderOption<'stt'>[], context: ComposeCon
  */
 export function composeTTS(options: ProviderOption<'tts'>[], context: ComposeContext): tts.TTS {
   if (options.length === 1 && options[0]!.instance instanceof ChainTTS) return options[0]!.instance;
-  const chain = new ChainTTS({
+  const chain = new ChainTTS({ ...chainOptions(options, context), verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined });
+  context.onClose(() => chain.close());
+  return chain;
+}
+
+/** What every chain takes from the stack: its options, the retry window, the logger, the events and the cooldowns. */
+function chainOptions<O>(options: O, context: ComposeContext) {
+  return {
     options,
     retry: context.retry,
-    verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined,
     logger: context.logger,
     events: context.events,
     cooldowns: context.cooldowns ?? new MemoryCooldownStore(),
-  });
-  context.onClose(() => chain.close());
-  return chain;
+  };
 }
