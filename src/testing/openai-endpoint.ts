@@ -152,13 +152,7 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
         const denied = unauthorized(request);
         if (denied) return denied;
         const scenario = take(recorded.model) ?? {};
-        if (scenario.delayMs) {
-          try {
-            await sleep(scenario.delayMs, request.signal);
-          } catch {
-            return HttpResponse.error(); // the client gave up while we delayed
-          }
-        }
+        if (!(await delayed(scenario.delayMs, request.signal))) return HttpResponse.error();
         if (scenario.reset) return HttpResponse.error();
         if (scenario.status) return errorResponse(scenario as ChatScenario & { status: number });
         return new HttpResponse(sseStream(scenario, recorded.model ?? 'mock-model', defaultReply, request.signal), {
@@ -284,6 +278,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Waits `ms` (if any) before a mock answers; `false` when the client gave up meanwhile (a timeout), so the handler
+ * answers nothing instead of throwing into msw.
+ */
+export function delayed(ms: number | undefined, signal: AbortSignal): Promise<boolean> {
+  return ms
+    ? sleep(ms, signal).then(
+        () => true,
+        () => false,
+      )
+    : Promise.resolve(!signal.aborted);
 }
 
 /** Checks a LiveKit Inference token: HS256 signed with `apiSecret`, issued by `apiKey`, not expired. */

@@ -1,5 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { sleep } from './openai-endpoint.js';
+import { delayed } from './openai-endpoint.js';
 import {
   audioStream,
   errorBody,
@@ -79,7 +79,7 @@ export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOption
           return errorResponse({ status: 401, message: 'Incorrect API key provided' });
         }
         const scenario: TTSScenario = scenarios.take();
-        if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
+        if (!(await delayed(scenario.delayMs, request.signal))) return HttpResponse.error();
         if (scenario.status) return errorResponse(scenario as TTSScenario & { status: number });
         if (scenario.reset) return HttpResponse.error();
         if (!body || typeof body.input !== 'string') return errorResponse({ status: 400, message: 'mock: `input` is required' });

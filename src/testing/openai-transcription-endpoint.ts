@@ -1,5 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { sleep } from './openai-endpoint.js';
+import { delayed } from './openai-endpoint.js';
 import { type STTMockBase, type STTRequest, STTScenarioQueue, sttErrorBody } from './stt-scenario.js';
 
 export interface MockOpenAITranscriptionEndpointOptions {
@@ -79,7 +79,7 @@ export function mockOpenAITranscriptionEndpoint(options: MockOpenAITranscription
           );
         }
         const scenario = queue.take();
-        if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
+        if (!(await delayed(scenario.delayMs, request.signal))) return HttpResponse.error();
         if (scenario.status) {
           const { body, headers } = sttErrorBody(scenario);
           return new HttpResponse(body, { status: scenario.status, headers });
