@@ -9,3 +9,20 @@ describe('docs examples stay true', () => {
     expect(block).toBe(read('test/docs/testing-example.test.ts'));
   });
 });
+
+describe('docs/configuration.md stays complete', () => {
+  const page = read('docs/configuration.md');
+
+  it('documents every retry and verbal option', async () => {
+    const { DEFAULT_RETRY_OPTIONS, DEFAULT_VERBAL_OPTIONS } = await import('../../src/index.js');
+    const keys = [...Object.keys(DEFAULT_RETRY_OPTIONS), 'hedgeAfterMs', ...Object.keys(DEFAULT_VERBAL_OPTIONS)];
+    expect(keys.filter((key) => !page.includes(`| \`${key}\` |`))).toEqual([]);
+  });
+
+  it('documents every environment variable voiceStackConfigFromEnv() reads', () => {
+    const source = read('src/config/config-from-env.ts');
+    const variables = new Set([...source.matchAll(/(?:read|url|flag)\('([A-Z_]+)'/g)].map((match) => match[1]!));
+    expect(variables.size).toBeGreaterThan(15);
+    expect([...variables].filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
+  });
+});
