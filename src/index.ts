@@ -44,11 +44,15 @@ export { CARTESIA_DEFAULT_VOICES } from './providers/tts/default-voices.js';
 export * from './errors/index.js';
 export {
   ChainLLM,
+  ChainSTT,
+  ChainTTS,
   classifyError,
   MemoryCooldownStore,
   VerbalPolicy,
   backoffDelay,
   type ChainLLMOptions,
+  type ChainSTTOptions,
+  type ChainTTSOptions,
   type CooldownEntry,
   type CooldownStore,
 } from './policies/index.js';
