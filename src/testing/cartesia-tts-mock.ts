@@ -1,17 +1,9 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { sleep } from './openai-endpoint.js';
-import {
-  audioStream,
-  errorBody,
-  headersOf,
-  playScenario,
-  queryOf,
-  ScenarioQueue,
-  type TTSMockBase,
-  type TTSRequest,
-  type TTSScenario,
-} from './tts-scenario.js';
-import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
+import { recordedRequest } from './recorded-request.js';
+import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { refusedHandshake, scriptedFailure } from './scripted-failure.js';
+import { audioStream, playScenario, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import { jsonMessage, startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
 export interface MockCartesiaTTSOptions {
   /** Length of the audio of a normal answer, in ms. @default 200 */
@@ -42,22 +34,15 @@ export interface MockCartesiaTTS extends TTSMockBase {
  * `GET /voices/{id}` (any id is found; a wrong key gets 401).
  */
 export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Promise<MockCartesiaTTS> {
-  const scenarios = new ScenarioQueue();
+  const scenarios = new ScenarioQueue<TTSScenario>();
   const requests: TTSRequest[] = [];
   const audioMs = options.audioMs ?? 200;
+  const authorized = (key: string | string[] | null | undefined) => options.apiKey === undefined || key === options.apiKey;
   const server = await startWsMockServer({
     onUpgrade(request, url) {
       if (url.pathname !== '/tts/websocket') return { status: 404, body: 'mock: unknown path' };
-      if (options.apiKey !== undefined && request.headers['x-api-key'] !== options.apiKey) return { status: 401, body: 'invalid API key' };
-      const scenario = scenarios.take((candidate) => candidate.status !== undefined);
-      if (scenario.status) {
-        return {
-          status: scenario.status,
-          body: scenario.message ?? `mock error ${scenario.status}`,
-          ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }),
-        };
-      }
-      return undefined;
+      if (!authorized(request.headers['x-api-key'])) return { status: 401, body: 'invalid API key' };
+      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'text');
     },
     onConnection({ socket, url, headers }) {
       const closed = new AbortController();
@@ -65,12 +50,8 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       const contexts = new Map<string, Record<string, unknown>[]>();
       const send = (message: object) => socket.readyState === 1 && socket.send(JSON.stringify(message));
       socket.on('message', (data) => {
-        let message: Record<string, unknown>;
-        try {
-          message = JSON.parse(String(data)) as Record<string, unknown>;
-        } catch {
-          return send({ type: 'error', done: true, error: 'mock: invalid JSON', status_code: 400, context_id: '' });
-        }
+        const message = jsonMessage(data);
+        if (!message) return send({ type: 'error', done: true, error: 'mock: invalid JSON', status_code: 400, context_id: '' });
         const contextId = String(message.context_id ?? '');
         if (message.cancel) return void contexts.delete(contextId);
         const messages = [...(contexts.get(contextId) ?? []), message];
@@ -87,7 +68,7 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
         );
         requests.push(request);
         void playScenario(
-          scenarios.take((candidate) => candidate.status === undefined),
+          scenarios.takeNextIf((candidate) => candidate.status === undefined) ?? {},
           { sampleRate: request.sampleRate, audioMs, signal: closed.signal },
           {
             audio: (chunk) =>
@@ -107,19 +88,14 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       .clone()
       .json()
       .catch(() => ({}))) as Record<string, unknown>;
-    const url = new URL(request.url);
-    const recorded = describe(body, String(body.transcript ?? ''), 'http', url, headersOf(request.headers), body);
+    const recorded = describe(body, String(body.transcript ?? ''), 'http', new URL(request.url), request.headers, body);
     requests.push(recorded);
-    if (options.apiKey !== undefined && request.headers.get('x-api-key') !== options.apiKey) {
+    if (!authorized(request.headers.get('x-api-key'))) {
       return new HttpResponse(JSON.stringify({ error: 'invalid API key' }), { status: 401 });
     }
-    const scenario: TTSScenario = scenarios.take();
-    if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
-    if (scenario.status) {
-      const { body: errorText, headers } = errorBody(scenario);
-      return new HttpResponse(errorText, { status: scenario.status, headers });
-    }
-    if (scenario.reset) return HttpResponse.error();
+    const scenario = scenarios.take() ?? {};
+    const failure = await scriptedFailure(scenario, request.signal);
+    if (failure) return failure;
     return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), {
       headers: { 'content-type': 'audio/pcm' },
     });
@@ -127,13 +103,11 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
   const voiceLookups: string[] = [];
   const voice = ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
     voiceLookups.push(String(params.id));
-    if (options.apiKey !== undefined && request.headers.get('x-api-key') !== options.apiKey) {
-      return HttpResponse.json({ error: 'invalid API key' }, { status: 401 });
-    }
+    if (!authorized(request.headers.get('x-api-key'))) return HttpResponse.json({ error: 'invalid API key' }, { status: 401 });
     return HttpResponse.json({ id: String(params.id), name: 'Mock voice', language: 'en', is_public: true });
   };
   const origin = server.baseURL.replace(/^http:/, '');
-  const mock: MockCartesiaTTS = {
+  return withScenarios(scenarios, [requests, voiceLookups], {
     baseURL: server.baseURL,
     connections: server.connections,
     requests,
@@ -144,18 +118,8 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       http.get(`http:${origin}/voices/:id`, voice),
       http.get(`https:${origin}/voices/:id`, voice),
     ],
-    use(...list) {
-      scenarios.push(list);
-      return mock;
-    },
-    reset() {
-      scenarios.clear();
-      requests.length = 0;
-      voiceLookups.length = 0;
-    },
     close: () => server.close(),
-  };
-  return mock;
+  });
 }
 
 function describe(
@@ -163,22 +127,18 @@ function describe(
   text: string,
   transport: TTSRequest['transport'],
   url: URL,
-  headers: Record<string, string>,
+  headers: Headers | Record<string, string>,
   body: unknown,
 ): TTSRequest {
   const voice = message.voice as { id?: unknown } | undefined;
   const format = message.output_format as { sample_rate?: unknown } | undefined;
   return {
-    transport,
-    path: url.pathname,
-    query: queryOf(url),
-    headers,
+    ...recordedRequest(transport, url, headers),
     model: typeof message.model_id === 'string' ? message.model_id : undefined,
     voice: typeof voice?.id === 'string' ? voice.id : undefined,
     language: typeof message.language === 'string' ? message.language : undefined,
     text: text.trim(),
     sampleRate: Number(format?.sample_rate ?? 24000),
     body,
-    at: Date.now(),
   };
 }

@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import { sleep } from './openai-endpoint.js';
+import { recordedRequest } from './recorded-request.js';
+import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { errorBody, refusedHandshake } from './scripted-failure.js';
 import {
-  headerRecord,
+  failMidStream,
   interimOf,
   type STTMockBase,
   type STTRequest,
   type STTScenario,
-  STTScenarioQueue,
-  sttErrorBody,
   timedWords,
   UtteranceDetector,
 } from './stt-scenario.js';
-import { startWsMockServer } from './ws-mock-server.js';
+import { jsonMessage, startWsMockServer } from './ws-mock-server.js';
 
 export interface MockDeepgramSTTOptions {
   /** The final transcript of every recognition. @default "Hello from the mock." */
@@ -44,7 +45,7 @@ export interface MockDeepgramSTT extends STTMockBase {
  */
 export async function mockDeepgramSTT(options: MockDeepgramSTTOptions = {}): Promise<MockDeepgramSTT> {
   const defaultTranscript = options.transcript ?? 'Hello from the mock.';
-  const queue = new STTScenarioQueue();
+  const queue = new ScenarioQueue<STTScenario>();
   const requests: STTRequest[] = [];
   const pending = new WeakMap<object, STTScenario>();
   const authorized = (request: IncomingMessage) => !options.apiKey || request.headers.authorization === `Token ${options.apiKey}`;
@@ -53,11 +54,10 @@ export async function mockDeepgramSTT(options: MockDeepgramSTTOptions = {}): Pro
     async onUpgrade(request, url) {
       if (url.pathname !== '/v1/listen') return { status: 404, body: 'not found' };
       if (!authorized(request)) return { status: 401, ...unauthorizedBody() };
-      const scenario = queue.take();
+      const scenario = queue.take() ?? {};
       if (scenario.connectDelayMs) await sleep(scenario.connectDelayMs);
-      if (scenario.status) return { status: scenario.status, ...sttErrorBody(scenario) };
       pending.set(request, scenario);
-      return undefined;
+      return refusedHandshake(scenario, 'json');
     },
     onConnection({ socket, request, url, headers }) {
       const record = newRecord('websocket', url, headers);
@@ -71,35 +71,24 @@ export async function mockDeepgramSTT(options: MockDeepgramSTTOptions = {}): Pro
     onRequest(request, response) {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (request.method !== 'POST' || url.pathname !== '/v1/listen') return void response.writeHead(404).end();
-      const record = newRecord('http', url, headerRecord(request.headers));
+      const record = newRecord('http', url, request.headers);
       requests.push(record);
-      void answerPrerecorded(request, response, record, authorized(request) ? queue.take() : undefined, defaultTranscript);
+      void answerPrerecorded(request, response, record, authorized(request) ? (queue.take() ?? {}) : undefined, defaultTranscript);
     },
   });
 
-  const mock: MockDeepgramSTT = {
+  return withScenarios(queue, [requests], {
     baseURL: server.baseURL,
     requests,
-    use(...scenarios) {
-      queue.push(scenarios);
-      return mock;
-    },
-    reset() {
-      queue.clear();
-      requests.length = 0;
-    },
     close: () => server.close(),
-  };
-  return mock;
+  });
 }
 
-function newRecord(transport: STTRequest['transport'], url: URL, headers: Record<string, string>): STTRequest {
-  const query = Object.fromEntries(url.searchParams);
+function newRecord(transport: STTRequest['transport'], url: URL, headers: IncomingMessage['headers']): STTRequest {
+  const base = recordedRequest(transport, url, headers);
+  const { query } = base;
   return {
-    transport,
-    path: url.pathname,
-    query,
-    headers,
+    ...base,
     model: query.model,
     language: query.language,
     sampleRate: query.sample_rate ? Number(query.sample_rate) : undefined,
@@ -108,7 +97,6 @@ function newRecord(transport: STTRequest['transport'], url: URL, headers: Record
     messages: [],
     transcripts: [],
     closed: false,
-    at: Date.now(),
   };
 }
 
@@ -189,43 +177,24 @@ function runLive(
       const pcm = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       record.audioBytes += pcm.length;
       if (failed) return;
-      if (scenario.reset) {
-        failed = true;
-        socket.terminate();
-      } else if (
-        scenario.stallAfterAudioMs !== undefined &&
-        record.audioBytes >= (sampleRate * 2 * channels * scenario.stallAfterAudioMs) / 1000
-      ) {
-        failed = true; // silent from now on, socket open
-      } else if (
-        scenario.closeAfterAudioMs !== undefined &&
-        record.audioBytes >= (sampleRate * 2 * channels * scenario.closeAfterAudioMs) / 1000
-      ) {
-        failed = true;
-        socket.close(1011, 'mock: closed mid-stream');
-      } else if (scenario.error) {
-        failed = true;
+      failed = failMidStream(scenario, socket, { bytes: record.audioBytes, bytesPerSecond: sampleRate * 2 * channels }, () =>
         // Deepgram reports stream errors in the close frame.
-        socket.close(1011, (scenario.message ?? 'NET-0001').slice(0, 120));
-      } else {
-        const event = detector.push(pcm);
-        if (event === 'interim' && scenario.malformed) {
-          failed = true;
-          if (socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
-        } else if (event === 'interim') {
-          send({ type: 'SpeechStarted', channel: [0, channels], timestamp: 0 });
-          if (scenario.interim ?? true) results(interimOf(transcript), false);
-        }
-        if (event === 'final') void finish(false);
+        socket.close(1011, (scenario.message ?? 'NET-0001').slice(0, 120)),
+      );
+      if (failed) return;
+      const event = detector.push(pcm);
+      if (event === 'interim' && scenario.malformed) {
+        failed = true;
+        if (socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
+      } else if (event === 'interim') {
+        send({ type: 'SpeechStarted', channel: [0, channels], timestamp: 0 });
+        if (scenario.interim ?? true) results(interimOf(transcript), false);
       }
+      if (event === 'final') void finish(false);
       return;
     }
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(data.toString()) as Record<string, unknown>;
-    } catch {
-      return;
-    }
+    const message = jsonMessage(data);
+    if (!message) return;
     record.messages.push(message);
     if (message.type === 'Finalize' && !failed && detector.voicedMs > 0) void finish(true);
     if (message.type === 'CloseStream') {
@@ -267,7 +236,7 @@ async function answerPrerecorded(
   }
   if (scenario.delayMs) await sleep(scenario.delayMs);
   if (scenario.status) {
-    const { body, headers } = sttErrorBody(scenario);
+    const { body, headers } = errorBody(scenario);
     return void response.writeHead(scenario.status, headers).end(body);
   }
   const transcript = scenario.transcript ?? defaultTranscript;

@@ -1,17 +1,9 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { sleep } from './openai-endpoint.js';
-import {
-  audioStream,
-  errorBody,
-  headersOf,
-  playScenario,
-  queryOf,
-  ScenarioQueue,
-  type TTSMockBase,
-  type TTSRequest,
-  type TTSScenario,
-} from './tts-scenario.js';
-import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
+import { recordedRequest } from './recorded-request.js';
+import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { refusedHandshake, scriptedFailure } from './scripted-failure.js';
+import { audioStream, playScenario, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import { jsonMessage, startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
 export interface MockElevenLabsTTSOptions {
   /** Length of the audio of a normal answer, in ms. @default 200 */
@@ -41,22 +33,16 @@ const STREAM_PATH = /^\/v1\/text-to-speech\/([^/]+)\/multi-stream-input$/;
  * HTTP synthesis (raw PCM, `audio/pcm`) and `GET /v1/voices/{voice_id}` (any id is found; a wrong key gets 401).
  */
 export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}): Promise<MockElevenLabsTTS> {
-  const scenarios = new ScenarioQueue();
+  const scenarios = new ScenarioQueue<TTSScenario>();
   const requests: TTSRequest[] = [];
   const audioMs = options.audioMs ?? 200;
+  const authorized = (key: string | string[] | null | undefined) => options.apiKey === undefined || key === options.apiKey;
+  const unauthorized = () => HttpResponse.json({ detail: { status: 'invalid_api_key', message: 'Invalid API key' } }, { status: 401 });
   const server = await startWsMockServer({
     onUpgrade(request, url) {
       if (!STREAM_PATH.test(url.pathname)) return { status: 404, body: 'mock: unknown path' };
-      if (options.apiKey !== undefined && request.headers['xi-api-key'] !== options.apiKey) return { status: 401, body: 'invalid API key' };
-      const scenario = scenarios.take((candidate) => candidate.status !== undefined);
-      if (scenario.status) {
-        return {
-          status: scenario.status,
-          body: scenario.message ?? `mock error ${scenario.status}`,
-          ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }),
-        };
-      }
-      return undefined;
+      if (!authorized(request.headers['xi-api-key'])) return { status: 401, body: 'invalid API key' };
+      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'text');
     },
     onConnection({ socket, url, headers }) {
       const closed = new AbortController();
@@ -65,12 +51,8 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
       const send = (message: object) => socket.readyState === 1 && socket.send(JSON.stringify(message));
       const voice = decodeURIComponent(STREAM_PATH.exec(url.pathname)?.[1] ?? '');
       socket.on('message', (data) => {
-        let message: Record<string, unknown>;
-        try {
-          message = JSON.parse(String(data)) as Record<string, unknown>;
-        } catch {
-          return send({ error: 'mock: invalid JSON', message: 'invalid JSON' });
-        }
+        const message = jsonMessage(data);
+        if (!message) return send({ error: 'mock: invalid JSON', message: 'invalid JSON' });
         const contextId = String(message.context_id ?? '');
         const messages = [...(contexts.get(contextId) ?? []), message];
         contexts.set(contextId, messages);
@@ -78,10 +60,7 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
         contexts.delete(contextId);
         const sampleRate = rateOf(url.searchParams.get('output_format'));
         requests.push({
-          transport: 'websocket',
-          path: url.pathname,
-          query: queryOf(url),
-          headers,
+          ...recordedRequest('websocket', url, headers),
           model: url.searchParams.get('model_id') ?? undefined,
           voice,
           language: url.searchParams.get('language_code') ?? undefined,
@@ -91,10 +70,9 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
             .trim(),
           sampleRate,
           body: messages,
-          at: Date.now(),
         });
         void playScenario(
-          scenarios.take((candidate) => candidate.status === undefined),
+          scenarios.takeNextIf((candidate) => candidate.status === undefined) ?? {},
           { sampleRate, audioMs, signal: closed.signal },
           {
             audio: (chunk) => send({ audio: chunk.toString('base64'), isFinal: false, contextId }),
@@ -110,7 +88,7 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
   });
   const baseURL = `${server.baseURL}/v1`;
   const voiceLookups: string[] = [];
-  const mock: MockElevenLabsTTS = {
+  return withScenarios(scenarios, [requests, voiceLookups], {
     baseURL,
     connections: server.connections,
     requests,
@@ -118,9 +96,7 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
     handlers: [
       http.get(`${baseURL}/voices/:voice`, ({ request, params }) => {
         voiceLookups.push(String(params.voice));
-        if (options.apiKey !== undefined && request.headers.get('xi-api-key') !== options.apiKey) {
-          return HttpResponse.json({ detail: { status: 'invalid_api_key', message: 'Invalid API key' } }, { status: 401 });
-        }
+        if (!authorized(request.headers.get('xi-api-key'))) return unauthorized();
         return HttpResponse.json({ voice_id: String(params.voice), name: 'Mock voice', category: 'premade' });
       }),
       http.post(`${baseURL}/text-to-speech/:voice/stream`, async ({ request, params }) => {
@@ -131,43 +107,23 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
         const url = new URL(request.url);
         const sampleRate = rateOf(url.searchParams.get('output_format'));
         requests.push({
-          transport: 'http',
-          path: url.pathname,
-          query: queryOf(url),
-          headers: headersOf(request.headers),
+          ...recordedRequest('http', url, request.headers),
           model: typeof body.model_id === 'string' ? body.model_id : undefined,
           voice: String(params.voice),
           language: typeof body.language_code === 'string' ? body.language_code : undefined,
           text: String(body.text ?? ''),
           sampleRate,
           body,
-          at: Date.now(),
         });
-        if (options.apiKey !== undefined && request.headers.get('xi-api-key') !== options.apiKey) {
-          return HttpResponse.json({ detail: { status: 'invalid_api_key', message: 'Invalid API key' } }, { status: 401 });
-        }
-        const scenario: TTSScenario = scenarios.take();
-        if (scenario.delayMs) await sleep(scenario.delayMs, request.signal);
-        if (scenario.status) {
-          const { body: errorText, headers } = errorBody(scenario);
-          return new HttpResponse(errorText, { status: scenario.status, headers });
-        }
-        if (scenario.reset) return HttpResponse.error();
+        if (!authorized(request.headers.get('xi-api-key'))) return unauthorized();
+        const scenario = scenarios.take() ?? {};
+        const failure = await scriptedFailure(scenario, request.signal);
+        if (failure) return failure;
         return new HttpResponse(audioStream(scenario, sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
       }),
     ],
-    use(...list) {
-      scenarios.push(list);
-      return mock;
-    },
-    reset() {
-      scenarios.clear();
-      requests.length = 0;
-      voiceLookups.length = 0;
-    },
     close: () => server.close(),
-  };
-  return mock;
+  });
 }
 
 /** `pcm_22050` → 22050. */

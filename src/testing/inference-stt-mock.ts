@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { sleep, verifyLiveKitToken } from './openai-endpoint.js';
+import { recordedRequest } from './recorded-request.js';
+import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { refusedHandshake } from './scripted-failure.js';
 import {
+  failMidStream,
   interimOf,
   type STTMockBase,
   type STTRequest,
   type STTScenario,
-  STTScenarioQueue,
-  sttErrorBody,
   timedWords,
   UtteranceDetector,
 } from './stt-scenario.js';
-import { startWsMockServer } from './ws-mock-server.js';
+import { jsonMessage, startWsMockServer } from './ws-mock-server.js';
 
 export interface MockInferenceSTTOptions {
   /** The final transcript of every recognition. @default "Hello from the mock." */
@@ -51,7 +53,7 @@ export interface MockInferenceSTT extends STTMockBase {
  */
 export async function mockInferenceSTT(options: MockInferenceSTTOptions = {}): Promise<MockInferenceSTT> {
   const defaultTranscript = options.transcript ?? 'Hello from the mock.';
-  const queue = new STTScenarioQueue();
+  const queue = new ScenarioQueue<STTScenario>();
   const requests: STTRequest[] = [];
   const pending = new WeakMap<object, STTScenario>();
 
@@ -62,19 +64,15 @@ export async function mockInferenceSTT(options: MockInferenceSTTOptions = {}): P
         const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
         if (!verifyLiveKitToken(token, options.auth)) return { status: 401, body: 'invalid token' };
       }
-      const scenario = queue.take();
+      const scenario = queue.take() ?? {};
       if (scenario.connectDelayMs) await sleep(scenario.connectDelayMs);
-      if (scenario.status) return { status: scenario.status, ...sttErrorBody(scenario) };
       pending.set(request, scenario);
-      return undefined;
+      return refusedHandshake(scenario, 'json');
     },
     onConnection({ socket, request, url, headers }) {
       const scenario = pending.get(request) ?? {};
       const record: STTRequest = {
-        transport: 'websocket',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers,
+        ...recordedRequest('websocket', url, headers),
         model: url.searchParams.get('model') ?? undefined,
         language: undefined,
         sampleRate: undefined,
@@ -83,7 +81,6 @@ export async function mockInferenceSTT(options: MockInferenceSTTOptions = {}): P
         messages: [],
         transcripts: [],
         closed: false,
-        at: Date.now(),
       };
       requests.push(record);
       runSession(socket, record, scenario, {
@@ -95,20 +92,11 @@ export async function mockInferenceSTT(options: MockInferenceSTTOptions = {}): P
     },
   });
 
-  const mock: MockInferenceSTT = {
+  return withScenarios(queue, [requests], {
     baseURL: `${server.baseURL}/v1`,
     requests,
-    use(...scenarios) {
-      queue.push(scenarios);
-      return mock;
-    },
-    reset() {
-      queue.clear();
-      requests.length = 0;
-    },
     close: () => server.close(),
-  };
-  return mock;
+  });
 }
 
 function runSession(
@@ -158,12 +146,8 @@ function runSession(
 
   socket.on('message', (data, isBinary) => {
     if (isBinary) return;
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(data.toString()) as Record<string, unknown>;
-    } catch {
-      return;
-    }
+    const message = jsonMessage(data);
+    if (!message) return;
     if (message.type !== 'input_audio') record.messages.push(message);
     switch (message.type) {
       case 'session.create': {
@@ -180,23 +164,14 @@ function runSession(
         const pcm = Buffer.from(String(message.audio ?? ''), 'base64');
         record.audioBytes += pcm.length;
         if (failed) return;
-        const sampleRate = record.sampleRate ?? 16_000;
-        if (scenario.reset) {
-          failed = true;
-          socket.terminate();
-        } else if (scenario.stallAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * scenario.stallAfterAudioMs) / 1000) {
-          failed = true; // silent from now on, socket open
-        } else if (scenario.closeAfterAudioMs !== undefined && record.audioBytes >= (sampleRate * 2 * scenario.closeAfterAudioMs) / 1000) {
-          failed = true;
-          socket.close(1011, 'mock: closed mid-stream');
-        } else if (scenario.error) {
-          failed = true;
-          send({ type: 'error', message: scenario.message ?? 'mock: recognition failed', code: scenario.errorCode ?? 500 });
-        } else {
-          const event = detector.push(pcm);
-          if (event === 'interim' && (scenario.interim ?? true)) send({ type: 'interim_transcript', ...base(interimOf(transcript), 0.9) });
-          if (event === 'final') void finish();
-        }
+        const bytesPerSecond = (record.sampleRate ?? 16_000) * 2;
+        failed = failMidStream(scenario, socket, { bytes: record.audioBytes, bytesPerSecond }, () =>
+          send({ type: 'error', message: scenario.message ?? 'mock: recognition failed', code: scenario.errorCode ?? 500 }),
+        );
+        if (failed) return;
+        const event = detector.push(pcm);
+        if (event === 'interim' && (scenario.interim ?? true)) send({ type: 'interim_transcript', ...base(interimOf(transcript), 0.9) });
+        if (event === 'final') void finish();
         break;
       }
       case 'session.finalize':

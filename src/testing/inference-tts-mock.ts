@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { verifyLiveKitToken } from './openai-endpoint.js';
-import { playScenario, queryOf, ScenarioQueue, type TTSMockBase, type TTSRequest } from './tts-scenario.js';
-import { startWsMockServer, type WsMockServer } from './ws-mock-server.js';
+import { recordedRequest } from './recorded-request.js';
+import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { refusedHandshake } from './scripted-failure.js';
+import { playScenario, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import { jsonMessage, startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
 export interface MockInferenceTTSOptions {
   /** Length of the audio of a normal answer, in ms. @default 200 */
@@ -34,7 +37,7 @@ export interface MockInferenceTTS extends TTSMockBase {
  * await gateway.close();
  */
 export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): Promise<MockInferenceTTS> {
-  const scenarios = new ScenarioQueue();
+  const scenarios = new ScenarioQueue<TTSScenario>();
   const requests: TTSRequest[] = [];
   const sessions: Record<string, unknown>[] = [];
   const server = await startWsMockServer({
@@ -44,15 +47,7 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
         const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
         if (!verifyLiveKitToken(token, options.auth)) return { status: 401, body: 'invalid token' };
       }
-      const scenario = scenarios.take((candidate) => candidate.status !== undefined);
-      if (scenario.status) {
-        return {
-          status: scenario.status,
-          body: scenario.message ?? `mock error ${scenario.status}`,
-          ...(scenario.retryAfter !== undefined && { headers: { 'retry-after': String(scenario.retryAfter) } }),
-        };
-      }
-      return undefined;
+      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'text');
     },
     onConnection({ socket, url, headers }) {
       const sessionId = `session_${randomUUID().slice(0, 8)}`;
@@ -64,12 +59,8 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
       let config: Record<string, unknown> = {};
       const send = (message: object) => socket.readyState === 1 && socket.send(JSON.stringify(message));
       socket.on('message', (data) => {
-        let message: Record<string, unknown>;
-        try {
-          message = JSON.parse(String(data)) as Record<string, unknown>;
-        } catch {
-          return send({ type: 'error', message: 'mock: invalid JSON', session_id: sessionId });
-        }
+        const message = jsonMessage(data);
+        if (!message) return send({ type: 'error', message: 'mock: invalid JSON', session_id: sessionId });
         switch (message.type) {
           case 'session.create':
             session = message;
@@ -85,23 +76,19 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
             messages.push(message);
             const sampleRate = Number(session.sample_rate ?? 16000);
             requests.push({
-              transport: 'websocket',
-              path: url.pathname,
-              query: queryOf(url),
-              headers,
+              ...recordedRequest('websocket', url, headers),
               model: str(config.model ?? session.model),
               voice: str(config.voice ?? session.voice),
               language: str(config.language ?? session.language),
               text: text.trim(),
               sampleRate,
               body: [session, ...messages],
-              at: Date.now(),
             });
             messages = [];
             text = '';
             config = {};
             void playScenario(
-              scenarios.take((candidate) => candidate.status === undefined),
+              scenarios.takeNextIf((candidate) => candidate.status === undefined) ?? {},
               { sampleRate, audioMs: options.audioMs ?? 200, signal: closed.signal },
               {
                 audio: (chunk) => send({ type: 'output_audio', audio: chunk.toString('base64'), session_id: sessionId }),
@@ -122,23 +109,13 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
       });
     },
   });
-  const mock: MockInferenceTTS = {
+  return withScenarios(scenarios, [requests, sessions], {
     baseURL: server.baseURL,
     connections: server.connections,
     requests,
     sessions,
-    use(...list) {
-      scenarios.push(list);
-      return mock;
-    },
-    reset() {
-      scenarios.clear();
-      requests.length = 0;
-      sessions.length = 0;
-    },
     close: () => server.close(),
-  };
-  return mock;
+  });
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

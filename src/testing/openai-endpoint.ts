@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { ScenarioQueue } from './scenario-queue.js';
 
 /** One scripted behaviour of a mocked OpenAI-format endpoint. Unset fields fall back to a normal streamed reply. */
 export interface ChatScenario {
@@ -91,7 +92,7 @@ export interface MockOpenAIEndpoint {
 export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpenAIEndpoint {
   const base = options.baseURL.replace(/\/+$/, '');
   const defaultReply = options.reply ?? 'Hello from the mock.';
-  const queue: (ChatScenario & { used: number })[] = [];
+  const queue = new ScenarioQueue<ChatScenario>();
   const requests: RecordedRequest[] = [];
 
   const record = async (request: Request): Promise<RecordedRequest> => {
@@ -123,14 +124,6 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
     return ok ? undefined : errorResponse({ status: 401, message: 'Invalid authentication credentials' });
   };
 
-  const take = (model: string | undefined): ChatScenario | undefined => {
-    const scenario = queue.find(
-      (candidate) => (candidate.model === undefined || candidate.model === model) && candidate.used < (candidate.times ?? Infinity),
-    );
-    if (scenario) scenario.used++;
-    return scenario;
-  };
-
   const endpoint: MockOpenAIEndpoint = {
     baseURL: base,
     requests,
@@ -138,11 +131,11 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
     chatRequests: (model) =>
       requests.filter((request) => request.path.endsWith('/chat/completions') && (model === undefined || request.model === model)),
     use(...scenarios) {
-      queue.push(...scenarios.map((scenario) => ({ ...scenario, used: 0 })));
+      queue.push(scenarios);
       return endpoint;
     },
     reset() {
-      queue.length = 0;
+      queue.clear();
       requests.length = 0;
       endpoint.health = 'ok';
     },
@@ -151,7 +144,7 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
         const recorded = await record(request);
         const denied = unauthorized(request);
         if (denied) return denied;
-        const scenario = take(recorded.model) ?? {};
+        const scenario = queue.take((candidate) => candidate.model === undefined || candidate.model === recorded.model) ?? {};
         if (!(await delayed(scenario.delayMs, request.signal))) return HttpResponse.error();
         if (scenario.reset) return HttpResponse.error();
         if (scenario.status) return errorResponse(scenario as ChatScenario & { status: number });

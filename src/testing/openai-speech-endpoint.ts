@@ -1,16 +1,8 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
-import { delayed } from './openai-endpoint.js';
-import {
-  audioStream,
-  errorBody,
-  headersOf,
-  queryOf,
-  ScenarioQueue,
-  tonePCM,
-  type TTSMockBase,
-  type TTSRequest,
-  type TTSScenario,
-} from './tts-scenario.js';
+import { type HttpHandler, http, HttpResponse } from 'msw';
+import { recordedRequest } from './recorded-request.js';
+import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { errorResponse, scriptedFailure } from './scripted-failure.js';
+import { audioStream, tonePCM, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
 
 /** OpenAI's speech endpoint answers 24 kHz mono PCM for `response_format: "pcm"`. */
 const OPENAI_TTS_SAMPLE_RATE = 24_000;
@@ -42,19 +34,11 @@ export interface MockOpenAISpeechEndpoint extends TTSMockBase {
  */
 export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOptions): MockOpenAISpeechEndpoint {
   const base = options.baseURL.replace(/\/+$/, '');
-  const scenarios = new ScenarioQueue();
+  const scenarios = new ScenarioQueue<TTSScenario>();
   const requests: TTSRequest[] = [];
-  const endpoint: MockOpenAISpeechEndpoint = {
+  return withScenarios(scenarios, [requests], {
     baseURL: base,
     requests,
-    use(...list) {
-      scenarios.push(list);
-      return endpoint;
-    },
-    reset() {
-      scenarios.clear();
-      requests.length = 0;
-    },
     handlers: [
       http.post(`${base}/audio/speech`, async ({ request }) => {
         const body = (await request
@@ -63,25 +47,20 @@ export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOption
           .catch(() => undefined)) as Record<string, unknown> | undefined;
         const url = new URL(request.url);
         requests.push({
-          transport: 'http',
-          path: url.pathname,
-          query: queryOf(url),
-          headers: headersOf(request.headers),
+          ...recordedRequest('http', url, request.headers),
           model: typeof body?.model === 'string' ? body.model : undefined,
           voice: typeof body?.voice === 'string' ? body.voice : undefined,
           language: undefined,
           text: typeof body?.input === 'string' ? body.input : '',
           sampleRate: OPENAI_TTS_SAMPLE_RATE,
           body,
-          at: Date.now(),
         });
         if (options.auth && request.headers.get('authorization') !== `Bearer ${options.auth.bearer}`) {
           return errorResponse({ status: 401, message: 'Incorrect API key provided' });
         }
-        const scenario: TTSScenario = scenarios.take();
-        if (!(await delayed(scenario.delayMs, request.signal))) return HttpResponse.error();
-        if (scenario.status) return errorResponse(scenario as TTSScenario & { status: number });
-        if (scenario.reset) return HttpResponse.error();
+        const scenario = scenarios.take() ?? {};
+        const failure = await scriptedFailure(scenario, request.signal);
+        if (failure) return failure;
         if (!body || typeof body.input !== 'string') return errorResponse({ status: 400, message: 'mock: `input` is required' });
         return new HttpResponse(audioStream(scenario, OPENAI_TTS_SAMPLE_RATE, options.audioMs ?? 200, request.signal), {
           // The full length, as a server that knows it sends: a body cut short (stall, reset) is then an error for
@@ -94,11 +73,5 @@ export function mockOpenAISpeechEndpoint(options: MockOpenAISpeechEndpointOption
         });
       }),
     ],
-  };
-  return endpoint;
-}
-
-function errorResponse(scenario: TTSScenario & { status: number }): Response {
-  const { body, headers } = errorBody(scenario);
-  return new HttpResponse(body, { status: scenario.status, headers });
+  });
 }

@@ -1,6 +1,8 @@
-import { http, HttpResponse, type HttpHandler } from 'msw';
-import { delayed } from './openai-endpoint.js';
-import { type STTMockBase, type STTRequest, STTScenarioQueue, sttErrorBody } from './stt-scenario.js';
+import { type HttpHandler, http, HttpResponse } from 'msw';
+import { recordedRequest } from './recorded-request.js';
+import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { scriptedFailure } from './scripted-failure.js';
+import type { STTMockBase, STTRequest, STTScenario } from './stt-scenario.js';
 
 export interface MockOpenAITranscriptionEndpointOptions {
   /** The base URL clients are configured with, e.g. `https://api.openai.com/v1` or `http://whisper:8000/v1`. */
@@ -30,20 +32,12 @@ export interface MockOpenAITranscriptionEndpoint extends STTMockBase {
 export function mockOpenAITranscriptionEndpoint(options: MockOpenAITranscriptionEndpointOptions): MockOpenAITranscriptionEndpoint {
   const base = options.baseURL.replace(/\/+$/, '');
   const defaultTranscript = options.transcript ?? 'Hello from the mock.';
-  const queue = new STTScenarioQueue();
+  const queue = new ScenarioQueue<STTScenario>();
   const requests: STTRequest[] = [];
 
-  const mock: MockOpenAITranscriptionEndpoint = {
+  return withScenarios(queue, [requests], {
     baseURL: base,
     requests,
-    use(...scenarios) {
-      queue.push(scenarios);
-      return mock;
-    },
-    reset() {
-      queue.clear();
-      requests.length = 0;
-    },
     handlers: [
       http.post(`${base}/audio/transcriptions`, async ({ request }) => {
         const url = new URL(request.url);
@@ -57,10 +51,7 @@ export function mockOpenAITranscriptionEndpoint(options: MockOpenAITranscription
         const upload = file ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
         const isWav = upload.length >= 44 && String.fromCharCode(...upload.subarray(0, 4)) === 'RIFF';
         const record: STTRequest = {
-          transport: 'http',
-          path: url.pathname,
-          query: Object.fromEntries(url.searchParams),
-          headers: Object.fromEntries(request.headers),
+          ...recordedRequest('http', url, request.headers),
           model: fields.model,
           language: fields.language,
           sampleRate: isWav ? new DataView(upload.buffer, upload.byteOffset).getUint32(24, true) : undefined,
@@ -69,7 +60,6 @@ export function mockOpenAITranscriptionEndpoint(options: MockOpenAITranscription
           messages: [],
           transcripts: [],
           closed: true,
-          at: Date.now(),
         };
         requests.push(record);
         if (options.auth && request.headers.get('authorization') !== `Bearer ${options.auth.bearer}`) {
@@ -78,13 +68,9 @@ export function mockOpenAITranscriptionEndpoint(options: MockOpenAITranscription
             { status: 401 },
           );
         }
-        const scenario = queue.take();
-        if (!(await delayed(scenario.delayMs, request.signal))) return HttpResponse.error();
-        if (scenario.status) {
-          const { body, headers } = sttErrorBody(scenario);
-          return new HttpResponse(body, { status: scenario.status, headers });
-        }
-        if (scenario.reset) return HttpResponse.error();
+        const scenario = queue.take() ?? {};
+        const failure = await scriptedFailure(scenario, request.signal);
+        if (failure) return failure;
         if (scenario.malformed) return new HttpResponse('{"text": "Hel', { headers: { 'content-type': 'application/json' } });
         const text = scenario.transcript ?? defaultTranscript;
         record.transcripts.push(text);
@@ -95,6 +81,5 @@ export function mockOpenAITranscriptionEndpoint(options: MockOpenAITranscription
         return HttpResponse.json({ text });
       }),
     ],
-  };
-  return mock;
+  });
 }

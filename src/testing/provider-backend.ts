@@ -1,5 +1,6 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { sleep } from './openai-endpoint.js';
+import { ScenarioQueue } from './scenario-queue.js';
 
 type Modality = 'stt' | 'llm' | 'tts';
 
@@ -77,31 +78,20 @@ export interface MockProviderBackend {
 export function mockProviderBackend(options: MockProviderBackendOptions): MockProviderBackend {
   const base = options.url.replace(/\/+$/, '');
   const orgs = options.orgs ?? {};
-  const queue: (ProviderBackendScenario & { used: number })[] = [];
+  const queue = new ScenarioQueue<ProviderBackendScenario>();
   const requests: ProviderBackendRequest[] = [];
-
-  const take = (orgId: string | undefined, type: string | null) => {
-    const scenario = queue.find(
-      (candidate) =>
-        candidate.used < (candidate.times ?? Infinity) &&
-        (candidate.orgId === undefined || candidate.orgId === orgId) &&
-        (candidate.type === undefined || candidate.type === type),
-    );
-    if (scenario) scenario.used++;
-    return scenario;
-  };
 
   const backend: MockProviderBackend = {
     url: base,
     requests,
     orgs,
     use(...scenarios) {
-      queue.push(...scenarios.map((scenario) => ({ ...scenario, used: 0 })));
+      queue.push(scenarios);
       return backend;
     },
     requestsFor: (orgId, type) => requests.filter((request) => request.orgId === orgId && (type === undefined || request.type === type)),
     reset() {
-      queue.length = 0;
+      queue.clear();
       requests.length = 0;
     },
     handlers: [
@@ -110,7 +100,10 @@ export function mockProviderBackend(options: MockProviderBackendOptions): MockPr
         const type = new URL(request.url).searchParams.get('type');
         const authorization = request.headers.get('authorization') ?? undefined;
         requests.push({ orgId, type, authorization, at: Date.now() });
-        const scenario = take(orgId, type);
+        const scenario = queue.take(
+          (candidate) =>
+            (candidate.orgId === undefined || candidate.orgId === orgId) && (candidate.type === undefined || candidate.type === type),
+        );
         if (scenario?.delayMs) await sleep(scenario.delayMs, request.signal);
         if (scenario?.reset) return HttpResponse.error();
         if (scenario?.status) return HttpResponse.json({ error: `Mock error ${scenario.status}` }, { status: scenario.status });

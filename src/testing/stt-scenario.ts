@@ -1,3 +1,5 @@
+import type { WebSocket } from 'ws';
+
 /**
  * One scripted behaviour of a mocked STT endpoint, for one recognition: a WebSocket connection (streaming) or one
  * HTTP request (batch). Unset fields give a normal answer: the mock's transcript once enough audio has arrived.
@@ -76,39 +78,6 @@ export interface STTMockBase {
   reset(): void;
 }
 
-/** Scenario bookkeeping shared by the STT mocks. */
-export class STTScenarioQueue {
-  readonly #queue: (STTScenario & { used: number })[] = [];
-
-  push(scenarios: STTScenario[]): void {
-    this.#queue.push(...scenarios.map((scenario) => ({ ...scenario, used: 0 })));
-  }
-
-  take(): STTScenario {
-    const scenario = this.#queue.find((candidate) => candidate.used < (candidate.times ?? Infinity));
-    if (!scenario) return {};
-    scenario.used++;
-    return scenario;
-  }
-
-  clear(): void {
-    this.#queue.length = 0;
-  }
-}
-
-/** A JSON error body like the providers send, with `Retry-After` when scripted. */
-export function sttErrorBody(scenario: STTScenario): { body: string; headers: Record<string, string> } {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (scenario.retryAfter !== undefined) headers['retry-after'] = String(scenario.retryAfter);
-  const message = scenario.message ?? `Mock error ${scenario.status}`;
-  return {
-    body: JSON.stringify({
-      error: { message, type: scenario.status === 429 ? 'rate_limit_exceeded' : 'mock_error', code: scenario.status },
-    }),
-    headers,
-  };
-}
-
 /** Words of a transcript with made-up, increasing timings (seconds). */
 export function timedWords(transcript: string): { word: string; start: number; end: number }[] {
   return transcript
@@ -121,12 +90,6 @@ export function timedWords(transcript: string): { word: string; start: number; e
 export function interimOf(transcript: string): string {
   const words = transcript.split(/\s+/).filter(Boolean);
   return words.slice(0, Math.max(1, Math.ceil(words.length / 2))).join(' ');
-}
-
-export function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
-  );
 }
 
 /**
@@ -171,4 +134,25 @@ export class UtteranceDetector {
     this.#silenceMs = 0;
     this.#interimSent = false;
   }
+}
+
+/**
+ * Applies a streaming scenario's mid-stream failures once `audioBytes` of PCM (`bytesPerSecond`) arrived: a reset,
+ * a stall, a close with 1011, or the provider's own error (`providerError`). True when the stream has failed, so
+ * the mock says nothing more.
+ */
+export function failMidStream(
+  scenario: STTScenario,
+  socket: WebSocket,
+  audio: { bytes: number; bytesPerSecond: number },
+  providerError: () => void,
+): boolean {
+  const after = (ms: number | undefined) => ms !== undefined && audio.bytes >= (audio.bytesPerSecond * ms) / 1000;
+  if (scenario.reset) socket.terminate();
+  else if (after(scenario.stallAfterAudioMs)) {
+    // silent from now on, socket left open
+  } else if (after(scenario.closeAfterAudioMs)) socket.close(1011, 'mock: closed mid-stream');
+  else if (scenario.error) providerError();
+  else return false;
+  return true;
 }

@@ -66,27 +66,6 @@ export interface TTSMockBase {
   reset(): void;
 }
 
-/** Scenario bookkeeping shared by the TTS mocks. */
-export class ScenarioQueue {
-  readonly #queue: (TTSScenario & { used: number })[] = [];
-
-  push(scenarios: TTSScenario[]): void {
-    this.#queue.push(...scenarios.map((scenario) => ({ ...scenario, used: 0 })));
-  }
-
-  /** The next usable scenario; `filter` lets a WebSocket handshake take only `status` scenarios. */
-  take(filter: (scenario: TTSScenario) => boolean = () => true): TTSScenario {
-    const scenario = this.#queue.find((candidate) => candidate.used < (candidate.times ?? Infinity));
-    if (!scenario || !filter(scenario)) return {};
-    scenario.used++;
-    return scenario;
-  }
-
-  clear(): void {
-    this.#queue.length = 0;
-  }
-}
-
 /** `audioMs` of a 440 Hz tone as 16-bit little-endian mono PCM at `sampleRate`. */
 export function tonePCM(sampleRate: number, audioMs: number): Buffer {
   const samples = Math.round((sampleRate * audioMs) / 1000);
@@ -143,19 +122,6 @@ export async function playScenario(
   }
 }
 
-/** An error response shaped like the provider's JSON errors. */
-export function errorBody(scenario: TTSScenario): { body: string; headers: Record<string, string> } {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (scenario.retryAfter !== undefined) headers['retry-after'] = String(scenario.retryAfter);
-  const message = scenario.message ?? `Mock error ${scenario.status}`;
-  return {
-    body: JSON.stringify({
-      error: { message, type: scenario.status === 429 ? 'rate_limit_exceeded' : 'mock_error', code: scenario.status },
-    }),
-    headers,
-  };
-}
-
 /** An HTTP audio body that follows the scenario: chunked PCM, dropped or stalled as scripted. */
 export function audioStream(scenario: TTSScenario, sampleRate: number, audioMs: number, signal: AbortSignal): ReadableStream<Uint8Array> {
   const chunks = chunkPCM(tonePCM(sampleRate, scenario.audioMs ?? audioMs), sampleRate, scenario.chunkMs ?? 50);
@@ -186,12 +152,4 @@ export function audioStream(scenario: TTSScenario, sampleRate: number, audioMs: 
       cancelled.abort();
     },
   });
-}
-
-export function headersOf(headers: Headers | Record<string, string>): Record<string, string> {
-  return headers instanceof Headers ? Object.fromEntries(headers) : { ...headers };
-}
-
-export function queryOf(url: URL): Record<string, string> {
-  return Object.fromEntries(url.searchParams);
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { headerRecord } from './recorded-request.js';
 
 /** How to refuse a WebSocket handshake: an HTTP status (and body) instead of the 101. */
 export interface WsRejection {
@@ -92,10 +93,7 @@ export async function startWsMockServer(options: WsMockServerOptions): Promise<W
         ws.once('close', () => connections.delete(ws));
         // A mock never crashes the test process on a client's protocol error.
         ws.on('error', () => undefined);
-        const headers = Object.fromEntries(
-          Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
-        );
-        options.onConnection({ socket: ws, request, url, headers });
+        options.onConnection({ socket: ws, request, url, headers: headerRecord(request.headers) });
       });
     })().catch(() => socket.destroy());
   });
@@ -120,4 +118,13 @@ export async function startWsMockServer(options: WsMockServerOptions): Promise<W
       return closing;
     },
   };
+}
+
+/** A client's JSON message as an object; `undefined` when the frame is not valid JSON (mocks answer that themselves). */
+export function jsonMessage(data: RawData): Record<string, unknown> | undefined {
+  try {
+    return (JSON.parse(String(data)) as Record<string, unknown> | null) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
