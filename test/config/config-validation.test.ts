@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createVoiceStack, VoiceStackError } from '../../src/index.js';
-
-/** The message of the error `createVoiceStack(config)` throws (no provider is ever built: validation comes first). */
-async function problems(config: unknown): Promise<string> {
-  const error = await createVoiceStack(config as never, { env: {} }).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(VoiceStackError.isInstance(error)).toBe(true);
-  expect((error as VoiceStackError).code).toBe('CONFIG_INVALID');
-  return (error as Error).message;
-}
+import { configProblems } from '../helpers/config-problems.js';
 
 describe('config validation: every problem names its path, what was received and the fix', () => {
   it('a URL without a scheme', async () => {
     expect(
-      await problems({ llm: [{ provider: 'openai' }, { provider: 'openai-compatible', baseURL: 'localhost:8080', model: 'm' }] }),
+      await configProblems({ llm: [{ provider: 'openai' }, { provider: 'openai-compatible', baseURL: 'localhost:8080', model: 'm' }] }),
     ).toContain('llm[1].baseURL: expected a URL, got "localhost:8080". Fix: include the scheme, e.g. "http://localhost:8000/v1".');
   });
 
   it('an unknown provider lists the known ones', async () => {
-    const message = await problems({ llm: { provider: 'openia' } });
+    const message = await configProblems({ llm: { provider: 'openia' } });
     expect(message).toContain(
       'llm.provider: unknown provider "openia" for llm. Fix: use one of "inference", "openai", "openai-compatible", "openrouter", "llama-cpp"',
     );
@@ -28,64 +18,64 @@ describe('config validation: every problem names its path, what was received and
   });
 
   it('a missing provider', async () => {
-    expect(await problems({ llm: { model: 'gpt-4.1' } })).toContain('llm.provider: no `provider` for llm. Fix: use one of');
+    expect(await configProblems({ llm: { model: 'gpt-4.1' } })).toContain('llm.provider: no `provider` for llm. Fix: use one of');
   });
 
   it('a misspelt key suggests the right one', async () => {
-    expect(await problems({ llm: { provider: 'openai', modle: 'gpt-4.1' } })).toContain(
+    expect(await configProblems({ llm: { provider: 'openai', modle: 'gpt-4.1' } })).toContain(
       'llm: unknown key "modle". Fix: did you mean "model"?',
     );
-    expect(await problems({ lm: { provider: 'openai' } })).toContain('unknown key "lm". Fix: did you mean "llm"?');
+    expect(await configProblems({ lm: { provider: 'openai' } })).toContain('unknown key "lm". Fix: did you mean "llm"?');
   });
 
   it('required fields of openai-compatible', async () => {
-    const message = await problems({ llm: { provider: 'openai-compatible' } });
+    const message = await configProblems({ llm: { provider: 'openai-compatible' } });
     expect(message).toContain('llm.baseURL: is required. Fix: add `baseURL`');
     expect(message).toContain('llm.model: is required. Fix: add `model`');
     expect(message).toContain('(2 problems)');
   });
 
   it('openrouter needs a model or a models list', async () => {
-    expect(await problems({ llm: { provider: 'openrouter' } })).toContain('llm: expected `model` or `models`. Fix: add `models: [');
+    expect(await configProblems({ llm: { provider: 'openrouter' } })).toContain('llm: expected `model` or `models`. Fix: add `models: [');
   });
 
   it('an empty chain', async () => {
-    expect(await problems({ llm: [] })).toContain(
+    expect(await configProblems({ llm: [] })).toContain(
       'llm: expected at least one option, got an empty array. Fix: add an option, or remove `llm`.',
     );
   });
 
   it('a number out of range', async () => {
-    expect(await problems({ llm: { provider: 'openai', temperature: 3 } })).toContain(
+    expect(await configProblems({ llm: { provider: 'openai', temperature: 3 } })).toContain(
       'llm.temperature: expected a temperature <= 2, got 3. Fix: use a value between 0 and 2.',
     );
   });
 
   it('retry options: negative durations and inconsistent delays', async () => {
-    const message = await problems({ retry: { windowMs: -1, initialDelayMs: 9000 } });
+    const message = await configProblems({ retry: { windowMs: -1, initialDelayMs: 9000 } });
     expect(message).toContain('retry.windowMs: expected `windowMs` as a number of milliseconds >= 0, got -1.');
     expect(message).toContain('retry: expected `maxDelayMs` >= `initialDelayMs`. Fix: raise `maxDelayMs` or lower `initialDelayMs`.');
   });
 
   it('verbal phrases cannot be empty', async () => {
-    expect(await problems({ verbal: { holding: '' } })).toContain(
+    expect(await configProblems({ verbal: { holding: '' } })).toContain(
       'verbal.holding: expected a phrase, got an empty string. Fix: use a short sentence, or `verbal: false`',
     );
   });
 
   it('a provider name where an entry is expected', async () => {
-    expect(await problems({ llm: 'openai' })).toContain('llm: expected a provider entry or a LiveKit LLM instance, got "openai".');
+    expect(await configProblems({ llm: 'openai' })).toContain('llm: expected a provider entry or a LiveKit LLM instance, got "openai".');
   });
 
   it('a class instead of an instance', async () => {
     class NotConstructed {}
-    expect(await problems({ llm: NotConstructed })).toContain(
+    expect(await configProblems({ llm: NotConstructed })).toContain(
       'llm: expected a provider entry, got a function. Fix: did you forget to call it or to use `new`?',
     );
   });
 
   it('not an object at all', async () => {
-    expect(await problems('openai')).toContain('expected a config object, got "openai"');
+    expect(await configProblems('openai')).toContain('expected a config object, got "openai"');
   });
 
   it('lists every problem at once, with its path', async () => {
@@ -99,7 +89,7 @@ describe('config validation: every problem names its path, what was received and
   it('never echoes a secret, even when it is the wrong type or misplaced', async () => {
     // Fake keys are split ('sk' + '-…') so that secret scanners do not flag these fixtures.
     const secret = 'sk' + '-live-THISISASECRET0123456789';
-    const message = await problems({
+    const message = await configProblems({
       llm: [
         { provider: 'openai', apiKey: 12345678901234 },
         { provider: 'openrouter', models: ['a'], apiKey: '' },

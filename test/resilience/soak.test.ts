@@ -1,10 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { llm } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sleep, startTextSession } from '../../src/testing/index.js';
+import { gc, random, resources } from '../helpers/soak-probes.js';
 import { chainStack, count } from './helpers.js';
 
 // Bounded by default (well under a minute); SOAK=1 for a long run.
@@ -29,12 +28,6 @@ const FAULTS: Fault[] = [
   'malformed_mid',
   'slow',
 ];
-
-/** Seeded, so that a failure can be replayed. */
-function random(seed: number) {
-  let state = seed;
-  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-}
 
 /**
  * A real OpenAI-format server on 127.0.0.1 with a random fault per request: real sockets, so that the soak can count
@@ -90,16 +83,6 @@ async function startFaultyServer(next: () => number) {
         server.close(() => resolve());
       }),
   };
-}
-
-function gc() {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-function resources() {
-  const info = process.getActiveResourcesInfo();
-  return { timers: info.filter((name) => name === 'Timeout').length, sockets: info.filter((name) => /TCP|TLS|Pipe/.test(name)).length };
 }
 
 /**

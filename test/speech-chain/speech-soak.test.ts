@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { stt, tts } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVoiceStack, type CooldownStore } from '../../src/index.js';
@@ -14,6 +12,7 @@ import {
   type TTSScenario,
 } from '../../src/testing/index.js';
 import { recordEvents, recordingLogger } from '../resilience/helpers.js';
+import { gc, random, resources } from '../helpers/soak-probes.js';
 import { SPEECH_KEYS } from './speech-secrets.js';
 
 // The speech side of the soak (mirrors test/resilience/soak.test.ts): hundreds of TTS utterances and STT streams
@@ -22,22 +21,6 @@ import { SPEECH_KEYS } from './speech-secrets.js';
 const UTTERANCES = process.env.SOAK ? 5_000 : 200;
 const STREAMS = process.env.SOAK ? 2_000 : 120;
 const STT_BATCH = 10;
-
-/** Seeded, so that a failure can be replayed. */
-function random(seed: number) {
-  let state = seed;
-  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-}
-
-function gc() {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-function resources() {
-  const info = process.getActiveResourcesInfo();
-  return { timers: info.filter((name) => name === 'Timeout').length, sockets: info.filter((name) => /TCP|TLS|Pipe/.test(name)).length };
-}
 
 // Every failure is tried again on the next utterance (as in distinct outages): the failover path runs all the time.
 const forgetful: CooldownStore = { get: () => undefined, set: () => undefined, delete: () => undefined };

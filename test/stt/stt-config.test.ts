@@ -1,74 +1,65 @@
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack, VoiceStackError, voiceStackConfigFromEnv } from '../../src/index.js';
-
-async function problems(config: unknown): Promise<string> {
-  const error = await createVoiceStack(config as never, { env: {} }).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(VoiceStackError.isInstance(error)).toBe(true);
-  expect((error as VoiceStackError).code).toBe('CONFIG_INVALID');
-  return (error as Error).message;
-}
+import { createVoiceStack, voiceStackConfigFromEnv } from '../../src/index.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 describe('STT config validation: the path, what was received and the fix', () => {
   it('an unknown STT provider lists the STT providers', async () => {
-    expect(await problems({ stt: { provider: 'whisper' } })).toContain(
+    expect(await configProblems({ stt: { provider: 'whisper' } })).toContain(
       'stt.provider: unknown provider "whisper" for stt. Fix: use one of "inference", "deepgram", "openai", "openai-compatible"',
     );
   });
 
   it('a misspelt key suggests the right one', async () => {
-    expect(await problems({ stt: { provider: 'deepgram', langauge: 'fr' } })).toContain(
+    expect(await configProblems({ stt: { provider: 'deepgram', langauge: 'fr' } })).toContain(
       'stt: unknown key "langauge". Fix: did you mean "language"?',
     );
   });
 
   it('openai-compatible needs its baseURL and model', async () => {
-    const message = await problems({ stt: [{ provider: 'deepgram' }, { provider: 'openai-compatible' }] });
+    const message = await configProblems({ stt: [{ provider: 'deepgram' }, { provider: 'openai-compatible' }] });
     expect(message).toContain('stt[1].baseURL: is required. Fix: add `baseURL`');
     expect(message).toContain('stt[1].model: is required. Fix: add `model`');
   });
 
   it('a baseURL without a scheme', async () => {
-    expect(await problems({ stt: { provider: 'openai-compatible', baseURL: 'whisper:8000/v1', model: 'whisper-1' } })).toContain(
+    expect(await configProblems({ stt: { provider: 'openai-compatible', baseURL: 'whisper:8000/v1', model: 'whisper-1' } })).toContain(
       'stt.baseURL: expected a URL, got "whisper:8000/v1". Fix: include the scheme, e.g. "http://localhost:8000/v1".',
     );
   });
 
   it('a language that is not a language code', async () => {
-    expect(await problems({ stt: { provider: 'inference', language: 'French' } })).toContain(
+    expect(await configProblems({ stt: { provider: 'inference', language: 'French' } })).toContain(
       'stt.language: expected a language code, got "French". Fix: use a code such as "en" or "multi".',
     );
   });
 
   it('Inference fallback must be a list of model strings', async () => {
-    expect(await problems({ stt: { provider: 'inference', fallback: 'assemblyai/universal-streaming' } })).toContain(
+    expect(await configProblems({ stt: { provider: 'inference', fallback: 'assemblyai/universal-streaming' } })).toContain(
       'stt.fallback: expected an array of model strings, got "assemblyai/universal-streaming". Fix: e.g. ["assemblyai/universal-streaming"].',
     );
   });
 
   it('an English-only Whisper model with another language', async () => {
     expect(
-      await problems({
+      await configProblems({
         stt: { provider: 'openai-compatible', baseURL: 'http://whisper:8000/v1', model: 'Systran/faster-whisper-small.en', language: 'fr' },
       }),
     ).toContain('stt.model: expected a multilingual model for a non-English `language`. Fix: use a model without the ".en" suffix');
     expect(
-      await problems({
+      await configProblems({
         stt: { provider: 'openai-compatible', baseURL: 'http://whisper:8000/v1', model: 'distil-whisper/distil-large-v3', language: 'de' },
       }),
     ).toContain('stt.model: expected a multilingual model');
   });
 
   it('a VAD silence out of range', async () => {
-    expect(await problems({ stt: { provider: 'openai', minSilenceMs: 10 } })).toContain(
+    expect(await configProblems({ stt: { provider: 'openai', minSilenceMs: 10 } })).toContain(
       'stt.minSilenceMs: expected at least 50 ms, got 10. Fix: use e.g. 250.',
     );
   });
 
   it('never echoes a key', async () => {
-    const message = await problems({ stt: { provider: 'deepgram', apiKey: 12345678901234 } });
+    const message = await configProblems({ stt: { provider: 'deepgram', apiKey: 12345678901234 } });
     expect(message).toContain('stt.apiKey: expected a string. Fix: pass the Deepgram API key as a string or set DEEPGRAM_API_KEY.');
     expect(message).not.toContain('12345678901234');
   });

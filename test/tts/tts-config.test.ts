@@ -1,52 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack, voiceStackConfigFromEnv } from '../../src/index.js';
-
-async function configError(config: unknown): Promise<string> {
-  try {
-    await createVoiceStack(config as never, { env: {} });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configProblems } from '../helpers/config-problems.js';
 
 describe('TTS config validation', () => {
   it('names the path and the fix for a typo in an option', async () => {
-    const message = await configError({ tts: { provider: 'cartesia', voise: 'abc' } });
+    const message = await configProblems({ tts: { provider: 'cartesia', voise: 'abc' } });
     expect(message).toMatch(/tts/);
     expect(message).toMatch(/voise/);
     expect(message).toMatch(/voice/); // suggests the known key
   });
 
   it('refuses an English-only ElevenLabs model with a non-English language, naming the multilingual models', async () => {
-    const message = await configError({ tts: { provider: 'elevenlabs', model: 'eleven_flash_v2', language: 'fr' } });
+    const message = await configProblems({ tts: { provider: 'elevenlabs', model: 'eleven_flash_v2', language: 'fr' } });
     expect(message).toMatch(/tts\.model/);
     expect(message).toMatch(/Fix: use "eleven_turbo_v2_5", "eleven_flash_v2_5" or "eleven_multilingual_v2"/);
   });
 
   it('refuses voice settings out of range', async () => {
-    const message = await configError({ tts: { provider: 'elevenlabs', voiceSettings: { stability: 1.5 } } });
+    const message = await configProblems({ tts: { provider: 'elevenlabs', voiceSettings: { stability: 1.5 } } });
     expect(message).toMatch(/tts\.voiceSettings\.stability/);
     expect(message).toMatch(/between 0 and 1/);
   });
 
   it('refuses `instructions` with tts-1', async () => {
-    const message = await configError({ tts: { provider: 'openai', model: 'tts-1', instructions: 'Be calm.' } });
+    const message = await configProblems({ tts: { provider: 'openai', model: 'tts-1', instructions: 'Be calm.' } });
     expect(message).toMatch(/tts\.instructions/);
     expect(message).toMatch(/gpt-4o-mini-tts/);
   });
 
   it('requires a baseURL for openai-compatible and checks its scheme', async () => {
-    expect(await configError({ tts: { provider: 'openai-compatible', model: 'kokoro' } })).toMatch(
+    expect(await configProblems({ tts: { provider: 'openai-compatible', model: 'kokoro' } })).toMatch(
       /tts\.baseURL: is required\. Fix: add `baseURL`/,
     );
-    expect(await configError({ tts: { provider: 'openai-compatible', model: 'kokoro', baseURL: 'kokoro:8880/v1' } })).toMatch(
+    expect(await configProblems({ tts: { provider: 'openai-compatible', model: 'kokoro', baseURL: 'kokoro:8880/v1' } })).toMatch(
       /tts\.baseURL.*Fix: include the scheme/s,
     );
   });
 
   it('refuses an unsupported sample rate and a malformed language, in a chain, with their paths', async () => {
-    const message = await configError({
+    const message = await configProblems({
       tts: [
         { provider: 'cartesia', sampleRate: 12_345 },
         { provider: 'inference', model: 'cartesia/sonic-turbo', language: 'french!' },
@@ -57,7 +49,7 @@ describe('TTS config validation', () => {
   });
 
   it('never echoes a key in a message', async () => {
-    const message = await configError({ tts: { provider: 'cartesia', apiKey: 'sk_car_secret_value_1234', voise: 'x' } });
+    const message = await configProblems({ tts: { provider: 'cartesia', apiKey: 'sk_car_secret_value_1234', voise: 'x' } });
     expect(message).not.toContain('sk_car_secret_value_1234');
   });
 });
