@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const src = new URL('../src/', import.meta.url).pathname;
 /** design.md: each layer may import only the layers listed before it (testing and cli may use everything). */
-const LAYERS = ['errors', 'config', 'providers', 'policies', 'stack'] as const;
+const LAYERS = ['errors', 'state', 'config', 'providers', 'policies', 'stack'] as const;
 const PLUGINS = /from '@livekit\/agents-plugin-/;
 
 function files(dir: string): string[] {
@@ -14,7 +14,7 @@ function files(dir: string): string[] {
 }
 
 describe('architecture', () => {
-  it('dependencies point down the layers: errors → config → providers → policies → stack', () => {
+  it('dependencies point down the layers: errors → state → config → providers → policies → stack', () => {
     const violations: string[] = [];
     for (const file of files(src)) {
       const layer = relative(src, file).split('/')[0]!;
