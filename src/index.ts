@@ -42,6 +42,11 @@ export { parseRetryAfter } from './providers/response-observer.js';
 export { loadPlugin } from './providers/load-plugin.js';
 export { CARTESIA_DEFAULT_VOICES } from './providers/tts/default-voices.js';
 export * from './errors/index.js';
+export type { StateStore, StoreLogger } from './state/state-store.js';
+export { createMemoryStore, type MemoryStoreOptions } from './state/create-memory-store.js';
+export { createMachineStore, type MachineStoreOptions } from './state/create-machine-store.js';
+export { createRedisStore, type RedisStoreOptions, type RedisStoreTarget } from './state/create-redis-store.js';
+export { guardStore, type GuardStoreOptions } from './state/guard-store.js';
 export {
   ChainLLM,
   ChainSTT,

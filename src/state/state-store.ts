@@ -8,8 +8,8 @@
  * local view (a file on this machine, or a mirror of Redis kept current by pub/sub): the turn's path never waits on
  * the network. Writes are asynchronous and reach the other processes within milliseconds.
  *
- * Callers never use a store directly on a call's path: they go through {@link guardStore}'s fail-open wrapper (see
- * `fail-open-store.ts`), so a store that throws, rejects or hangs reads as "no entry" and never reaches a call.
+ * Callers never use a store directly on a call's path: they go through `guardStore()`'s fail-open wrapper, so a store
+ * that throws, rejects or hangs reads as "no entry" and never reaches a call.
  */
 export interface StateStore {
   /** `'memory'`, `'machine'`, `'redis'` or a custom store's name: shown by `doctor` and the dashboard. */
@@ -32,4 +32,10 @@ export interface StateStore {
   ping(): Promise<void>;
   /** Releases files, sockets and timers. */
   close(): Promise<void>;
+}
+
+/** Where a store reports an outage (a subset of the stack's `Logger`: `console` fits). */
+export interface StoreLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
 }

@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { StateStore } from './state-store.js';
+
+/** Options of {@link createMachineStore}. */
+export interface MachineStoreOptions {
+  /**
+   * The directory shared by every process of the machine. Created with mode 0700: entries can hold an organisation's
+   * provider keys (the resolver's cache). @default `<os.tmpdir()>/livekit-voice-stack-<user>`
+   */
+  dir?: string;
+  /** How often each process removes expired entries and leftovers of killed writers, in ms. @default 30000 */
+  sweepIntervalMs?: number;
+}
+
+/** One entry on disk: the key (file names of long keys are hashes), when it expires, the value. */
+interface FileEntry {
+  k: string;
+  e: number;
+  v: unknown;
+}
+
+/** Leftover temp files older than this belong to a killed writer. */
+const ORPHAN_MS = 60_000;
+
+/**
+ * A store shared by every process on this machine, with no server: one small JSON file per key in one directory.
+ *
+ * - Reads are one `readFileSync` (a few microseconds, from the page cache): synchronous, so a turn never awaits them.
+ * - Writes go to a temp file that is then renamed over the entry: a rename is atomic, so a process killed mid-write
+ *   leaves a stray temp file (swept later), never a torn entry. `setIfAbsent` creates with `link()`, which fails when
+ *   the entry exists: the single-flight lock holds across processes.
+ * - Each process sweeps expired entries every `sweepIntervalMs`, so the directory holds only live state.
+ *
+ * Plain `node:fs`: no native addon, no server, and nothing experimental (no `node:sqlite` warning on users' consoles).
+ */
+export function createMachineStore(options: MachineStoreOptions = {}): StateStore {
+  const dir = options.dir ?? join(tmpdir(), `livekit-voice-stack-${safeUser()}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let sequence = 0;
+  const tempPath = () => join(dir, `.tmp-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`);
+  const writeTemp = (content: string) => {
+    const path = tempPath();
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  };
+
+  const readEntry = (path: string): FileEntry | undefined => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as FileEntry;
+    } catch {
+      return undefined; // absent (or, never in practice, unreadable): no entry
+    }
+  };
+  const liveValue = (key: string, now = Date.now()) => {
+    const entry = readEntry(join(dir, fileName(key)));
+    return entry && entry.k === key && entry.e > now ? entry : undefined;
+  };
+
+  /** Removes the expired entry at `path`, unless another process replaced it meanwhile (then it is put back). */
+  const removeIfExpired = (path: string, seen: string | undefined, now: number): void => {
+    const aside = tempPath();
+    try {
+      renameSync(path, aside);
+    } catch {
+      return; // gone already
+    }
+    const moved = readFileSync(aside, 'utf8');
+    const entry = parse(moved);
+    if (moved !== seen && entry !== undefined && entry.e > now) {
+      try {
+        linkSync(aside, path); // a fresh entry written in between: restore it
+      } catch {
+        // a newer one exists again
+      }
+    }
+    unlinkQuietly(aside);
+  };
+
+  /** The live items of a list directory, oldest first, or `undefined` when the list expired (its newest item did). */
+  const listItems = (path: string, now = Date.now()): FileEntry[] | undefined => {
+    let names: string[];
+    try {
+      names = readdirSync(path).sort();
+    } catch {
+      return undefined;
+    }
+    const items = names.map((name) => readEntry(join(path, name))).filter((item) => item !== undefined);
+    return items.length > 0 && items[items.length - 1]!.e > now ? items : undefined;
+  };
+
+  const sweep = () => {
+    const now = Date.now();
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      try {
+        if (name.startsWith('.tmp-')) {
+          if (now - statSync(path).mtimeMs > ORPHAN_MS) unlinkQuietly(path);
+        } else if (name.startsWith('l-')) {
+          if (listItems(path, now) === undefined) rmSync(path, { recursive: true, force: true });
+        } else {
+          const content = readFileSync(path, 'utf8');
+          const entry = parse(content);
+          if (!entry || entry.e <= now) removeIfExpired(path, content, now);
+        }
+      } catch {
+        // another process swept it first
+      }
+    }
+  };
+  sweep();
+  const timer = setInterval(sweep, options.sweepIntervalMs ?? 30_000);
+  timer.unref();
+
+  return {
+    kind: 'machine',
+    get: <T>(key: string) => liveValue(key)?.v as T | undefined,
+    list: <T>(prefix: string) => {
+      const now = Date.now();
+      const found: Array<[string, T]> = [];
+      for (const name of readdirSync(dir)) {
+        if (name.startsWith('.') || name.startsWith('l-')) continue;
+        const key = keyOf(name);
+        if (key !== undefined && !key.startsWith(prefix)) continue;
+        const entry = readEntry(join(dir, name));
+        if (entry && entry.k.startsWith(prefix) && entry.e > now) found.push([entry.k, entry.v as T]);
+      }
+      return found;
+    },
+    set: async (key, value, ttlMs) => {
+      renameSync(writeTemp(JSON.stringify({ k: key, e: Date.now() + ttlMs, v: value })), join(dir, fileName(key)));
+    },
+    setIfAbsent: async (key, value, ttlMs) => {
+      const path = join(dir, fileName(key));
+      const temp = writeTemp(JSON.stringify({ k: key, e: Date.now() + ttlMs, v: value }));
+      try {
+        for (let attempt = 0; attempt < 2; attempt++) {
+          try {
+            linkSync(temp, path);
+            return true;
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          }
+          let content: string | undefined;
+          try {
+            content = readFileSync(path, 'utf8');
+          } catch {
+            continue; // removed in between: try again
+          }
+          const entry = parse(content);
+          const now = Date.now();
+          if (entry && entry.e > now) return false;
+          removeIfExpired(path, content, now);
+        }
+        return false;
+      } finally {
+        unlinkQuietly(temp);
+      }
+    },
+    delete: async (key) => unlinkQuietly(join(dir, fileName(key))),
+    append: async (key, value, { max, ttlMs }) => {
+      const listDir = join(dir, `l-${fileName(key)}`);
+      mkdirSync(listDir, { recursive: true, mode: 0o700 });
+      const now = Date.now();
+      const name = `${String(now).padStart(15, '0')}-${String(process.pid).padStart(8, '0')}-${String(++sequence).padStart(8, '0')}`;
+      renameSync(writeTemp(JSON.stringify({ k: key, e: now + ttlMs, v: value })), join(listDir, name));
+      const names = readdirSync(listDir).sort();
+      for (const old of names.slice(0, Math.max(0, names.length - max))) unlinkQuietly(join(listDir, old));
+    },
+    range: <T>(key: string) => (listItems(join(dir, `l-${fileName(key)}`)) ?? []).map((item) => item.v as T),
+    ping: async () => void statSync(dir),
+    close: async () => clearInterval(timer),
+  };
+}
+
+/** A file name for `key`: readable and prefix-searchable when short, a hash when long (names are capped at 255 bytes). */
+function fileName(key: string): string {
+  const encoded = Buffer.from(key).toString('base64url');
+  return encoded.length <= 200 ? `e-${encoded}` : `h-${createHash('sha256').update(key).digest('base64url')}`;
+}
+
+/** The key behind a file name, or `undefined` for hashed names (read the file). */
+function keyOf(name: string): string | undefined {
+  return name.startsWith('e-') ? Buffer.from(name.slice(2), 'base64url').toString() : undefined;
+}
+
+function parse(content: string): FileEntry | undefined {
+  try {
+    return JSON.parse(content) as FileEntry;
+  } catch {
+    return undefined;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username.replace(/[^\w.-]/g, '_') || String(process.getuid?.() ?? 'user');
+  } catch {
+    return String(process.getuid?.() ?? 'user');
+  }
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMachineStore } from '../../src/state/create-machine-store.js';
+
+const worker = new URL('./processes/store-worker.ts', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'lvs-machine-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<string>((resolve) => child.once('exit', () => resolve(output)));
+  return { child, exited, output: () => output };
+}
+
+describe('the machine store across processes', () => {
+  it('gives each lock to exactly one of several racing processes', async () => {
+    const lockDir = join(dir, 'locks');
+    const racers = [...Array(4)].map(() => run(['lock', lockDir, '200']));
+    while (!racers.every((racer) => racer.output().includes('ready'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(`${lockDir}.go`, '');
+    const outputs = await Promise.all(racers.map((racer) => racer.exited));
+    const won = outputs.flatMap((output) => JSON.parse(output.split('\n')[1]!) as number[]);
+    expect(won.sort((a, b) => a - b)).toEqual([...Array(200).keys()]);
+  });
+
+  it('never leaves a torn entry when a writer is killed mid-write', async () => {
+    const writeDir = join(dir, 'writes');
+    const writer = run(['write-forever', writeDir]);
+    while (!writer.output().includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writer.child.kill('SIGKILL');
+    await writer.exited;
+    const entries = readdirSync(writeDir).filter((name) => !name.startsWith('.tmp-'));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const name of entries) expect(() => JSON.parse(readFileSync(join(writeDir, name), 'utf8'))).not.toThrow();
+    const store = createMachineStore({ dir: writeDir });
+    for (let i = 0; i < 20; i++) expect(store.get<{ big: string }>(`entry:${i}`)?.big).toHaveLength(50_000);
+    await store.close();
+  });
+});

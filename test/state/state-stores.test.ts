@@ -1,0 +1,128 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMachineStore } from '../../src/state/create-machine-store.js';
+import { createMemoryStore } from '../../src/state/create-memory-store.js';
+import { createRedisStore } from '../../src/state/create-redis-store.js';
+import type { StateStore } from '../../src/state/state-store.js';
+import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { eventually, sleep } from '../helpers/state.js';
+
+let redis: RedisServer;
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lvs-store-'));
+  dirs.push(dir);
+  return dir;
+};
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Two views of one store (two processes' worth): the same one for memory, two instances for machine and Redis. */
+const kinds: Array<[string, () => Promise<[StateStore, StateStore]>]> = [
+  ['memory', async () => [createMemoryStore(), createMemoryStore()].map((_, __, all) => all[0]!) as [StateStore, StateStore]],
+  [
+    'machine',
+    async () => {
+      const dir = tempDir();
+      return [createMachineStore({ dir }), createMachineStore({ dir })];
+    },
+  ],
+  [
+    'redis',
+    async () => {
+      const prefix = `t${Math.random().toString(36).slice(2)}:`;
+      return [await createRedisStore({ url: redis.url }, { prefix }), await createRedisStore({ url: redis.url }, { prefix })];
+    },
+  ],
+];
+
+describe.each(kinds)('the %s store', (kind, open) => {
+  it('keeps a value until its TTL, seen from another view of the store; values are copies', async () => {
+    const [a, b] = await open();
+    expect(a.kind).toBe(kind);
+    const value = { until: 123, category: 'rate_limit' };
+    await a.set('cooldown:x', value, 150);
+    value.until = 0;
+    expect(a.get('cooldown:x')).toEqual({ until: 123, category: 'rate_limit' });
+    expect(await eventually(() => b.get('cooldown:x'))).toEqual({ until: 123, category: 'rate_limit' });
+    await sleep(200);
+    expect(a.get('cooldown:x')).toBeUndefined();
+    expect(b.get('cooldown:x')).toBeUndefined();
+    await a.close();
+    await b.close();
+  });
+
+  it('setIfAbsent gives a lock to one caller until it expires or is deleted', async () => {
+    const [a, b] = await open();
+    const results = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? a : b).setIfAbsent('lock:org', i, 200)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await eventually(() => b.get('lock:org') !== undefined);
+    expect(await b.setIfAbsent('lock:org', 'late', 200)).toBe(false);
+    await sleep(250);
+    expect(await b.setIfAbsent('lock:org', 'after expiry', 200)).toBe(true);
+    await b.delete('lock:org');
+    await eventually(() => a.get('lock:org') === undefined);
+    expect(await a.setIfAbsent('lock:org', 'after delete', 200)).toBe(true);
+    await a.close();
+    await b.close();
+  });
+
+  it('lists live entries by prefix, and keeps capped lists oldest first', async () => {
+    const [a, b] = await open();
+    await a.set('lease:call-1', { mode: 'x' }, 5_000);
+    await a.set('lease:call-2', { mode: 'y' }, 5_000);
+    await a.set('lease:gone', { mode: 'y' }, 1);
+    await a.set('other:call-3', 1, 5_000);
+    await sleep(10);
+    const leases = await eventually(() => (b.list('lease:').length === 2 ? b.list('lease:') : undefined));
+    expect(leases?.sort()).toEqual([
+      ['lease:call-1', { mode: 'x' }],
+      ['lease:call-2', { mode: 'y' }],
+    ]);
+    for (let i = 0; i < 5; i++) await a.append('events', { i }, { max: 3, ttlMs: 5_000 });
+    expect(a.range('events')).toEqual([{ i: 2 }, { i: 3 }, { i: 4 }]);
+    expect(await eventually(() => (b.range('events').length === 3 ? b.range('events') : undefined))).toEqual([
+      { i: 2 },
+      { i: 3 },
+      { i: 4 },
+    ]);
+    await a.append('short', 1, { max: 3, ttlMs: 50 });
+    await sleep(100);
+    expect(a.range('short')).toEqual([]);
+    await a.ping();
+    await a.close();
+    await b.close();
+  });
+});
+
+describe('the machine store on disk', () => {
+  it('sweeps expired entries, so the directory holds only live state', async () => {
+    const dir = tempDir();
+    const store = createMachineStore({ dir });
+    for (let i = 0; i < 50; i++) await store.set(`cooldown:${i}`, { i }, 20);
+    await store.set('kept', 1, 60_000);
+    await store.append('log', 1, { max: 5, ttlMs: 20 });
+    await sleep(50);
+    await store.close();
+    const fresh = createMachineStore({ dir }); // sweeps on open, then every sweepIntervalMs
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect(fresh.get('kept')).toBe(1);
+    await fresh.close();
+  });
+
+  it('stores long keys under a hash and still lists them', async () => {
+    const store = createMachineStore({ dir: tempDir() });
+    const key = `resolver:${'x'.repeat(400)}`;
+    await store.set(key, { ok: true }, 5_000);
+    expect(store.get(key)).toEqual({ ok: true });
+    expect(store.list('resolver:')).toEqual([[key, { ok: true }]]);
+    await store.close();
+  });
+});
