@@ -12,7 +12,7 @@ export {
 } from './stack/create-mode-controller.js';
 export type { HealthOptions, HealthReport, HealthResult, SlotHealth } from './stack/health.js';
 export type { LatencyName, LatencyStats, MetricsSummary, OptionMetrics } from './stack/metrics.js';
-export { voiceStackConfigFromEnv, ENV_DEFAULTS } from './config/config-from-env.js';
+export { voiceStackConfigFromEnv, ENV_DEFAULTS, LLM_MODES, type EnvModes, type EnvVoiceStackConfig } from './config/config-from-env.js';
 export { DEFAULT_RETRY_OPTIONS, DEFAULT_VERBAL_OPTIONS, type RetryOptions, type VerbalOptions } from './config/policy-config.js';
 export type * from './config/voice-stack-config.js';
 export type * from './config/llm-config.js';

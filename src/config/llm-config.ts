@@ -120,9 +120,64 @@ export interface OpenAIRealtimeLLMConfig extends EntryBase {
   baseURL?: string;
 }
 
+/** Groq's OpenAI-compatible endpoint. */
+export interface GroqLLMConfig extends OpenAIFormatLLMBase {
+  provider: 'groq';
+  /** @default "llama-3.3-70b-versatile" */
+  model?: string;
+  /** @default GROQ_API_KEY */
+  apiKey?: string;
+  /** @default "https://api.groq.com/openai/v1" */
+  baseURL?: string;
+}
+
+/** Google Gemini through its OpenAI-compatible endpoint. */
+export interface GeminiLLMConfig extends OpenAIFormatLLMBase {
+  provider: 'gemini';
+  /** @default "gemini-2.5-flash" */
+  model?: string;
+  /** @default GEMINI_API_KEY, then GOOGLE_API_KEY */
+  apiKey?: string;
+  /** @default "https://generativelanguage.googleapis.com/v1beta/openai" */
+  baseURL?: string;
+}
+
+/** Anthropic Claude through its OpenAI SDK compatibility endpoint. */
+export interface AnthropicLLMConfig extends OpenAIFormatLLMBase {
+  provider: 'anthropic';
+  /** @default "claude-haiku-4-5" */
+  model?: string;
+  /** @default ANTHROPIC_API_KEY */
+  apiKey?: string;
+  /** @default "https://api.anthropic.com/v1" */
+  baseURL?: string;
+}
+
+/** Azure OpenAI: a model deployment of your resource, through the OpenAI SDK's Azure client (`api-key` header). */
+export interface AzureOpenAILLMConfig extends OpenAIFormatLLMBase {
+  provider: 'azure-openai';
+  /** Your resource, e.g. `"https://my-resource.openai.azure.com"`. @default AZURE_OPENAI_ENDPOINT */
+  endpoint?: string;
+  /** The deployment name (what Azure routes to a model). Required. */
+  deployment: string;
+  /** @default OPENAI_API_VERSION, then "2024-10-21" */
+  apiVersion?: string;
+  /** @default AZURE_OPENAI_API_KEY */
+  apiKey?: string;
+}
+
 /** Any built-in LLM provider entry. */
 export type BuiltinLLMConfig =
-  InferenceLLMConfig | OpenAILLMConfig | OpenAICompatibleLLMConfig | OpenRouterLLMConfig | LlamaCppLLMConfig | OpenAIRealtimeLLMConfig;
+  | InferenceLLMConfig
+  | OpenAILLMConfig
+  | OpenAICompatibleLLMConfig
+  | OpenRouterLLMConfig
+  | LlamaCppLLMConfig
+  | OpenAIRealtimeLLMConfig
+  | GroqLLMConfig
+  | GeminiLLMConfig
+  | AnthropicLLMConfig
+  | AzureOpenAILLMConfig;
 
 const temperature = z
   .number({ error: `expected a number${FIX}use a temperature between 0 and 2.` })
@@ -139,6 +194,15 @@ const openAIFormatBase = {
   headers: headersSchema.optional(),
   timeoutMs: positiveMs('`timeoutMs`').optional(),
 };
+
+/** The schema of a hosted OpenAI-format LLM: a default model and base URL, and its own key variable. */
+const hostedSchema = (what: string, model: string, keyName: string, keyVariable: string, baseURL: string) =>
+  z.strictObject({
+    model: nonEmptyString(what, model).default(model),
+    apiKey: secretString(keyName, keyVariable).optional(),
+    baseURL: urlSchema(baseURL).default(baseURL),
+    ...openAIFormatBase,
+  });
 
 /** Option schemas (without `provider` and `lastResort`, which the stack handles). */
 export const llmOptionSchemas = {
@@ -206,5 +270,21 @@ export const llmOptionSchemas = {
     transcriptionModel: nonEmptyString('a transcription model', 'gpt-4o-mini-transcribe').optional(),
     apiKey: secretString('OpenAI API key', 'OPENAI_API_KEY').optional(),
     baseURL: urlSchema('https://api.openai.com/v1').optional(),
+  }),
+  groq: hostedSchema('a Groq model', 'llama-3.3-70b-versatile', 'Groq API key', 'GROQ_API_KEY', 'https://api.groq.com/openai/v1'),
+  gemini: hostedSchema(
+    'a Gemini model',
+    'gemini-2.5-flash',
+    'Gemini API key',
+    'GEMINI_API_KEY',
+    'https://generativelanguage.googleapis.com/v1beta/openai',
+  ),
+  anthropic: hostedSchema('a Claude model', 'claude-haiku-4-5', 'Anthropic API key', 'ANTHROPIC_API_KEY', 'https://api.anthropic.com/v1'),
+  'azure-openai': z.strictObject({
+    endpoint: urlSchema('https://my-resource.openai.azure.com').optional(),
+    deployment: nonEmptyString('the deployment name', 'gpt-4o-mini'),
+    apiVersion: nonEmptyString('an API version', '2024-10-21').optional(),
+    apiKey: secretString('Azure OpenAI API key', 'AZURE_OPENAI_API_KEY').optional(),
+    ...openAIFormatBase,
   }),
 } as const;

@@ -1,4 +1,8 @@
 import type { AnyAdapter } from './define-adapter.js';
+import { anthropicLLMAdapter } from './anthropic/anthropic-llm-adapter.js';
+import { azureOpenAILLMAdapter } from './azure-openai/azure-openai-llm-adapter.js';
+import { geminiLLMAdapter } from './gemini/gemini-llm-adapter.js';
+import { groqLLMAdapter } from './groq/groq-llm-adapter.js';
 import { inferenceLLMAdapter } from './llm/inference-llm-adapter.js';
 import { llamaCppLLMAdapter } from './llm/llama-cpp-llm-adapter.js';
 import { openAICompatibleLLMAdapter } from './llm/openai-compatible-llm-adapter.js';
@@ -23,6 +27,10 @@ export const builtinAdapters: readonly AnyAdapter[] = [
   openRouterLLMAdapter,
   llamaCppLLMAdapter,
   openAIRealtimeLLMAdapter,
+  groqLLMAdapter,
+  geminiLLMAdapter,
+  anthropicLLMAdapter,
+  azureOpenAILLMAdapter,
   inferenceSTTAdapter,
   deepgramSTTAdapter,
   openAISTTAdapter,

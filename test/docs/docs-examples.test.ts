@@ -21,7 +21,7 @@ describe('docs/configuration.md stays complete', () => {
 
   it('documents every environment variable voiceStackConfigFromEnv() reads', () => {
     const source = read('src/config/config-from-env.ts');
-    const variables = new Set([...source.matchAll(/(?:read|url|flag)\('([A-Z_]+)'/g)].map((match) => match[1]!));
+    const variables = new Set([...source.matchAll(/(?:read|url|flag|oneOf|missing)\('([A-Z_]+)'/g)].map((match) => match[1]!));
     expect(variables.size).toBeGreaterThan(15);
     expect([...variables].filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
