@@ -129,7 +129,7 @@ describe('voiceStackConfigFromEnv: the STT chain', () => {
       voiceStackConfigFromEnv({ DEEPGRAM_API_KEY: 'dg', STT_BASE_URL: 'http://whisper:8000/v1', STT_LANGUAGE: 'de' }),
     );
     try {
-      expect(String(stack)).toBe('VoiceStack(stt: deepgram/nova-3 → openai-compatible/gpt-4o-transcribe)');
+      expect(String(stack)).toBe('VoiceStack(stt: deepgram/nova-3 → openai-compatible/medium)');
       expect(stack.sessionOptions().vad).toBeDefined();
     } finally {
       await stack.close();
