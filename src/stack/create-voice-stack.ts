@@ -11,6 +11,8 @@ import { closeInstance, createProviderOptions, type ProviderOption } from '../pr
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
 import { MetricsCollector } from './metrics.js';
 import { transcriptEvents } from './transcript-events.js';
+import { realtimePolicy } from './realtime-policy.js';
+import { isRealtimeModel } from '../config/livekit-instance.js';
 import type { VoiceStackEvents } from '../policies/events.js';
 import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
 
@@ -83,6 +85,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const providers: Record<Modality, ProviderOption[]> = { stt: sttOptions, llm: llmOptions, tts: ttsOptions };
   const metrics = new MetricsCollector(providers, parsed.verbal, events);
   attachments.push(metrics.attachment, transcriptEvents(providers));
+  if (isRealtimeModel(llmInstance)) attachments.push(realtimePolicy(llmOptions[0]!, parsed.verbal, events, logger));
 
   const stack = new VoiceStack({
     stt: sttInstance,

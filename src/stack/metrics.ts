@@ -173,6 +173,17 @@ export class MetricsCollector {
           }
           return;
         }
+        case 'realtime_model_metrics': {
+          // A realtime response carries no speech id: it belongs to this session's latest turn. Its TTFT is the
+          // time from the response's creation to its first audio, the speech-to-speech equivalent of LLM TTFT + TTS TTFB.
+          const state = [...turns.values()].at(-1);
+          if (!state || state.llmSeen || item.ttftMs < 0) return;
+          state.llmSeen = true;
+          state.record.llmTtftMs = round(item.ttftMs);
+          const label = this.#options.llm.length === 1 ? this.#options.llm[0]!.label : undefined;
+          if (label) state.record.servedBy.llm = label;
+          return;
+        }
         case 'tts_metrics': {
           if (!item.speechId) return;
           const record = turnFor(item.speechId).record;

@@ -24,6 +24,9 @@ export function transcriptEvents(options: Readonly<Record<Modality, readonly Pro
     const onMetrics = ({ metrics }: voice.MetricsCollectedEvent) => {
       if (metrics.type === 'stt_metrics') stt = served('stt', metrics.metadata) ?? stt;
       if (metrics.type === 'llm_metrics' && metrics.ttftMs >= 0) llm = served('llm', metrics.metadata) ?? llm;
+      // A realtime model is the stack's only LLM option; its metrics carry no model metadata.
+      if (metrics.type === 'realtime_model_metrics' && metrics.ttftMs >= 0 && options.llm.length === 1)
+        llm = { provider: options.llm[0]!.provider, model: options.llm[0]!.model };
     };
     const onSpeech = () => void (llm = undefined); // a new reply: forget who served the last one
     const onUser = ({ transcript, isFinal }: voice.UserInputTranscribedEvent) => {

@@ -38,3 +38,10 @@ export {
 } from './openai-transcription-endpoint.js';
 export type { STTMockBase, STTRequest, STTScenario } from './stt-scenario.js';
 export { pushFrames, speechLikeFrames, type FrameSink, type PushFramesOptions, type SpeechLikeFramesOptions } from './speech-audio.js';
+export {
+  mockOpenAIRealtime,
+  type MockOpenAIRealtime,
+  type MockOpenAIRealtimeOptions,
+  type RealtimeConnectionRecord,
+  type RealtimeScenario,
+} from './openai-realtime-mock.js';

@@ -3,10 +3,12 @@ import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
 import { probeWebSocket } from '../probe-websocket.js';
+import { guardRealtimeModel } from './guarded-realtime-model.js';
 
 /**
  * `{ provider: 'openai-realtime' }`: OpenAI's speech-to-speech model (`openai.realtime.RealtimeModel`, a WebSocket).
- * The session needs no STT or TTS with it.
+ * The session needs no STT or TTS with it. Its sessions are guarded ({@link guardRealtimeModel}): a refused
+ * connection is an error event and a retry with backoff, never an uncaught exception.
  */
 export const openAIRealtimeLLMAdapter = defineAdapter({
   modality: 'llm',
@@ -19,7 +21,7 @@ export const openAIRealtimeLLMAdapter = defineAdapter({
     const apiKey = options.apiKey ?? context.env.OPENAI_API_KEY;
     if (!apiKey) throw new MissingAPIKeyError(where, 'apiKey', 'OPENAI_API_KEY');
     const openai = await loadOpenAIPlugin(where);
-    return new openai.realtime.RealtimeModel({
+    const model = new openai.realtime.RealtimeModel({
       apiKey,
       model: options.model,
       voice: options.voice,
@@ -33,6 +35,8 @@ export const openAIRealtimeLLMAdapter = defineAdapter({
         },
       }),
     });
+    // A refused (re)connection must not crash the call's process nor leave the session deaf: see the guard.
+    return guardRealtimeModel(model, openai.realtime, { logger: context.logger });
   },
   // Opens the Realtime WebSocket as the plugin does (`{baseURL}/realtime?model=…`, bearer key), then closes it before any
   // `session.update` or audio: proves the key, the model and realtime access; no response is generated, nothing billed.
