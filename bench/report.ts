@@ -1,10 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { renderChart, type ChartPanel } from './chart.js';
+import { ratio } from './stats.js';
 import type { CostResult } from './cost.js';
 import type { FailoverRow } from './failover.js';
 import type { OverheadResult } from './overhead.js';
 import type { ScaleResult } from './scale.js';
+import type { AudioCorrectnessRow } from './audio-correctness.js';
+import type { STTResult } from './stt.js';
+import type { TTSFailoverRow } from './tts-failover.js';
+import type { TTSOverheadResult } from './tts-overhead.js';
+import type { TTSScaleResult } from './tts-scale.js';
 
 export interface Machine {
   cpu: string;
@@ -31,6 +37,11 @@ export interface BenchResults {
   failover?: { hedging: string; rows: FailoverRow[] };
   scale?: ScaleResult;
   cost?: CostResult;
+  tts?: TTSOverheadResult;
+  ttsFailover?: TTSFailoverRow[];
+  stt?: STTResult;
+  audio?: AudioCorrectnessRow[];
+  ttsScale?: TTSScaleResult;
   targets: Target[];
   /** Process warnings raised while a phase ran (e.g. MaxListenersExceededWarning), counted per message. */
   warnings: { phase: string; warning: string; count: number }[];
@@ -54,7 +65,7 @@ const x = (value: number | null | undefined) =>
 const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
-/** The targets of issue 7, judged on the figures. */
+/** The targets of issues 7 and 15, judged on the figures. */
 export function judgeTargets(results: Omit<BenchResults, 'targets' | 'durationS'>): Target[] {
   const targets: Target[] = [];
   for (const row of results.overhead?.rows.filter((row) => row.contender.startsWith('stack')) ?? []) {
@@ -84,6 +95,67 @@ export function judgeTargets(results: Omit<BenchResults, 'targets' | 'durationS'
       target: `no errors at ${results.scale!.concurrency} concurrent turns`,
       figure: `${stackAtScale.errors} errors in ${stackAtScale.turns} turns`,
       met: stackAtScale.errors === 0,
+    });
+  }
+  // CPU per LLM turn within 5 % of the raw plugin (issue 15), sequential and concurrent.
+  const rawCpu = results.overhead?.rows[0]?.cpuUs;
+  for (const row of results.overhead?.rows.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    const cpuRatio = ratio(row.cpuUs, rawCpu!);
+    targets.push({
+      target: `${row.contender}: CPU per sequential turn within 5 % of the raw plugin`,
+      figure: `${row.cpuUs} µs vs ${rawCpu} µs (${x(cpuRatio)})`,
+      met: cpuRatio <= 1.05,
+    });
+  }
+  if (stackAtScale) {
+    const raw = results.scale!.rows[0]!;
+    const cpuRatio = ratio(stackAtScale.cpuPerTurnUs, raw.cpuPerTurnUs);
+    targets.push({
+      target: `${stackAtScale.contender}: CPU per turn at ${results.scale!.concurrency} concurrent turns within 5 % of the raw plugin`,
+      figure: `${stackAtScale.cpuPerTurnUs} µs vs ${raw.cpuPerTurnUs} µs (${x(cpuRatio)})`,
+      met: cpuRatio <= 1.05,
+    });
+  }
+  for (const row of results.tts?.rows.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    targets.push({
+      target: `TTS ${row.format}, ${row.contender}: median time to first audio within 2 % of the raw plugin`,
+      figure: `${x(row.ttfaMedianRatio)} (total ${x(row.totalMedianRatio)}, CPU ${x(row.cpuRatio)})`,
+      met: row.ttfaMedianRatio <= 1.02,
+    });
+  }
+  for (const row of results.ttsFailover?.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    targets.push({
+      target: `TTS failover, ${row.format}, ${row.case}, ${row.contender}: within 10 % of a direct call to the fallback`,
+      figure: `${x(row.ratioToDirect)} (+${ms(row.addedMs)} ms)`,
+      // A hung primary is only detected by a timeout: no chain can meet 10 % there.
+      met: row.case.startsWith('hang') ? null : row.ratioToDirect !== null && row.ratioToDirect <= 1.1,
+    });
+  }
+  for (const row of results.stt?.recovery.rows.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    targets.push({
+      target: `STT socket dies mid-call, ${row.contender}: heard again within ${Math.round(results.stt!.recovery.deadlineMs / 1000)} s`,
+      figure: `${row.recovered} of ${row.trials}, median ${ms(row.recovery.median)} ms`,
+      met: row.recovered === row.trials,
+    });
+  }
+  for (const row of results.audio?.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    targets.push({
+      target: `audio after a switch, ${row.chain}: no sample lost or repeated, every frame at ${row.expectedRate} Hz`,
+      figure: `${row.missingSamples} missing, ${row.extraSamples} extra${row.exactPCM === null ? '' : `, ${row.exactPCM}/${row.utterances} PCM-exact`}, rates ${row.rates.join('/')}`,
+      met:
+        row.errors === 0 &&
+        row.missingSamples === 0 &&
+        row.extraSamples === 0 &&
+        row.rates.length === 1 &&
+        row.rates[0] === row.expectedRate,
+    });
+  }
+  const ttsAtScale = results.ttsScale?.rows.find((row) => row.contender.startsWith('stack'));
+  if (ttsAtScale) {
+    targets.push({
+      target: `no errors at ${results.ttsScale!.concurrency} concurrent TTS streams`,
+      figure: `${ttsAtScale.errors} errors in ${ttsAtScale.streams} streams (CPU per stream ${x(ttsAtScale.cpuRatio)} of raw)`,
+      met: ttsAtScale.errors === 0,
     });
   }
   return targets;
@@ -220,6 +292,7 @@ export function markdown(results: BenchResults): string {
       ),
     );
   }
+  out.push(...speechMarkdown(results));
   if (results.warnings.length) {
     out.push(
       '',
@@ -232,6 +305,168 @@ export function markdown(results: BenchResults): string {
     );
   }
   return out.join('\n');
+}
+
+/** The tables of the speech phases (5 to 9). */
+function speechMarkdown(results: BenchResults): string[] {
+  const out: string[] = [];
+  if (results.tts) {
+    const t = results.tts;
+    out.push('', `### 5. TTS: time to first audio on a healthy utterance (${t.utterances} each, ${t.warmup} warm-up, interleaved)`, '');
+    out.push(
+      table(
+        [
+          'format',
+          'contender',
+          'TTFA median',
+          'TTFA p99',
+          'total median',
+          'total p99',
+          'TTFA ratio',
+          'total ratio',
+          'TTFA p99 added',
+          'CPU per utterance',
+          'errors',
+        ],
+        t.rows.map((r) => [
+          r.format,
+          r.contender,
+          ms(r.ttfa.median),
+          ms(r.ttfa.p99),
+          ms(r.total.median),
+          ms(r.total.p99),
+          x(r.ttfaMedianRatio),
+          x(r.totalMedianRatio),
+          `${ms(r.ttfaP99AddedMs)} ms`,
+          `${r.cpuUs} µs (${x(r.cpuRatio)})`,
+          r.errors,
+        ]),
+      ),
+    );
+  }
+  if (results.ttsFailover) {
+    out.push('', "### 6. TTS failover: time to the fallback's first audio (ms)", '');
+    out.push(
+      table(
+        ['format', 'case', 'contender', 'n', 'median', 'p99', 'vs direct', 'added', 'errors', 'note'],
+        results.ttsFailover.map((r) => [
+          r.format,
+          r.case,
+          r.contender,
+          r.ttfa.n,
+          ms(r.ttfa.median),
+          ms(r.ttfa.p99),
+          x(r.ratioToDirect),
+          r.addedMs === null ? 'n/a' : `${ms(r.addedMs)} ms`,
+          r.errors,
+          r.note ?? '',
+        ]),
+      ),
+    );
+  }
+  if (results.stt) {
+    const s = results.stt;
+    out.push('', `### 7. STT: end of speech to final transcript (${s.trials} utterances each, interleaved)`, '');
+    out.push(
+      table(
+        ['contender', 'median', 'p99', 'ratio', 'added', 'CPU per utterance', 'errors'],
+        s.latency.map((r) => [
+          r.contender,
+          ms(r.finalAfterSpeech.median),
+          ms(r.finalAfterSpeech.p99),
+          x(r.medianRatio),
+          `${ms(r.medianAddedMs)} ms`,
+          `${r.cpuUs} µs`,
+          r.errors,
+        ]),
+      ),
+    );
+    const r = s.recovery;
+    out.push(
+      '',
+      `The STT socket dies mid-call (closed by the endpoint after ${r.closeAfterAudioMs} ms of audio; ${r.trials} calls per contender at once, speaking in real time): time from the death to the next final transcript.`,
+      '',
+      table(
+        ['contender', 'recovered', 'median', 'p99', 'max', 'note'],
+        r.rows.map((row) => [
+          row.contender,
+          `${row.recovered}/${row.trials}`,
+          ms(row.recovery.median),
+          ms(row.recovery.p99),
+          ms(row.recovery.max),
+          row.note ?? '',
+        ]),
+      ),
+    );
+  }
+  if (results.audio) {
+    out.push('', '### 8. Audio after a switch (the primary refuses with 429, the fallback speaks; fresh instances per utterance)', '');
+    out.push(
+      table(
+        [
+          'chain',
+          'contender',
+          'utterances',
+          'expected rate',
+          'frame rates',
+          'samples sent',
+          'received min / max',
+          'missing',
+          'extra',
+          'PCM-exact',
+          'errors',
+        ],
+        results.audio.map((r) => [
+          r.chain,
+          r.contender,
+          r.utterances,
+          r.expectedRate,
+          r.rates.join(', '),
+          r.expectedSamples,
+          `${r.receivedMin} / ${r.receivedMax}`,
+          r.missingSamples,
+          r.extraSamples,
+          r.exactPCM === null ? 'n/a (resampled)' : `${r.exactPCM}/${r.utterances}`,
+          r.errors,
+        ]),
+      ),
+    );
+  }
+  if (results.ttsScale) {
+    const t = results.ttsScale;
+    out.push(
+      '',
+      `### 9. Scale: ${t.concurrency} concurrent TTS streams through one instance (${t.format}, ${t.rounds} rounds each, interleaved)`,
+      '',
+    );
+    out.push(
+      table(
+        [
+          'contender',
+          'streams',
+          'errors',
+          'TTFA p50',
+          'TTFA p99',
+          'total p50',
+          'CPU per stream',
+          'batch wall time',
+          'event-loop delay p50 / p99 / max',
+        ],
+        t.rows.map((r) => [
+          r.contender,
+          r.streams,
+          r.errors,
+          ms(r.ttfa.median),
+          ms(r.ttfa.p99),
+          ms(r.total.median),
+          `${r.cpuPerStreamUs} µs (${x(r.cpuRatio)})`,
+          `${ms(r.batchMs)} ms`,
+          `${ms(r.eventLoopDelay.p50)} / ${ms(r.eventLoopDelay.p99)} / ${ms(r.eventLoopDelay.max)} ms`,
+        ]),
+      ),
+    );
+  }
+  return out;
 }
 
 /** Chart panels from whatever phases ran. */
@@ -261,10 +496,32 @@ export function chart(results: BenchResults): string {
       rows: results.scale.rows.map((r) => ({ label: r.contender, values: [r.ttft.median, r.ttft.p99] })),
     });
   }
+  for (const format of ['cartesia', 'openai'] as const) {
+    const rows = results.tts?.rows.filter((r) => r.format === format) ?? [];
+    if (rows.length) {
+      panels.push({
+        title: `TTS (${format}), healthy utterance: time to first audio`,
+        rows: rows.map((r) => ({ label: r.contender, values: [r.ttfa.median, r.ttfa.p99] })),
+      });
+    }
+    const failover = results.ttsFailover?.filter((r) => r.format === format && r.case === '429 (first failure)') ?? [];
+    if (failover.length) {
+      panels.push({
+        title: `TTS (${format}) failover, primary 429: time to the fallback's first audio`,
+        rows: failover.map((r) => ({ label: r.contender, values: [r.ttfa.median, r.ttfa.p99] })),
+      });
+    }
+  }
+  if (results.stt) {
+    panels.push({
+      title: 'STT: end of speech to final transcript',
+      rows: results.stt.latency.map((r) => ({ label: r.contender, values: [r.finalAfterSpeech.median, r.finalAfterSpeech.p99] })),
+    });
+  }
   const m = results.machine;
   return renderChart({
     title: 'livekit-voice-stack: npm run bench',
-    subtitle: `${m.date.slice(0, 10)} · ${m.cpu}, ${m.cores} cores · Node ${m.node} · local OpenAI-format SSE endpoint`,
+    subtitle: `${m.date.slice(0, 10)} · ${m.cpu}, ${m.cores} cores · Node ${m.node} · local endpoints (OpenAI-format SSE and speech, Cartesia, Deepgram)`,
     series: ['median', 'p99'],
     panels,
   });

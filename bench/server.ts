@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { chunkPCM, tonePCM } from '../src/testing/tts-scenario.js';
 
 /** How the bench endpoint answers a model. Unlisted models stream a normal reply. */
 export type ModelBehaviour =
@@ -18,22 +19,29 @@ export interface BenchServerOptions {
   words?: number;
   /** Behaviour per model name (the `model` field of the request body, up to a `#`). */
   models?: Record<string, ModelBehaviour>;
+  /** `POST /audio/speech` (OpenAI TTS format): delay before the body, in ms. @default 15 */
+  speechTtfbMs?: number;
+  /** Length of the speech answer (24 kHz PCM), in ms. @default 500 */
+  speechAudioMs?: number;
 }
 
 export interface BenchServer {
   /** `http://127.0.0.1:<port>/v1` */
   readonly baseURL: string;
-  /** Chat completion requests received, per model (up to a `#`). */
+  /** Chat completion and speech requests received, per model (up to a `#`). */
   readonly requests: Map<string, number>;
   /** Requests currently held open by `hang`. */
   readonly hanging: number;
   close(): Promise<void>;
 }
 
+/** The rate OpenAI's speech endpoint answers `pcm` at. */
+const SPEECH_RATE = 24_000;
 const WORDS = ['Hello', ' there,', ' this', ' is', ' the', ' bench', ' endpoint', ' streaming', ' a', ' short', ' reply', ' now', '.'];
 
 /**
- * A local OpenAI-format chat completions server (node:http, SSE `chat.completion.chunk`). Not msw: the bench must
+ * A local OpenAI-format server (node:http): chat completions as SSE `chat.completion.chunk`, and `POST /audio/speech`
+ * as raw PCM. Not msw: the bench must
  * measure the real network path (undici, sockets, keep-alive) that a deployed agent pays.
  */
 export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
@@ -41,6 +49,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   const gapMs = options.gapMs ?? 1;
   const words = Array.from({ length: options.words ?? 12 }, (_, index) => WORDS[index % WORDS.length]!);
   const models = options.models ?? {};
+  const speechTtfbMs = options.speechTtfbMs ?? 15;
+  const speechPCM = tonePCM(SPEECH_RATE, options.speechAudioMs ?? 500);
   const requests = new Map<string, number>();
   const sockets = new Set<Socket>();
   const held = new Set<ServerResponse>();
@@ -59,7 +69,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+    const speech = req.url?.endsWith('/audio/speech') === true;
+    if (req.method !== 'POST' || !(speech || req.url?.endsWith('/chat/completions'))) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
       return;
     }
@@ -79,7 +90,17 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       res.once('close', () => held.delete(res));
       return;
     }
-    await streamReply(res, model);
+    if (speech) await speak(res);
+    else await streamReply(res, model);
+  }
+
+  /** OpenAI's speech format: the whole answer as raw 16-bit PCM at 24 kHz (`response_format: "pcm"`), written in 50 ms chunks. */
+  async function speak(res: ServerResponse): Promise<void> {
+    await sleep(speechTtfbMs);
+    if (res.destroyed) return;
+    res.writeHead(200, { 'content-type': 'audio/pcm', 'content-length': String(speechPCM.length) });
+    for (const chunk of chunkPCM(speechPCM, SPEECH_RATE, 50)) res.write(chunk);
+    res.end();
   }
 
   async function streamReply(res: ServerResponse, model: string): Promise<void> {
