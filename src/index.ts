@@ -21,9 +21,7 @@ export type * from './config/tts-config.js';
 export { maskSecrets } from './config/secrets.js';
 export {
   createProviderResolver,
-  createMemoryProviderConfigStore,
   type CachedProviderConfig,
-  type ProviderConfigStore,
   type ProviderResolver,
   type ProviderResolverOptions,
 } from './config/create-provider-resolver.js';

@@ -2,37 +2,21 @@ import { z } from 'zod';
 import { ConfigError, type ConfigIssue, type Modality, VoiceStackError } from '../errors/index.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { voiceStackConfigFromEnv } from './config-from-env.js';
-import { formatIssue } from './parse-config.js';
-import type { VoiceStackConfig } from './voice-stack-config.js';
+import { formatIssue, parseConfig } from './parse-config.js';
+import type { AdapterSchemaSource, VoiceStackConfig } from './voice-stack-config.js';
+import { createHash } from 'node:crypto';
+import { defaultStore } from '../state/default-store.js';
+import { guardStore } from '../state/guard-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { llmOptionSchemas } from './llm-config.js';
+import { sttOptionSchemas } from './stt-config.js';
+import { ttsOptionSchemas } from './tts-config.js';
 
-/** One organisation's config as cached, with the time it was fetched. */
+/** One organisation's config as cached in the store, with the time it was fetched. */
 export interface CachedProviderConfig {
   config: VoiceStackConfig;
   /** `Date.now()` when the backend answered. */
   fetchedAt: number;
-}
-
-/**
- * Where the resolver caches organisation configs. The in-memory default suits one process; back it with Redis
- * (or any shared store) to share the cache across a fleet of workers. Entries hold provider keys: a shared store
- * must be private to the fleet. Entries are never evicted on expiry: a stale one is served while the backend is down.
- */
-export interface ProviderConfigStore {
-  get(orgId: string): Promise<CachedProviderConfig | undefined> | CachedProviderConfig | undefined;
-  set(orgId: string, entry: CachedProviderConfig): Promise<void> | void;
-  delete(orgId: string): Promise<void> | void;
-  clear(): Promise<void> | void;
-}
-
-/** The default {@link ProviderConfigStore}: a `Map` in this process. */
-export function createMemoryProviderConfigStore(): ProviderConfigStore {
-  const entries = new Map<string, CachedProviderConfig>();
-  return {
-    get: (orgId) => entries.get(orgId),
-    set: (orgId, entry) => void entries.set(orgId, entry),
-    delete: (orgId) => void entries.delete(orgId),
-    clear: () => entries.clear(),
-  };
 }
 
 export interface ProviderResolverOptions {
@@ -51,8 +35,18 @@ export interface ProviderResolverOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The HTTP client. @default globalThis.fetch, looked up at each request (so msw and test doubles apply) */
   fetch?: typeof fetch;
-  /** Where configs are cached. @default an in-memory store */
-  store?: ProviderConfigStore;
+  /**
+   * Where configs are cached, shared by every process that uses the same store (and the lock that lets one of them
+   * ask the backend when an entry expires). Entries hold the organisations' provider keys: the store must be private to
+   * the fleet. @default the machine store (`createMachineStore()`), shared by every process on this machine
+   */
+  store?: StateStore;
+  /** How long past `ttlMs` an entry is still served while the backend fails, in ms. @default 3600000 (1 hour) */
+  maxStaleMs?: number;
+  /** After a failed request, how long every process waits before asking the backend again for that organisation, in ms. @default 30000 */
+  refreshBackoffMs?: number;
+  /** Custom adapters whose providers an organisation's records may name (validated before caching). @default none */
+  adapters?: readonly AdapterSchemaSource[];
   /** Time allowed for each backend request, in ms. @default 5000 */
   timeoutMs?: number;
   /** Where backend failures are logged. Never given a key. @default LiveKit's logger, else the console */
@@ -61,13 +55,13 @@ export interface ProviderResolverOptions {
 
 export interface ProviderResolver {
   /**
-   * The organisation's config: from the cache while fresh, else from the backend (one request per modality, shared
-   * by concurrent callers); a stale entry while the backend is down; the env config when nothing is cached and
-   * `envFallback` is on. The result is the caller's own copy.
+   * The organisation's config: from the cache while fresh; an expired entry at once while one process of the fleet
+   * refreshes it in the background; else from the backend (one request per modality, one process asking at a time);
+   * the env config when nothing is cached and `envFallback` is on. The result is the caller's own copy.
    * @throws {VoiceStackError} code `CONFIG_UNAVAILABLE` when the backend fails, nothing is cached and `envFallback` is off.
    */
   resolve(orgId: string): Promise<VoiceStackConfig>;
-  /** Forgets the cached config of `orgId`, or of every organisation. The next `resolve` asks the backend. */
+  /** Forgets the cached config of `orgId`, or of every organisation, for every process sharing the store. The next `resolve` asks the backend. */
   invalidate(orgId?: string): Promise<void>;
 }
 
@@ -105,11 +99,23 @@ type ProviderRecord = z.output<typeof providerRecordSchema>;
  */
 export function createProviderResolver(options: ProviderResolverOptions): ProviderResolver {
   const ttlMs = options.ttlMs ?? 300_000;
+  const maxStaleMs = options.maxStaleMs ?? 3_600_000;
+  const backoffMs = options.refreshBackoffMs ?? 30_000;
   const envFallback = options.envFallback ?? true;
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const store = options.store ?? createMemoryProviderConfigStore();
   const logger = options.logger ?? defaultLogger();
+  const store = guardStore(options.store ?? defaultStore(), { logger });
   const base = options.url.replace(/\/+$/, '');
+  const schemas = [...builtinSchemas, ...(options.adapters ?? [])];
+  // Keys of one backend apart from another's (two resolvers may share a store); never the backend key itself.
+  const namespace = `resolver:${createHash('sha256').update(base).digest('base64url').slice(0, 10)}`;
+  const keys = (orgId: string) => ({
+    entry: `${namespace}:org:${orgId}`,
+    lock: `${namespace}:lock:${orgId}`,
+    backoff: `${namespace}:backoff:${orgId}`,
+  });
+  // The lock outlives one backend round (three requests in parallel, each bounded by timeoutMs), then frees itself.
+  const lockMs = timeoutMs + 2_000;
   const inFlight = new Map<string, Promise<VoiceStackConfig>>();
   // Bumped by invalidate(): an answer to a request made before it is not cached.
   const generations = new Map<string, number>();
@@ -152,31 +158,15 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     return toChain(parsed.data);
   };
 
-  const load = async (orgId: string, cached: CachedProviderConfig | undefined): Promise<VoiceStackConfig> => {
+  /** Asks the backend, validates the answer (a bad record must not replace a good entry) and caches it. */
+  const fetchConfig = async (orgId: string): Promise<VoiceStackConfig> => {
     const generation = generationOf(orgId);
-    let slots: Record<Modality, Record<string, unknown>[]>;
-    try {
-      // allSettled: no request is left running behind a failed one.
-      const settled = await Promise.allSettled(MODALITIES.map((modality) => fetchSlot(orgId, modality)));
-      const failed = settled.find((result) => result.status === 'rejected');
-      if (failed) throw failed.reason;
-      const [stt, llm, tts] = settled.map((result) => (result as PromiseFulfilledResult<Record<string, unknown>[]>).value);
-      slots = { stt: stt!, llm: llm!, tts: tts! };
-    } catch (error) {
-      const message = (error as Error).message;
-      if (cached) {
-        logger.warn(
-          `Failed to refresh the providers of organisation "${orgId}"; serving the cached config from ${new Date(cached.fetchedAt).toISOString()}`,
-          { orgId, error: message },
-        );
-        return cached.config;
-      }
-      if (envFallback) {
-        logger.warn(`Failed to load the providers of organisation "${orgId}"; using the env config`, { orgId, error: message });
-        return voiceStackConfigFromEnv(envOf(options));
-      }
-      throw error;
-    }
+    // allSettled: no request is left running behind a failed one.
+    const settled = await Promise.allSettled(MODALITIES.map((modality) => fetchSlot(orgId, modality)));
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [stt, llm, tts] = settled.map((result) => (result as PromiseFulfilledResult<Record<string, unknown>[]>).value);
+    const slots: Record<Modality, Record<string, unknown>[]> = { stt: stt!, llm: llm!, tts: tts! };
     const config: VoiceStackConfig = {};
     const fromEnv =
       envFallback && MODALITIES.some((modality) => slots[modality].length === 0) ? voiceStackConfigFromEnv(envOf(options)) : {};
@@ -184,8 +174,73 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
       const chain = slots[modality].length > 0 ? slots[modality] : (fromEnv[modality] as Record<string, unknown>[] | undefined);
       if (chain !== undefined) (config as Record<string, unknown>)[modality] = chain;
     }
-    if (generationOf(orgId) === generation) await store.set(orgId, { config, fetchedAt: Date.now() });
+    parseConfig(config, schemas, `the providers of organisation "${orgId}" from ${base}`);
+    if (generationOf(orgId) === generation) {
+      await store.set(keys(orgId).entry, { config, fetchedAt: Date.now() } satisfies CachedProviderConfig, ttlMs + maxStaleMs);
+    }
     return config;
+  };
+
+  /** Runs `work` while holding the organisation's fleet-wide lock; `undefined` when another process holds it. */
+  const withLock = async <T>(orgId: string, work: () => Promise<T>): Promise<{ value: T } | undefined> => {
+    const { lock, backoff } = keys(orgId);
+    if (!(await store.setIfAbsent(lock, process.pid, lockMs))) return undefined;
+    try {
+      return { value: await work() };
+    } catch (error) {
+      await store.set(backoff, { at: Date.now(), error: (error as Error)?.message }, backoffMs);
+      throw error;
+    } finally {
+      await store.delete(lock);
+    }
+  };
+
+  /** Refreshes an expired entry in the background: one process of the fleet asks, and none while backing off. */
+  const refresh = (orgId: string, cached: CachedProviderConfig): void => {
+    if (inFlight.has(orgId) || store.get(keys(orgId).backoff) !== undefined) return;
+    const pending = withLock(orgId, () => fetchConfig(orgId))
+      .then((result) => result?.value ?? cached.config)
+      .catch((error: unknown) => {
+        logger.warn(
+          `Failed to refresh the providers of organisation "${orgId}"; serving the cached config from ${new Date(cached.fetchedAt).toISOString()} and asking again in ${Math.round(backoffMs / 1000)} s`,
+          { orgId, error: (error as Error)?.message },
+        );
+        return cached.config;
+      })
+      .finally(() => {
+        if (inFlight.get(orgId) === pending) inFlight.delete(orgId);
+      });
+    inFlight.set(orgId, pending);
+  };
+
+  /** No entry: this process (or the one holding the lock) asks the backend; a recent failure answers at once. */
+  const load = async (orgId: string): Promise<VoiceStackConfig> => {
+    const { entry, lock, backoff } = keys(orgId);
+    const deadline = Date.now() + lockMs;
+    try {
+      for (;;) {
+        const failure = store.get<{ error?: string }>(backoff);
+        if (failure)
+          throw unavailable(
+            `the providers of organisation "${orgId}" from ${base}: it failed recently (${failure.error ?? 'unknown error'}); asking again within ${Math.round(backoffMs / 1000)} s`,
+          );
+        const result = await withLock(orgId, () => fetchConfig(orgId));
+        if (result) return result.value;
+        // Another process is asking: its answer reaches this store within milliseconds.
+        while (store.get(lock) !== undefined && store.get(entry) === undefined && Date.now() < deadline) await sleep(20);
+        const cached = store.get<CachedProviderConfig>(entry);
+        if (cached) return cached.config;
+        // A lock that outlived its holder's timeout: ask without it rather than wait again.
+        if (Date.now() >= deadline) return await fetchConfig(orgId);
+      }
+    } catch (error) {
+      if (!envFallback) throw error;
+      logger.warn(`Failed to load the providers of organisation "${orgId}"; using the env config`, {
+        orgId,
+        error: (error as Error)?.message,
+      });
+      return voiceStackConfigFromEnv(envOf(options));
+    }
   };
 
   return {
@@ -196,11 +251,15 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
           'resolver.resolve()',
         );
       }
-      const cached = await store.get(orgId);
-      if (cached && Date.now() - cached.fetchedAt < ttlMs) return structuredClone(cached.config);
+      const cached = store.get<CachedProviderConfig>(keys(orgId).entry);
+      if (cached) {
+        if (Date.now() - cached.fetchedAt >= ttlMs) refresh(orgId, cached);
+        // Each caller gets its own copy (the store's reads already are).
+        return cached.config;
+      }
       let pending = inFlight.get(orgId);
       if (!pending) {
-        pending = load(orgId, cached).finally(() => {
+        pending = load(orgId).finally(() => {
           if (inFlight.get(orgId) === pending) inFlight.delete(orgId);
         });
         inFlight.set(orgId, pending);
@@ -212,15 +271,24 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
       if (orgId === undefined) {
         globalGeneration++;
         inFlight.clear();
-        await store.clear();
+        await Promise.all(store.list(`${namespace}:`).map(([key]) => store.delete(key)));
         return;
       }
       generations.set(orgId, (generations.get(orgId) ?? 0) + 1);
       inFlight.delete(orgId);
-      await store.delete(orgId);
+      await Promise.all(Object.values(keys(orgId)).map((key) => store.delete(key)));
     },
   };
 }
+
+/** The built-in providers' option schemas: an organisation's records are validated against them before caching. */
+const builtinSchemas: AdapterSchemaSource[] = [
+  ...Object.entries(sttOptionSchemas).map(([provider, options]) => ({ modality: 'stt' as const, provider, options })),
+  ...Object.entries(llmOptionSchemas).map(([provider, options]) => ({ modality: 'llm' as const, provider, options })),
+  ...Object.entries(ttsOptionSchemas).map(([provider, options]) => ({ modality: 'tts' as const, provider, options })),
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Enabled records, highest priority first (ties keep the backend's order), as config entries with secrets merged. */
 function toChain(records: readonly ProviderRecord[]): Record<string, unknown>[] {

@@ -8,7 +8,7 @@ import type { StateStore } from './state-store.js';
 export interface MachineStoreOptions {
   /**
    * The directory shared by every process of the machine. Created with mode 0700: entries can hold an organisation's
-   * provider keys (the resolver's cache). @default `<os.tmpdir()>/livekit-voice-stack-<user>`
+   * provider keys (the resolver's cache). @default `LIVEKIT_VOICE_STACK_STATE_DIR`, else `<os.tmpdir()>/livekit-voice-stack-<user>`
    */
   dir?: string;
   /** How often each process removes expired entries and leftovers of killed writers, in ms. @default 30000 */
@@ -37,7 +37,7 @@ const ORPHAN_MS = 60_000;
  * Plain `node:fs`: no native addon, no server, and nothing experimental (no `node:sqlite` warning on users' consoles).
  */
 export function createMachineStore(options: MachineStoreOptions = {}): StateStore {
-  const dir = options.dir ?? join(tmpdir(), `livekit-voice-stack-${safeUser()}`);
+  const dir = options.dir ?? (process.env.LIVEKIT_VOICE_STACK_STATE_DIR || join(tmpdir(), `livekit-voice-stack-${safeUser()}`));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let sequence = 0;
   const tempPath = () => join(dir, `.tmp-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`);

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProviderResolver, createVoiceStack, type Logger, voiceStackConfigFromEnv, VoiceStackError } from '../../src/index.js';
 import { mockOpenAIEndpoint, mockProviderBackend, startTextSession } from '../../src/testing/index.js';
+import { createMemoryStore } from '../../src/index.js';
 import { useMswServer } from '../helpers/msw.js';
+import { eventually } from '../helpers/state.js';
 
 const URL = 'https://backend.acme.test';
 const backend = mockProviderBackend({
@@ -40,7 +42,17 @@ function silentLogger(): Logger & { lines: string[] } {
 
 function resolver(options: Partial<Parameters<typeof createProviderResolver>[0]> = {}) {
   const logger = silentLogger();
-  return { logger, resolver: createProviderResolver({ url: URL, apiKey: 'backend-key-0123456789', env: ENV, logger, ...options }) };
+  return {
+    logger,
+    resolver: createProviderResolver({
+      url: URL,
+      apiKey: 'backend-key-0123456789',
+      env: ENV,
+      logger,
+      store: createMemoryStore(),
+      ...options,
+    }),
+  };
 }
 
 afterEach(() => {
@@ -85,7 +97,8 @@ describe('createProviderResolver', () => {
     await orgs.resolve('acme');
     expect(backend.requestsFor('acme', 'llm')).toHaveLength(1);
     vi.advanceTimersByTime(1_001);
-    await orgs.resolve('acme');
+    await orgs.resolve('acme'); // served at once; refreshed in the background
+    await eventually(() => backend.requestsFor('acme', 'llm').length === 2);
     expect(backend.requestsFor('acme', 'llm')).toHaveLength(2);
     await orgs.invalidate('acme');
     await orgs.resolve('acme');
@@ -102,19 +115,46 @@ describe('createProviderResolver', () => {
     expect(configs[1]!.llm).toHaveLength(2); // each caller has its own copy
   });
 
-  it('serves the stale entry while the backend is down, and logs it without the key', async () => {
+  it('serves an expired entry at once while the backend is down, backs off, and logs without the key', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { resolver: orgs, logger } = resolver({ ttlMs: 1_000, envFallback: false });
+    const { resolver: orgs, logger } = resolver({ ttlMs: 1_000, envFallback: false, refreshBackoffMs: 10_000 });
     const fresh = await orgs.resolve('acme');
     vi.advanceTimersByTime(1_001);
-    backend.use({ status: 503 });
+    backend.use({ status: 503, delayMs: 200 });
+    const started = performance.now();
     expect(await orgs.resolve('acme')).toEqual(fresh);
-    expect(logger.lines.join('\n')).toMatch(/Failed to refresh the providers of organisation "acme".*HTTP 503/);
+    expect(performance.now() - started).toBeLessThan(150); // not behind the slow, failing backend
+    await eventually(() => logger.lines.some((line) => line.includes('HTTP 503')));
+    expect(logger.lines.join('\n')).toMatch(/Failed to refresh the providers of organisation "acme".*asking again in 10 s.*HTTP 503/);
     expect(logger.lines.join('\n')).not.toMatch(/sk-acme|backend-key/);
     backend.reset();
-    vi.advanceTimersByTime(1);
-    await orgs.resolve('acme'); // stale entries are not renewed by a failure: the next call asks again
+    for (let call = 0; call < 5; call++) expect(await orgs.resolve('acme')).toEqual(fresh); // backing off: no request
+    expect(backend.requestsFor('acme', 'llm')).toHaveLength(0);
+    vi.advanceTimersByTime(10_001);
+    await orgs.resolve('acme'); // the backoff is over: one refresh in the background
+    await eventually(() => backend.requestsFor('acme', 'llm').length === 1);
     expect(backend.requestsFor('acme', 'llm')).toHaveLength(1);
+  });
+
+  it('stops serving an entry past maxStaleMs', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { resolver: orgs } = resolver({ ttlMs: 1_000, maxStaleMs: 5_000 });
+    await orgs.resolve('acme');
+    backend.use({ reset: true });
+    vi.advanceTimersByTime(6_001);
+    expect((await orgs.resolve('acme')).llm).toEqual([{ provider: 'openai', model: 'env-model', apiKey: 'sk-env-0000000000' }]);
+  });
+
+  it('keeps the good entry when the backend answers with a bad record (an unknown provider)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { resolver: orgs, logger } = resolver({ ttlMs: 1_000 });
+    const good = await orgs.resolve('acme');
+    vi.advanceTimersByTime(1_001);
+    backend.use({ type: 'llm', body: [{ provider: 'not-a-provider', config: {}, priority: 1, isEnabled: true }] });
+    expect(await orgs.resolve('acme')).toEqual(good);
+    await eventually(() => logger.lines.some((line) => line.includes('not-a-provider')));
+    expect(logger.lines.join('\n')).toMatch(/Failed to refresh the providers of organisation "acme".*not-a-provider/);
+    expect(await orgs.resolve('acme')).toEqual(good);
   });
 
   it('falls back to the env config with no entry, or throws a clear error when envFallback is off', async () => {
@@ -187,18 +227,15 @@ describe('createProviderResolver', () => {
     await expect(orgs.resolve('acme')).rejects.toThrow(/stt: expected an array of provider records/);
   });
 
-  it('uses a custom store (e.g. Redis) for the cache', async () => {
-    const entries = new Map<string, never>();
-    const store = {
-      get: async (id: string) => entries.get(id),
-      set: async (id: string, entry: never) => void entries.set(id, entry),
-      delete: async (id: string) => void entries.delete(id),
-      clear: async () => entries.clear(),
-    };
+  it('shares the cache through the store: a second worker does not ask the backend', async () => {
+    const store = createMemoryStore();
     const first = resolver({ store }).resolver;
     await first.resolve('acme');
     const second = resolver({ store }).resolver; // another worker sharing the store
     await second.resolve('acme');
     expect(backend.requestsFor('acme', 'llm')).toHaveLength(1);
+    await second.invalidate(); // fleet-wide
+    await first.resolve('acme');
+    expect(backend.requestsFor('acme', 'llm')).toHaveLength(2);
   });
 });
