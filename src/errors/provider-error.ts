@@ -5,7 +5,7 @@ export type Modality = 'stt' | 'llm' | 'tts';
 
 /**
  * Why a provider call failed, shared by every modality and transport (HTTP status, SDK error, WebSocket close).
- * - `rate_limit` 429, `quota` 402, `auth` 401/403, `not_found` 404, `bad_request` 400/422,
+ * - `rate_limit` 429, `quota` 402 or an exhausted-quota code in any status (`insufficient_quota`), `auth` 401/403, `not_found` 404, `bad_request` 400/422,
  * - `server` 5xx (including llama.cpp's 503 while it loads a model), `timeout` before the first byte or token,
  * - `stall` silence mid-stream, `connection` refused or reset, `unknown` anything else.
  */
@@ -18,8 +18,13 @@ export interface ProviderErrorOptions {
   /** `provider/model` of the option that failed. */
   label: string;
   statusCode?: number | undefined;
-  /** How long the provider asked us to wait (from `Retry-After`), in ms. */
+  /**
+   * How long to leave the option alone, in ms: the provider's `Retry-After` (or its exhausted `x-ratelimit-*` window),
+   * or for an exhausted quota without one, the quota cooldown (10 minutes).
+   */
   retryAfterMs?: number | undefined;
+  /** The provider's machine-readable error code, when it sent one (`insufficient_quota`, `concurrency_limited` …). */
+  code?: string | undefined;
   cause?: unknown;
 }
 
@@ -31,6 +36,8 @@ export class ProviderError extends VoiceStackError {
   readonly label: string;
   readonly statusCode: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The provider's machine-readable error code, when it sent one. */
+  readonly providerCode: string | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
     super('PROVIDER_ERROR', message, {
@@ -42,6 +49,7 @@ export class ProviderError extends VoiceStackError {
     this.label = options.label;
     this.statusCode = options.statusCode;
     this.retryAfterMs = options.retryAfterMs;
+    this.providerCode = options.code;
   }
 }
 

@@ -2,6 +2,7 @@ import { isSecretKey, looksLikeSecret } from '../config/secrets.js';
 import { type ErrorCategory, type Modality, ProviderError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { parseRetryAfter } from '../providers/response-observer.js';
+import { categoryOfCode, providerCodeOf, statusOfBody } from './provider-error-code.js';
 
 /** What the classifier knows about where an error came from. */
 export interface ClassifyContext {
@@ -23,14 +24,19 @@ export interface ClassifyContext {
 export function classifyError(error: unknown, context: ClassifyContext): ProviderError {
   if (error instanceof ProviderError) return error;
   const now = context.now ?? Date.now();
-  const statusCode = statusOf(error);
-  const category = statusCode !== undefined ? categoryOfStatus(statusCode) : categoryOfShape(error);
+  const links = chain(error);
+  const said = whatTheProviderSaid(error, links, context, now);
+  const statusCode = said.status;
+  const category = said.category;
   const retryAfterMs =
-    category === 'rate_limit' || category === 'quota' || category === 'server' ? retryAfterOf(error, statusCode, context, now) : undefined;
+    category === 'rate_limit' || category === 'quota' || category === 'server'
+      ? (retryAfterOf(error, statusCode, context, now) ?? (category === 'quota' ? DEFAULT_QUOTA_COOLDOWN_MS : undefined))
+      : undefined;
   const secrets = knownSecrets(context.option);
-  const reason = redactSecrets(reasonOf(error), secrets);
+  const reason = redactSecrets(said.reason ?? reasonOf(error), secrets);
   const details = [
     statusCode !== undefined && `HTTP ${statusCode}`,
+    said.code !== undefined && said.code,
     retryAfterMs !== undefined && `retry after ${Math.round(retryAfterMs)} ms`,
   ]
     .filter(Boolean)
@@ -42,8 +48,79 @@ export function classifyError(error: unknown, context: ClassifyContext): Provide
     label: context.label,
     statusCode,
     retryAfterMs,
+    code: said.code,
     cause: redactedCopy(error, secrets),
   });
+}
+
+/**
+ * How long an exhausted quota (`insufficient_quota`, `quota_exceeded`, `inference_quota_exceeded` for credits, 402)
+ * cools its option when the provider gives no `Retry-After`, in ms: it heals with a payment or the next billing
+ * cycle, not in seconds, so the chain must not knock on it every 30 s.
+ */
+export const DEFAULT_QUOTA_COOLDOWN_MS = 10 * 60_000;
+
+/** An in-band error the option's transport saw counts for a failure this soon after it, in ms (and only once). */
+const IN_BAND_WINDOW_MS = 10_000;
+
+interface Said {
+  status: number | undefined;
+  category: ErrorCategory;
+  code: string | undefined;
+  /** The provider's own message, when the error only says what the plugin saw ("stream ended without audio"). */
+  reason?: string | undefined;
+}
+
+/**
+ * The status, code and category of a failure, by what the provider said rather than by how the plugin reported it:
+ * the HTTP status (or the numeric `code` of an error body after an HTTP 200, as OpenRouter sends mid-stream), the
+ * body's error code (an exhausted quota is a quota whatever its status: OpenAI sends it as a 429, ElevenLabs as a
+ * 401), then the error's shape (WebSocket close codes, network errors). A failure the plugin reports without any of
+ * these (Cartesia ends a synthesis quietly after an in-band 429) takes the in-band error the option's socket
+ * observer recorded just before.
+ */
+function whatTheProviderSaid(error: unknown, links: object[], context: ClassifyContext, now: number): Said {
+  const messages = links.map(messageOf);
+  const status = statusOf(error) ?? statusOfBody(links);
+  const code = providerCodeOf(links, messages) ?? observedCode(context, status, now);
+  const codeCategory = code !== undefined ? categoryOfCode(code) : undefined;
+  if (status !== undefined) {
+    const byStatus = categoryOfStatus(status);
+    return { status, code, category: codeCategory === 'quota' || byStatus === 'unknown' ? (codeCategory ?? byStatus) : byStatus };
+  }
+  const shape = categoryOfShape(error, context.label);
+  if (codeCategory) return { status, code, category: codeCategory };
+  if (shape === 'unknown' || shape === 'connection' || shape === 'server') {
+    const inBand = takeInBandError(context, now);
+    if (inBand) return inBand;
+  }
+  return { status, code, category: shape };
+}
+
+/** The code of the error body the option's `fetch` read for this status (the SDK keeps only part of a body). */
+function observedCode(context: ClassifyContext, status: number | undefined, now: number): string | undefined {
+  const last = context.option?.responses.last;
+  if (!last || last.inBand || status === undefined || last.status !== status || now - last.at > IN_BAND_WINDOW_MS) return undefined;
+  return last.code !== undefined && categoryOfCode(last.code) ? last.code : undefined;
+}
+
+/** The in-band error the option's transport recorded for this failure, consumed so that it explains one failure only. */
+function takeInBandError(context: ClassifyContext, now: number): Said | undefined {
+  const responses = context.option?.responses;
+  const last = responses?.last;
+  if (!responses || !last?.inBand || now - last.at > IN_BAND_WINDOW_MS) return undefined;
+  responses.last = undefined;
+  const code = last.code ?? (last.message !== undefined ? providerCodeOf([], [last.message]) : undefined);
+  const codeCategory = code !== undefined ? categoryOfCode(code) : undefined;
+  const byStatus = last.status !== undefined ? categoryOfStatus(last.status) : undefined;
+  const category = codeCategory === 'quota' ? codeCategory : (byStatus ?? codeCategory);
+  if (!category) return undefined;
+  return {
+    status: last.status,
+    code,
+    category,
+    reason: last.message !== undefined ? `the provider said "${last.message}"` : undefined,
+  };
 }
 
 /**
@@ -89,11 +166,15 @@ export function categoryOfStatus(status: number): ErrorCategory {
 
 /**
  * WebSocket close codes: 1013 (try again later) is a rate limit, 1011/1012/1014 server errors, 1008/1009/1003
- * rejected input, 1001/1005/1006 a dropped connection; 4400–4599 carry an HTTP status (4000 + status), as some
- * providers use.
+ * rejected input (but ElevenLabs' 1008, see below), 1001/1005/1006 a dropped connection; 4400–4599 carry an HTTP
+ * status (4000 + status), as some providers use.
  */
-export function categoryOfCloseCode(code: number): ErrorCategory {
+export function categoryOfCloseCode(code: number, provider?: string): ErrorCategory {
   if (code >= 4400 && code <= 4599) return categoryOfStatus(code - 4000);
+  // ElevenLabs closes with 1008 after any error message: transient ones ("We are sorry, something went wrong"),
+  // too many contexts, input timeouts and quota alike (agents-js issue 1985; pipecat issues 1426, 4114). The message
+  // says which, the close code does not: a transient failure, not a request that will never work.
+  if (code === 1008 && provider === 'elevenlabs') return 'server';
   if (code === 1013) return 'rate_limit';
   if (code === 1011 || code === 1012 || code === 1014) return 'server';
   if (code === 1003 || code === 1007 || code === 1008 || code === 1009) return 'bad_request';
@@ -138,7 +219,7 @@ function statusOf(error: unknown): number | undefined {
   return status !== undefined && status >= 400 && status <= 599 ? status : undefined;
 }
 
-function categoryOfShape(error: unknown): ErrorCategory {
+function categoryOfShape(error: unknown, label = ''): ErrorCategory {
   const links = chain(error);
   for (const candidate of links) {
     const record = candidate as Record<string, unknown>;
@@ -157,7 +238,7 @@ function categoryOfShape(error: unknown): ErrorCategory {
           ? code
           : statusCode;
     if (closeCode !== undefined) {
-      const category = categoryOfCloseCode(closeCode);
+      const category = categoryOfCloseCode(closeCode, providerOf(label));
       if (category !== 'unknown') return category;
     }
   }
@@ -193,6 +274,11 @@ function retryAfterOf(error: unknown, status: number | undefined, context: Class
   const last = context.option?.responses.last;
   if (last && (status === undefined || last.status === status) && now - last.at <= 10_000) return last.retryAfterMs;
   return undefined;
+}
+
+/** `elevenlabs` of `elevenlabs/eleven_flash_v2_5`. */
+function providerOf(label: string): string {
+  return label.split('/')[0] ?? '';
 }
 
 /** The error, its `cause`s and `originalError`s (LiveKit and p-retry wrap), at most a few levels deep. */

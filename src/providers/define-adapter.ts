@@ -22,6 +22,11 @@ export interface AdapterContext {
    * Give it to your HTTP client (e.g. `new OpenAI({ fetch: context.fetch })`).
    */
   readonly fetch: typeof fetch;
+  /**
+   * Records an error the provider reported on an open connection (a WebSocket error message) that the plugin does not
+   * pass on, so the chain classifies the failure by what the provider said (see `observePooledSockets`).
+   */
+  readonly reportError?: (error: { status?: number | undefined; code?: string | undefined; message?: string | undefined }) => void;
   /** Aborted when `createVoiceStack()` is aborted. */
   readonly signal: AbortSignal | undefined;
 }

@@ -48,6 +48,7 @@ export async function createProviderOptions<M extends Modality>(
         env: context.env,
         logger: context.logger,
         fetch: responses.fetch,
+        reportError: (error) => responses.recordInBand(error),
         signal: context.signal,
       };
       const created = await entry.adapter.create(options, adapterContext);

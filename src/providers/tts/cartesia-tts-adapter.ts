@@ -2,6 +2,7 @@ import { ttsOptionSchemas } from '../../config/tts-config.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadCartesiaPlugin } from '../load-plugin.js';
+import { observePooledSockets } from '../pooled-socket-observer.js';
 import { probeHTTP } from '../probe-http.js';
 import { CARTESIA_DEFAULT_VOICES, cartesiaVoiceFor } from './default-voices.js';
 
@@ -25,7 +26,7 @@ export const cartesiaTTSAdapter = defineAdapter({
     }
     const cartesia = await loadCartesiaPlugin(where);
     // The plugin spreads its options over its defaults: an explicit `undefined` would erase a default (e.g. baseUrl).
-    return new cartesia.TTS({
+    const tts = new cartesia.TTS({
       apiKey,
       model: options.model,
       voice,
@@ -35,6 +36,14 @@ export const cartesiaTTSAdapter = defineAdapter({
       ...(options.volume !== undefined && { volume: options.volume }),
       ...(options.baseURL && { baseUrl: options.baseURL.replace(/\/+$/, '') }),
     });
+    // The plugin (1.9) logs a 4xx error message (429 `concurrency_limited`, `done: true`) at debug level and ends the
+    // synthesis as if it were done: 0 frames, no error. The chain learns the status from the socket instead.
+    observePooledSockets(tts, (message) => {
+      const status = message.status_code;
+      if (typeof status !== 'number' || status < 400) return;
+      context.reportError?.({ status, code: str(message.error_code), message: str(message.message) ?? str(message.error) });
+    });
+    return tts;
   },
   // Looks the voice up with the key (`GET /voices/{id}`): proves the key and the voice, bills nothing.
   health: (options, context) => {
@@ -47,3 +56,5 @@ export const cartesiaTTSAdapter = defineAdapter({
     return probeHTTP(`${base}/voices/${encodeURIComponent(voice)}`, { headers }, context);
   },
 });
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);

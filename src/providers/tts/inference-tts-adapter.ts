@@ -2,6 +2,7 @@ import { inference } from '@livekit/agents';
 import { ttsOptionSchemas } from '../../config/tts-config.js';
 import { defineAdapter } from '../define-adapter.js';
 import { probeInference, requireInferenceCredentials } from '../inference-credentials.js';
+import { observePooledSockets } from '../pooled-socket-observer.js';
 import { probeWebSocket } from '../probe-websocket.js';
 import { baseLanguage, cartesiaVoiceFor } from './default-voices.js';
 
@@ -15,7 +16,7 @@ export const inferenceTTSAdapter = defineAdapter({
     const { apiKey, apiSecret, baseURL } = requireInferenceCredentials(options, context);
     const [model, voiceInModel] = inference.parseTTSModelString(options.model);
     const voice = options.voice ?? voiceInModel ?? defaultVoice(model, options.language);
-    return new inference.TTS({
+    const tts = new inference.TTS({
       model,
       apiKey,
       apiSecret,
@@ -30,6 +31,15 @@ export const inferenceTTSAdapter = defineAdapter({
         ),
       }),
     });
+    // The plugin (1.9) turns the gateway's `error` event into an APIError of its message alone (its schema drops the
+    // event's `code`, the status the STT events carry too): the chain reads it from the socket.
+    observePooledSockets(tts, (message) => {
+      if (message.type !== 'error') return;
+      const code = typeof message.code === 'number' && message.code >= 400 && message.code <= 599 ? message.code : undefined;
+      const text = typeof message.message === 'string' ? message.message : undefined;
+      context.reportError?.({ status: code, message: text });
+    });
+    return tts;
   },
   // Opens the gateway's TTS WebSocket with a signed token, then closes it before `session.create`: proves key, secret
   // and reachability, bills nothing (like the Inference STT probe).
