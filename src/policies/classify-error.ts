@@ -89,12 +89,9 @@ function whatTheProviderSaid(error: unknown, links: object[], context: ClassifyC
     return { status, code, category: codeCategory === 'quota' || byStatus === 'unknown' ? (codeCategory ?? byStatus) : byStatus };
   }
   const shape = categoryOfShape(error, context.label);
-  if (codeCategory) return { status, code, category: codeCategory };
-  if (shape === 'unknown' || shape === 'connection' || shape === 'server') {
-    const inBand = takeInBandError(context, now);
-    if (inBand) return inBand;
-  }
-  return { status, code, category: shape };
+  const inBand = codeCategory || ['unknown', 'connection', 'server'].includes(shape) ? takeInBandError(context, now) : undefined;
+  if (codeCategory) return { status: inBand?.status, code, category: codeCategory };
+  return inBand ?? { status, code, category: shape };
 }
 
 /** The code of the error body the option's `fetch` read for this status (the SDK keeps only part of a body). */

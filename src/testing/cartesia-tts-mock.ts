@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { providerErrorBody } from './provider-errors.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { refusedHandshake, scriptedFailure } from './scripted-failure.js';
@@ -29,9 +31,14 @@ export interface MockCartesiaTTS extends TTSMockBase {
 
 /**
  * Starts a local Cartesia TTS mock on 127.0.0.1: the streaming WebSocket `/tts/websocket` (messages with a
- * `context_id`, a generation ends with `continue: false` → `chunk` messages of base64 PCM, then `done`; failures as
- * Cartesia's error message with `status_code`), plus msw handlers for the one-shot `POST /tts/bytes` (raw PCM) and
- * `GET /voices/{id}` (any id is found; a wrong key gets 401).
+ * `context_id`, a generation ends with `continue: false` → `chunk` messages of base64 PCM, with `timestamps`
+ * messages of the words when the client asked `add_timestamps`, then `done`), plus msw handlers for the one-shot
+ * `POST /tts/bytes` (raw PCM) and `GET /voices/{id}` (any id is found; a wrong key gets 401).
+ *
+ * Errors as Cartesia documents them ("API errors", docs.cartesia.ai): HTTP and refused handshakes answer
+ * `{ error_code, title, message, request_id }`; `error: true` sends the in-band error event on the open socket
+ * (`{ type: "error", done: true, status_code, error_code, … }`, e.g. `errorCode: 429, code: 'concurrency_limited'`),
+ * which the plugin (1.9) swallows for a 4xx (the synthesis ends with no audio and no error).
  */
 export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Promise<MockCartesiaTTS> {
   const scenarios = new ScenarioQueue<TTSScenario>();
@@ -42,7 +49,7 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
     onUpgrade(request, url) {
       if (url.pathname !== '/tts/websocket') return { status: 404, body: 'mock: unknown path' };
       if (!authorized(request.headers['x-api-key'])) return { status: 401, body: 'invalid API key' };
-      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'text');
+      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'cartesia');
     },
     onConnection({ socket, url, headers }) {
       const closed = new AbortController();
@@ -67,13 +74,42 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
           messages,
         );
         requests.push(request);
+        const timestamps = message.add_timestamps === true;
         void playScenario(
           scenarios.takeNextIf((candidate) => candidate.status === undefined) ?? {},
-          { sampleRate: request.sampleRate, audioMs, signal: closed.signal },
+          { sampleRate: request.sampleRate, audioMs, signal: closed.signal, text: request.text },
           {
-            audio: (chunk) =>
-              send({ type: 'chunk', data: chunk.toString('base64'), done: false, status_code: 206, step_time: 10, context_id: contextId }),
-            error: (error, code) => send({ type: 'error', done: true, error, status_code: code, context_id: contextId }),
+            audio: (chunk, words) => {
+              // Word timestamps (seconds) come as their own message, before the audio they describe.
+              if (timestamps && words.length > 0) {
+                send({
+                  type: 'timestamps',
+                  done: false,
+                  status_code: 206,
+                  context_id: contextId,
+                  word_timestamps: {
+                    words: words.map((word) => word.word),
+                    start: words.map((word) => word.start),
+                    end: words.map((word) => word.end),
+                  },
+                });
+              }
+              send({ type: 'chunk', data: chunk.toString('base64'), done: false, status_code: 206, step_time: 10, context_id: contextId });
+            },
+            // The error event of Cartesia's "API errors" page (`done: true` ends the context), with the legacy `error`
+            // string the plugin's schema (API version 2025-04-16) requires.
+            error: (error, status = 500, code) =>
+              send({
+                type: 'error',
+                done: true,
+                status_code: status,
+                error,
+                error_code: code ?? providerErrorBody('cartesia', { status }).error_code,
+                title: error,
+                message: error,
+                request_id: `${randomUUID()}:${contextId}`,
+                context_id: contextId,
+              }),
             drop: () => socket.close(1011, 'mock: dropped mid-stream'),
             reset: () => socket.terminate(),
             raw: (text) => socket.readyState === 1 && socket.send(text),
@@ -94,7 +130,7 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       return new HttpResponse(JSON.stringify({ error: 'invalid API key' }), { status: 401 });
     }
     const scenario = scenarios.take() ?? {};
-    const failure = await scriptedFailure(scenario, request.signal);
+    const failure = await scriptedFailure(scenario, request.signal, 'cartesia');
     if (failure) return failure;
     return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), {
       headers: { 'content-type': 'audio/pcm' },

@@ -57,7 +57,7 @@ export async function mockDeepgramSTT(options: MockDeepgramSTTOptions = {}): Pro
       const scenario = queue.take() ?? {};
       if (scenario.connectDelayMs) await sleep(scenario.connectDelayMs);
       pending.set(request, scenario);
-      return refusedHandshake(scenario, 'json');
+      return refusedHandshake(scenario, 'deepgram');
     },
     onConnection({ socket, request, url, headers }) {
       const record = newRecord('websocket', url, headers);
@@ -236,7 +236,7 @@ async function answerPrerecorded(
   }
   if (scenario.delayMs) await sleep(scenario.delayMs);
   if (scenario.status) {
-    const { body, headers } = errorBody(scenario);
+    const { body, headers } = errorBody(scenario, 'deepgram');
     return void response.writeHead(scenario.status, headers).end(body);
   }
   const transcript = scenario.transcript ?? defaultTranscript;

@@ -2,7 +2,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { refusedHandshake, scriptedFailure } from './scripted-failure.js';
-import { audioStream, playScenario, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+import { type AlignedWord, audioStream, playScenario, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
 import { jsonMessage, startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
 export interface MockElevenLabsTTSOptions {
@@ -29,8 +29,14 @@ const STREAM_PATH = /^\/v1\/text-to-speech\/([^/]+)\/multi-stream-input$/;
 /**
  * Starts a local ElevenLabs TTS mock on 127.0.0.1: the multi-context WebSocket (`{ text: ' ', voice_settings, context_id }`
  * opens a context, text messages fill it, `close_context` ends it → `{ audio, contextId }` messages of base64 PCM at the
- * `output_format` rate, then `{ isFinal: true }`; failures as `{ error, context_id }`), plus msw handlers for the one-shot
- * HTTP synthesis (raw PCM, `audio/pcm`) and `GET /v1/voices/{voice_id}` (any id is found; a wrong key gets 401).
+ * `output_format` rate, with `alignment`/`normalizedAlignment` when the client asked `sync_alignment`, then
+ * `{ isFinal: true }`), plus msw handlers for the one-shot HTTP synthesis (raw PCM, `audio/pcm`) and
+ * `GET /v1/voices/{voice_id}` (any id is found; a wrong key gets 401).
+ *
+ * Errors as ElevenLabs sends them: HTTP and refused handshakes answer `{ detail: { status, message } }` (help center,
+ * "API Error Code 400 or 401" and "… 429": e.g. `{ status: 401, code: 'quota_exceeded' }` is an exhausted quota);
+ * `error: true` sends `{ message, error: <code>, code: 1008 }` without a context id and closes the socket with 1008,
+ * which the plugin (1.9) reports as `APIStatusError(1008)` without the message.
  */
 export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}): Promise<MockElevenLabsTTS> {
   const scenarios = new ScenarioQueue<TTSScenario>();
@@ -42,7 +48,7 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
     onUpgrade(request, url) {
       if (!STREAM_PATH.test(url.pathname)) return { status: 404, body: 'mock: unknown path' };
       if (!authorized(request.headers['xi-api-key'])) return { status: 401, body: 'invalid API key' };
-      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'text');
+      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'elevenlabs');
     },
     onConnection({ socket, url, headers }) {
       const closed = new AbortController();
@@ -71,12 +77,27 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
           sampleRate,
           body: messages,
         });
+        const aligned = url.searchParams.get('sync_alignment') === 'true';
         void playScenario(
           scenarios.takeNextIf((candidate) => candidate.status === undefined) ?? {},
-          { sampleRate, audioMs, signal: closed.signal },
+          { sampleRate, audioMs, signal: closed.signal, text: requests.at(-1)!.text },
           {
-            audio: (chunk) => send({ audio: chunk.toString('base64'), isFinal: false, contextId }),
-            error: (error) => send({ error, message: error, context_id: contextId }),
+            // With `sync_alignment=true` each audio message carries the characters it speaks (ms), raw and normalized.
+            audio: (chunk, words) => {
+              const alignment = aligned ? charAlignment(words) : undefined;
+              send({
+                audio: chunk.toString('base64'),
+                isFinal: false,
+                ...(alignment && { alignment, normalizedAlignment: alignment }),
+                contextId,
+              });
+            },
+            // ElevenLabs' error message carries a code in `error` and, for most errors, no context id; the server
+            // then closes the socket with 1008 and the message as reason (agents-js issue 1985; pipecat 1426).
+            error: (error, _status, code) => {
+              send({ message: error, error: code ?? 'internal_error', code: 1008 });
+              socket.close(1008, error.slice(0, 120));
+            },
             drop: () => socket.close(1011, 'mock: dropped mid-stream'),
             reset: () => socket.terminate(),
             raw: (text) => socket.readyState === 1 && socket.send(text),
@@ -117,13 +138,31 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
         });
         if (!authorized(request.headers.get('xi-api-key'))) return unauthorized();
         const scenario = scenarios.take() ?? {};
-        const failure = await scriptedFailure(scenario, request.signal);
+        const failure = await scriptedFailure(scenario, request.signal, 'elevenlabs');
         if (failure) return failure;
         return new HttpResponse(audioStream(scenario, sampleRate, audioMs, request.signal), { headers: { 'content-type': 'audio/pcm' } });
       }),
     ],
     close: () => server.close(),
   });
+}
+
+/** ElevenLabs' alignment of the characters of `words` (and the space after each), in ms from the audio's start. */
+function charAlignment(words: AlignedWord[]): { chars: string[]; charStartTimesMs: number[]; charsDurationsMs: number[] } | undefined {
+  if (words.length === 0) return undefined;
+  const chars: string[] = [];
+  const charStartTimesMs: number[] = [];
+  const charsDurationsMs: number[] = [];
+  for (const word of words) {
+    const text = `${word.word} `;
+    const each = ((word.end - word.start) * 1000) / text.length;
+    for (const [index, char] of [...text].entries()) {
+      chars.push(char);
+      charStartTimesMs.push(Math.round(word.start * 1000 + index * each));
+      charsDurationsMs.push(Math.round(each));
+    }
+  }
+  return { chars, charStartTimesMs, charsDurationsMs };
 }
 
 /** `pcm_22050` → 22050. */

@@ -67,7 +67,7 @@ export async function mockInferenceSTT(options: MockInferenceSTTOptions = {}): P
       const scenario = queue.take() ?? {};
       if (scenario.connectDelayMs) await sleep(scenario.connectDelayMs);
       pending.set(request, scenario);
-      return refusedHandshake(scenario, 'json');
+      return refusedHandshake(scenario, 'inference');
     },
     onConnection({ socket, request, url, headers }) {
       const scenario = pending.get(request) ?? {};

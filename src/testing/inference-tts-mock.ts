@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { verifyLiveKitToken } from './openai-endpoint.js';
+import { providerErrorBody } from './provider-errors.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { refusedHandshake } from './scripted-failure.js';
@@ -27,8 +28,13 @@ export interface MockInferenceTTS extends TTSMockBase {
 
 /**
  * Starts a local LiveKit Inference TTS WebSocket (`/tts?model=…`) on 127.0.0.1. It speaks the gateway's protocol:
- * `session.create` → `session.created`; `input_transcript` … `session.flush` → `output_audio` (base64 PCM at the
- * session's `sample_rate`) … `done`; `session.close` → `session.closed`; failures as `error`.
+ * `session.create` → `session.created`; `input_transcript` … `session.flush` → `output_alignment` (word timings)
+ * and `output_audio` (base64 PCM at the session's `sample_rate`) … `done`; `session.close` → `session.closed`.
+ *
+ * Errors: a refused handshake answers the gateway's body (`{ status: 429, code: 'inference_quota_exceeded:MaxGatewayCredits' }`
+ * sends its quota body `{ type: "inference_quota_exceeded", category, remaining_limit, … }`, as livekit/agents'
+ * `InferenceQuotaExceededError` reads it); `error: true` sends `{ type: "error", message, code? }` on the open socket,
+ * which the plugin (1.9) turns into an `APIError` of the message alone.
  *
  * @example
  * const gateway = await mockInferenceTTS({ auth: { apiKey: 'key', apiSecret: 'secret' } });
@@ -47,7 +53,7 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
         const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
         if (!verifyLiveKitToken(token, options.auth)) return { status: 401, body: 'invalid token' };
       }
-      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'text');
+      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'inference');
     },
     onConnection({ socket, url, headers }) {
       const sessionId = `session_${randomUUID().slice(0, 8)}`;
@@ -89,10 +95,23 @@ export async function mockInferenceTTS(options: MockInferenceTTSOptions = {}): P
             config = {};
             void playScenario(
               scenarios.takeNextIf((candidate) => candidate.status === undefined) ?? {},
-              { sampleRate, audioMs: options.audioMs ?? 200, signal: closed.signal },
+              { sampleRate, audioMs: options.audioMs ?? 200, signal: closed.signal, text: requests.at(-1)!.text },
               {
-                audio: (chunk) => send({ type: 'output_audio', audio: chunk.toString('base64'), session_id: sessionId }),
-                error: (errorMessage) => send({ type: 'error', message: errorMessage, session_id: sessionId }),
+                audio: (chunk, words) => {
+                  // Word timings (seconds) as their own event, before the audio they describe.
+                  if (words.length > 0) send({ type: 'output_alignment', session_id: sessionId, words });
+                  send({ type: 'output_audio', audio: chunk.toString('base64'), session_id: sessionId });
+                },
+                // The gateway's error event; `code` (an HTTP-like status, as its STT error events carry) only when scripted.
+                error: (errorMessage, status, code) =>
+                  send({
+                    type: 'error',
+                    message: code
+                      ? JSON.stringify(providerErrorBody('inference', { status: status ?? 429, code, message: errorMessage }))
+                      : errorMessage,
+                    ...(status !== undefined && { code: status }),
+                    session_id: sessionId,
+                  }),
                 drop: () => socket.close(1011, 'mock: dropped mid-stream'),
                 reset: () => socket.terminate(),
                 raw: (text) => socket.readyState === 1 && socket.send(text),

@@ -14,11 +14,24 @@ export interface TTSScenario {
   status?: number;
   /** `Retry-After` header with `status`: seconds (a number) or an HTTP date (a string). */
   retryAfter?: number | string;
+  /** More response headers with `status` (HTTP mocks), e.g. `x-ratelimit-*`. */
+  headers?: Record<string, string>;
+  /**
+   * The provider's machine-readable error code, in the error body (`status`) or in its WebSocket error message
+   * (`error`): ElevenLabs `quota_exceeded` (a 401 over HTTP), Cartesia `concurrency_limited`, LiveKit Inference
+   * `inference_quota_exceeded:<category>` … @default the provider's code for the status
+   */
+  code?: string;
   /** Error message in the body (`status`) or in the provider's error message (`error`). */
   message?: string;
-  /** WebSocket mocks: answer the generation with the provider's own error message (`status_code` for Cartesia). */
+  /**
+   * WebSocket mocks: answer the generation with the provider's own in-band error message, as each sends it:
+   * Cartesia `{ type: "error", status_code, error_code, done: true }` on the open socket (the plugin swallows a 4xx),
+   * ElevenLabs `{ error, message, code: 1008 }` without a context id followed by a 1008 close, Inference
+   * `{ type: "error", message, code }`.
+   */
   error?: boolean;
-  /** Status code inside the provider's WebSocket error message (Cartesia). @default 500 */
+  /** HTTP-like status inside the provider's WebSocket error message (Cartesia `status_code`, Inference `code`). @default 500 (Cartesia), none (Inference) */
   errorCode?: number;
   /** Wait this long before the first audio (HTTP: before the response headers), in ms. */
   delayMs?: number;
@@ -82,16 +95,33 @@ export function chunkPCM(pcm: Buffer, sampleRate: number, chunkMs: number): Buff
   return chunks;
 }
 
+/** A word of the synthesized text and when it is spoken, in seconds from the start of the audio. */
+export interface AlignedWord {
+  word: string;
+  start: number;
+  end: number;
+}
+
+/** The words of `text` spread evenly over `audioMs` of audio: what the providers' alignment messages report. */
+export function alignedWords(text: string, audioMs: number): AlignedWord[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const span = audioMs / 1000 / Math.max(1, words.length);
+  return words.map((word, index) => ({ word, start: index * span, end: (index + 1) * span }));
+}
+
 /**
- * Plays a scenario over a WebSocket generation: waits, then sends the audio chunk by chunk (or drops, stalls or
- * fails as scripted), then calls `done`. Returns early, without throwing, when `signal` aborts (the socket closed).
+ * Plays a scenario over a WebSocket generation: waits, then sends the audio chunk by chunk with the words spoken in
+ * each chunk (for the providers' alignment messages), or drops, stalls or fails as scripted, then calls `done`.
+ * Returns early, without throwing, when `signal` aborts (the socket closed).
  */
 export async function playScenario(
   scenario: TTSScenario,
-  options: { sampleRate: number; audioMs: number; signal: AbortSignal },
+  options: { sampleRate: number; audioMs: number; signal: AbortSignal; text?: string },
   io: {
-    audio(chunk: Buffer): void;
-    error(message: string, code: number): void;
+    /** One chunk of audio, and the words that start in it (empty when none does). */
+    audio(chunk: Buffer, words: AlignedWord[]): void;
+    /** The provider's in-band error: message, HTTP-like status and machine-readable code. */
+    error(message: string, status: number | undefined, code: string | undefined): void;
     drop(): void;
     done(): void;
     reset(): void;
@@ -104,15 +134,23 @@ export async function playScenario(
     if (scenario.reset) return io.reset();
     if (scenario.malformed) return io.raw('{"type": "chunk", "data": ');
     if (scenario.error) {
-      io.error(scenario.message ?? 'mock: synthesis failed', scenario.errorCode ?? 500);
+      io.error(scenario.message ?? 'mock: synthesis failed', scenario.errorCode, scenario.code);
       return;
     }
-    const chunks = chunkPCM(tonePCM(options.sampleRate, scenario.audioMs ?? options.audioMs), options.sampleRate, scenario.chunkMs ?? 50);
+    const audioMs = scenario.audioMs ?? options.audioMs;
+    const chunkMs = scenario.chunkMs ?? 50;
+    const chunks = chunkPCM(tonePCM(options.sampleRate, audioMs), options.sampleRate, chunkMs);
+    const words = alignedWords(options.text ?? '', audioMs);
     for (const [index, chunk] of chunks.entries()) {
       if (options.signal.aborted) return;
       if (scenario.dropAfterChunks !== undefined && index >= scenario.dropAfterChunks) return io.drop();
       if (scenario.stallAfterChunks !== undefined && index >= scenario.stallAfterChunks) return;
-      io.audio(chunk);
+      const from = (index * chunkMs) / 1000;
+      const to = index === chunks.length - 1 ? Infinity : ((index + 1) * chunkMs) / 1000;
+      io.audio(
+        chunk,
+        words.filter((word) => word.start >= from && word.start < to),
+      );
       // Yield between chunks so the client reads them as a stream.
       await sleep(0, options.signal);
     }

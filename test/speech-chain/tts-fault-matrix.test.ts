@@ -70,8 +70,10 @@ interface Fault {
   scenario: (key: string) => TTSScenario;
   category: ErrorCategory;
   statusCode?: number;
+  /** How long the failure cools the primary (logged as `coolingMs`), for a rate limit or an exhausted quota. */
+  coolingMs?: number;
   /** Where a format classifies the fault otherwise (see the comment on the row). */
-  per?: Partial<Record<Format, Partial<Pick<Fault, 'category' | 'statusCode' | 'afterAudio'>>>>;
+  per?: Partial<Record<Format, Partial<Pick<Fault, 'scenario' | 'category' | 'statusCode' | 'afterAudio' | 'coolingMs'>>>>;
   /** Only where the transport carries it: the `ws` client drops the headers of a refused handshake. */
   retryAfterMs?: { http: number };
   /** The failure comes after the first audio: the utterance ends with what was heard, no fallback. */
@@ -159,13 +161,41 @@ const FAULTS: Fault[] = [
   // moves on.
   { name: 'malformed frame', scenario: () => ({ malformed: true }), category: 'timeout', skip: ['openai'] },
   // The provider's own error message on an open socket (OpenAI has none: its errors are HTTP statuses). Cartesia's
-  // carries a status code; Inference's and ElevenLabs' carry none (`unknown`: retryable, like `server`).
+  // carries a status code; Inference's carries none here (`unknown`: retryable, like `server`); ElevenLabs closes the
+  // socket with 1008 after it, which is a transient failure there (not a rejected request).
   {
     name: 'error message on the socket',
     scenario: (key) => ({ error: true, message: `synthesis failed for ${key}` }),
     category: 'unknown',
-    per: { cartesia: { category: 'server', statusCode: 500 } },
+    per: { cartesia: { category: 'server', statusCode: 500 }, elevenlabs: { category: 'server' } },
     skip: ['openai'],
+  },
+  // A rate limit told on the open socket. Cartesia's plugin swallows a 4xx error message (no audio, no error): the
+  // stack reads it from the socket and cools the option as a rate limit. The Inference gateway's `code` is dropped by
+  // its plugin and read the same way. ElevenLabs closes with 1008 after its message: transient, demoted.
+  {
+    name: 'in-band 429 (concurrency limit) on the open socket',
+    scenario: () => ({ error: true, errorCode: 429, code: 'concurrency_limited', message: 'Too many concurrent requests' }),
+    category: 'rate_limit',
+    statusCode: 429,
+    coolingMs: 30_000,
+    per: { elevenlabs: { category: 'server', statusCode: undefined, coolingMs: undefined } },
+    skip: ['openai'],
+  },
+  // An exhausted quota: OpenAI says `insufficient_quota` in a 429's body; the Inference gateway its quota body in the
+  // error event; ElevenLabs `quota_exceeded` before its 1008 close (the plugin keeps only the close code). A quota is
+  // cooled for 10 minutes, not retried every 30 s.
+  {
+    name: 'exhausted quota',
+    scenario: () => ({ error: true, status: 429, errorCode: 429, code: 'insufficient_quota', message: 'You exceeded your current quota' }),
+    category: 'quota',
+    statusCode: 429,
+    coolingMs: 600_000,
+    per: {
+      inference: { scenario: () => ({ error: true, errorCode: 429, code: 'inference_quota_exceeded:MaxGatewayCredits' }) },
+      elevenlabs: { category: 'server', statusCode: undefined, coolingMs: undefined },
+    },
+    skip: ['cartesia'],
   },
 ];
 
@@ -218,7 +248,14 @@ describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
       primaryMock.reset();
       fallbackMock.reset();
       llm.reset();
-      primaryMock.use({ ...fault.scenario(KEY_OF[format]), times: 1 });
+      const scenario = fault.scenario(KEY_OF[format]);
+      // A status refuses the handshake on the WebSocket formats; `error` scripts their in-band message instead.
+      primaryMock.use({
+        ...(format === 'openai'
+          ? { ...scenario, error: undefined }
+          : { ...scenario, status: scenario.error ? undefined : scenario.status }),
+        times: 1,
+      });
       recorder.events.length = 0;
       const warnings = logger.entries.length;
       const samples = call.output.samples;
@@ -232,6 +269,7 @@ describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
       const [primaryLabel, fallbackLabel] = stack.options.tts.map((option) => option.label);
       const failure = logger.entries.slice(warnings).find((entry) => entry.level === 'warn' && entry.fields.label === primaryLabel);
       expect(failure?.fields, failure?.message).toMatchObject({ category: fault.category });
+      if (fault.coolingMs !== undefined) expect(failure?.fields.coolingMs).toBe(fault.coolingMs);
       if (fault.afterAudio) {
         // Part of the reply was heard: the utterance ends there; nothing is replayed on the fallback.
         expect(recorder.of('fallback')).toEqual([]);
@@ -247,7 +285,9 @@ describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
           error: { category: fault.category, modality: 'tts', label: primaryLabel },
         });
         expect(fallbacks[0]!.error.statusCode).toBe(fault.statusCode);
-        expect(fallbacks[0]!.error.retryAfterMs).toBe(format === 'openai' ? fault.retryAfterMs?.http : undefined);
+        expect(fallbacks[0]!.error.retryAfterMs).toBe(
+          fault.category === 'quota' ? 600_000 : format === 'openai' ? fault.retryAfterMs?.http : undefined,
+        );
         // The fallback spoke the whole reply: 200 ms of its tone at the chain's 24 kHz.
         expect(fallbackMock.requests.map((request) => request.text.trim())).toEqual(['It is noon.']);
         expect(call.output.samples - samples).toBeGreaterThanOrEqual(4_700);
