@@ -114,12 +114,12 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
       if (url.pathname.replace(/\/+$/, '').split('/').pop() !== 'realtime') return { status: 404, body: 'mock: unknown path' };
       if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
         handshakes.push({ status: 401, at: Date.now() });
-        return refusedHandshake({ status: 401, message: 'Incorrect API key provided.' }, 'json');
+        return refusedHandshake({ status: 401, message: 'Incorrect API key provided.' }, 'openai');
       }
       const scenario = scenarios.takeNextIf(isHandshake) ?? {};
       if (scenario.connectDelayMs) await sleep(scenario.connectDelayMs);
       handshakes.push({ status: scenario.status ?? 101, at: Date.now() });
-      return refusedHandshake(scenario, 'json');
+      return refusedHandshake(scenario, 'openai');
     },
     onConnection({ socket, url, headers }) {
       const record: RealtimeConnectionRecord = {
