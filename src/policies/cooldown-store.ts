@@ -21,7 +21,8 @@ export type MaybePromise<T> = T | Promise<T>;
  */
 export interface CooldownStore {
   get(key: string): MaybePromise<CooldownEntry | undefined>;
-  set(key: string, entry: CooldownEntry): MaybePromise<void>;
+  /** `ttlMs`: how long the entry matters (until `entry.until`); a store with expiry may drop it after that. */
+  set(key: string, entry: CooldownEntry, ttlMs: number): MaybePromise<void>;
   delete(key: string): MaybePromise<void>;
 }
 

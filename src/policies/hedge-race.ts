@@ -1,6 +1,7 @@
 import { llm } from '@livekit/agents';
 import type { ProviderError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
+import { expiredError } from './chain-core.js';
 import { classifyError } from './classify-error.js';
 import { Attempt, type ChildRequest, timeoutOf } from './llm-attempt.js';
 
@@ -152,9 +153,8 @@ class Runner {
 
   error(): ProviderError {
     const { option } = this.attempt;
-    const context = { modality: 'llm' as const, label: option.label, option };
-    if (this.#expired) return classifyError(timeoutError(`no first token within ${timeoutOf(option)} ms`), context);
-    return classifyError(this.attempt.error, context);
+    if (this.#expired) return expiredError('timeout', 'llm', option.label, `no first token within ${timeoutOf(option)} ms`);
+    return classifyError(this.attempt.error, { modality: 'llm', label: option.label, option });
   }
 
   /** Closes the stream (aborting its HTTP request); its reader then ends on its own. */
@@ -185,15 +185,7 @@ class Runner {
 
 /** The error a slow original is reported with when its hedge answered first. */
 function hedged(option: Option, hedgeAfterMs: number, winner: Option): ProviderError {
-  return classifyError(timeoutError(`hedged after ${hedgeAfterMs} ms, ${winner.label} answered first`), {
-    modality: 'llm',
-    label: option.label,
-    option,
-  });
-}
-
-function timeoutError(message: string): Error {
-  return Object.assign(new Error(message), { name: 'TimeoutError' });
+  return expiredError('timeout', 'llm', option.label, `hedged after ${hedgeAfterMs} ms, ${winner.label} answered first`);
 }
 
 /** A cancellable timer as a promise. */

@@ -1,5 +1,6 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
 import type { ProviderOption } from '../providers/provider-option.js';
+import { captureRunFailure } from './chain-core.js';
 
 /** Time to first token of an option whose config sets no `timeoutMs`, in ms (LiveKit's default). */
 export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 10_000;
@@ -20,20 +21,8 @@ export class Attempt {
     const connOptions: APIConnectOptions = { maxRetry: 0, timeoutMs: timeoutOf(option), retryIntervalMs: 0 };
     this.stream = (option.instance as llm.LLM).chat({ ...request, connOptions });
     // A child stream ends its iteration quietly on failure and reports the error on its LLM instance, which many
-    // streams share. Wrapping this stream's own run() (its work starts on the next tick, after this) ties the
-    // failure to this attempt.
-    const target = this.stream as unknown as { run: () => Promise<void> };
-    const run = target.run;
-    if (typeof run === 'function') {
-      target.run = async () => {
-        try {
-          await run.call(this.stream);
-        } catch (error) {
-          this.error = error;
-          throw error;
-        }
-      };
-    }
+    // streams share: capturing this stream's own run() ties the failure to this attempt.
+    captureRunFailure(this.stream, (error) => (this.error = error));
   }
 }
 

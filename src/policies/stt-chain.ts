@@ -1,14 +1,14 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, stt } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import EventEmitter from 'eventemitter3';
-import { ProviderError, RetriesExhaustedError } from '../errors/index.js';
+import { type ProviderError, RetriesExhaustedError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import { backoffDelay, delay } from './retry-schedule.js';
-import { captureRunFailure, SpeechChainState, type SpeechChainOptions } from './speech-chain.js';
+import { captureRunFailure, ChainCore, type ChainOptions, Episode, type LastFailure, listenToChildren } from './chain-core.js';
+import { RetryWindow, runWithinWindow } from './retry-schedule.js';
 
 type AudioBuffer = Parameters<stt.STT['recognize']>[0];
 
-export interface ChainSTTOptions extends SpeechChainOptions<'stt'> {
+export interface ChainSTTOptions extends ChainOptions<'stt'> {
   /** What to tell the user when every option is down (`verbal.notHearing`), or `undefined` to say nothing. */
   notHearing?: string | undefined;
 }
@@ -29,24 +29,25 @@ export interface ChainSTTNotices {
 
 /**
  * The STT chain: one `stt.STT` over the options of the `stt` slot, with the classification, shared cooldowns and
- * backoff of the LLM chain. A stream that fails moves to the next option at once (audio spoken during the switch is
+ * backoff of the LLM chain ({@link ChainCore}). A stream that fails moves to the next option at once (audio spoken during the switch is
  * lost); when every option is down it tells the session once (through `notices`, which `stack.attach()` turns into
  * `session.say(verbal.notHearing)`), keeps trying with backoff, and resumes as soon as an option transcribes again.
  * It never emits `error`: an unrecoverable `stt_error` closes the session at once.
  */
 export class ChainSTT extends stt.STT {
   readonly options: readonly ProviderOption<'stt'>[];
-  /** @internal */ readonly state: SpeechChainState<'stt'>;
+  /** @internal The chain's state and bookkeeping (cooldowns, order, events). */
+  readonly core: ChainCore<'stt'>;
   /** @internal */ readonly notHearing: string | undefined;
   /** Per-session notices (see {@link HearingNotice}). */
   readonly notices = new EventEmitter<ChainSTTNotices>();
   label: string;
-  readonly #unlisten: (() => void)[] = [];
+  readonly #unlisten: () => void;
   readonly #streams = new Set<ChainSpeechStream>();
   #closed = false;
 
   constructor(init: ChainSTTOptions) {
-    const state = new SpeechChainState('stt', init);
+    const core = new ChainCore('stt', init);
     const children = init.options.map((option) => option.instance);
     super({
       streaming: true,
@@ -55,21 +56,13 @@ export class ChainSTT extends stt.STT {
         ? (children[0]!.capabilities.alignedTranscript ?? false)
         : false,
     });
-    this.state = state;
+    this.core = core;
     this.options = init.options;
     this.notHearing = init.notHearing;
     this.label = `livekit-voice-stack.ChainSTT(${init.options.map((option) => option.label).join(' → ')})`;
-    for (const child of new Set(children)) {
-      // Children report failures as `error` events (which throw when nobody listens); each stream captures its own.
-      const onError = () => undefined;
-      const onMetrics = (metrics: Parameters<stt.STTCallbacks['metrics_collected']>[0]) => this.emit('metrics_collected', metrics);
-      child.on('error', onError);
-      child.on('metrics_collected', onMetrics);
-      this.#unlisten.push(() => {
-        child.off('error', onError);
-        child.off('metrics_collected', onMetrics);
-      });
-    }
+    this.#unlisten = listenToChildren(children, (metrics: Parameters<stt.STTCallbacks['metrics_collected']>[0]) =>
+      this.emit('metrics_collected', metrics),
+    );
   }
 
   override get model(): string {
@@ -88,36 +81,52 @@ export class ChainSTT extends stt.STT {
   }
 
   /**
-   * One-shot recognition: options in order (cooling ones skipped), each failure recorded. Throws the last
-   * classified error when every option failed (a caller awaits this result).
+   * One-shot recognition: options in order (cooling ones skipped), each failure recorded, passes repeated with
+   * backoff within the retry window like an LLM turn. Throws {@link RetriesExhaustedError} when the window is spent
+   * (a caller awaits this result).
    */
   protected async _recognize(frame: AudioBuffer, abortSignal?: AbortSignal): Promise<stt.SpeechEvent> {
-    const order = await this.state.plan();
-    const errors: ProviderError[] = [];
-    for (const option of order) {
-      try {
-        const event = await option.instance.recognize(frame, abortSignal);
-        void this.state.markHealthy(option);
-        return event;
-      } catch (error) {
-        if (abortSignal?.aborted) throw error;
-        const classified = this.state.classify(error, option);
-        errors.push(classified);
-        await this.state.recordFailure(option, classified);
-        const next = order[order.indexOf(option) + 1];
-        if (next) this.state.emit('fallback', { modality: 'stt', from: option.label, to: next.label, error: classified });
+    const core = this.core;
+    const episode = new Episode<'stt'>();
+    const signal = abortSignal ?? new AbortController().signal;
+    const pass = async (): Promise<stt.SpeechEvent> => {
+      const order = await core.plan(episode.skipped);
+      if (order.length === 0) throw core.cooledError();
+      for (const option of order) {
+        core.moveTo(option, episode.last);
+        try {
+          const event = await option.instance.recognize(frame, abortSignal);
+          core.markHealthy(option);
+          return event;
+        } catch (error) {
+          if (signal.aborted) throw error;
+          const classified = core.classify(error, option);
+          episode.record(option, classified);
+          await core.recordFailure(option, classified);
+        }
       }
+      throw episode.last!.error;
+    };
+    try {
+      return await runWithinWindow(pass, {
+        window: new RetryWindow(core.retry, { startedAt: Date.now() }),
+        signal,
+        availableInMs: () => core.availableInMs(episode.skipped),
+        onWait: ({ retry, delayMs }) => core.reportRetry(episode.last, retry, delayMs),
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      await core.reportExhausted(episode.errors, '');
+      const errors = episode.errors.length > 0 ? episode.errors : [core.cooledError()];
+      throw new RetriesExhaustedError('stt', errors, core.retry.windowMs);
     }
-    const all = errors.length > 0 ? errors : [this.state.cooledError()];
-    this.state.emit('exhausted', { modality: 'stt', errors: all });
-    throw new RetriesExhaustedError('stt', all, 0);
   }
 
   override async close(): Promise<void> {
     this.#closed = true;
     for (const stream of this.#streams) stream.close();
     this.#streams.clear();
-    for (const unlisten of this.#unlisten.splice(0)) unlisten();
+    this.#unlisten();
     this.notices.removeAllListeners();
   }
 
@@ -125,15 +134,6 @@ export class ChainSTT extends stt.STT {
   untrack(stream: ChainSpeechStream): void {
     this.#streams.delete(stream);
   }
-}
-
-/** One outage of a stream: every option failed at least once, and none has transcribed since. */
-interface Outage {
-  startedAt: number;
-  errors: ProviderError[];
-  skipped: Set<ProviderOption<'stt'>>;
-  waits: number;
-  exhausted: boolean;
 }
 
 type Outcome = 'ended' | 'aborted' | { error: ProviderError };
@@ -169,76 +169,68 @@ class ChainSpeechStream extends stt.SpeechStream {
     if (!this.output.closed) this.output.close();
   }
 
+  /**
+   * Passes through the options until the input ends. A whole failed pass opens an outage (the user is told once that
+   * the agent cannot hear them); the retry loop then waits with backoff between passes, keeps trying after the window
+   * is spent, and the outage ends as soon as an option transcribes again.
+   */
   protected async run(): Promise<void> {
-    const { state } = this.#chain;
+    const core = this.#chain.core;
     const signal = this.abortSignal;
     const forwarding = this.#forwardInput();
     const onAbort = () => this.#current?.close();
     signal.addEventListener('abort', onAbort, { once: true });
-    let outage: Outage | undefined;
-    let last: { option: ProviderOption<'stt'>; error: ProviderError } | undefined;
+    const window = new RetryWindow(core.retry, { persistent: true });
+    let outage = new Episode<'stt'>();
+    let last: LastFailure<'stt'> | undefined;
     const startedAt = Date.now();
-    try {
-      while (!signal.aborted) {
-        const order = await state.plan(outage?.skipped);
+    const pass = async (): Promise<void> => {
+      for (;;) {
+        const order = await core.plan(outage.skipped);
         const passErrors: ProviderError[] = [];
         for (const option of order) {
           if (signal.aborted) return;
-          if (last && last.option !== option)
-            state.emit('fallback', { modality: 'stt', from: last.option.label, to: option.label, error: last.error });
+          core.moveTo(option, last);
           const outcome = await this.#attempt(option, startedAt, () => {
-            if (outage) this.#recovered(outage);
-            outage = undefined;
-            void state.markHealthy(option);
+            if (window.startedAt !== undefined) core.logger.info(`STT hears again after ${Date.now() - window.startedAt} ms`, {});
+            window.reset();
+            outage = new Episode();
+            core.markHealthy(option);
           });
           if (outcome === 'ended' || outcome === 'aborted') return;
           last = { option, error: outcome.error };
           passErrors.push(outcome.error);
-          await state.recordFailure(option, outcome.error);
-          if (outage) {
-            outage.errors.push(outcome.error);
-            if (!outcome.error.isRetryable) outage.skipped.add(option);
-          }
+          await core.recordFailure(option, outcome.error);
+          if (window.startedAt !== undefined) outage.record(option, outcome.error);
         }
         if (signal.aborted || this.#inputEnded) return;
         // Only streams that worked, then went deaf (see #attempt): a new connection is the cure (a socket closed
         // silently), and each such failure took `stallTimeoutMs` of speech, so trying again at once cannot spin.
         // Not an outage: the user is not told the agent cannot hear.
         if (passErrors.length > 0 && passErrors.every((error) => error.category === 'stall')) continue;
-        // A whole pass failed: every option is down.
-        if (!outage) {
-          outage = { startedAt: Date.now(), errors: last ? [last.error] : [], skipped: new Set(), waits: 0, exhausted: false };
-          if (last && !last.error.isRetryable) outage.skipped.add(last.option);
-          this.#notHearing();
-        }
-        if (!outage.exhausted && Date.now() - outage.startedAt >= state.retry.windowMs) {
-          outage.exhausted = true;
-          const errors = outage.errors.length > 0 ? outage.errors : [state.cooledError()];
-          state.logger.warn(
-            `${new RetriesExhaustedError('stt', errors, state.retry.windowMs).message} Still trying, every ${state.retry.maxDelayMs} ms at most.`,
-            {},
-          );
-          state.emit('exhausted', { modality: 'stt', errors });
-        }
-        // Options skipped for this outage (auth, bad request) get another chance once the others were retried.
-        const availableIn = (await state.availableInMs(outage.skipped)) ?? (outage.skipped.clear(), await state.availableInMs());
-        const delayMs = Math.max(Math.min(availableIn ?? 0, state.retry.maxDelayMs), backoffDelay(state.retry, outage.waits++));
-        const option = last?.option ?? state.options[0]!;
-        state.logger.info(`every STT option failed; trying again in ${delayMs} ms`, {
-          attempt: outage.waits,
-          delayMs,
-          label: option.label,
-        });
-        state.emit('retry', {
-          modality: 'stt',
-          provider: option.provider,
-          model: option.model,
-          attempt: outage.waits,
-          delayMs,
-          error: last?.error ?? state.cooledError(),
-        });
-        await delay(delayMs, signal).catch(() => undefined);
+        throw last?.error ?? core.cooledError();
       }
+    };
+    try {
+      await runWithinWindow(pass, {
+        window,
+        signal,
+        // A whole pass failed: every option is down.
+        onOpen: () => {
+          if (last) outage.record(last.option, last.error);
+          this.#notHearing();
+        },
+        onSpent: () =>
+          void core.reportExhausted(
+            outage.errors.length > 0 ? outage.errors : [core.cooledError()],
+            `Still trying, every ${core.retry.maxDelayMs} ms at most.`,
+          ),
+        // Options skipped for this outage (auth, bad request) get another chance once the others were retried.
+        availableInMs: async () => (await core.availableInMs(outage.skipped)) ?? (outage.skipped.clear(), await core.availableInMs()),
+        onWait: ({ retry, delayMs }) => core.reportRetry(last, retry, delayMs),
+      });
+    } catch {
+      // aborted: the stream closed
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.#chain.untrack(this);
@@ -249,7 +241,7 @@ class ChainSpeechStream extends stt.SpeechStream {
 
   /** Streams into one option until it ends or fails. `onHeard` runs at its first event. */
   async #attempt(option: ProviderOption<'stt'>, startedAt: number, onHeard: () => void): Promise<Outcome> {
-    const { state } = this.#chain;
+    const core = this.#chain.core;
     const signal = this.abortSignal;
     let child: stt.SpeechStream;
     try {
@@ -257,7 +249,7 @@ class ChainSpeechStream extends stt.SpeechStream {
         connOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: this.#connOptions?.timeoutMs ?? DEFAULT_API_CONNECT_OPTIONS.timeoutMs },
       });
     } catch (error) {
-      return { error: state.classify(error, option) };
+      return { error: core.classify(error, option) };
     }
     const failure = captureRunFailure(child);
     child.startTimeOffset = this.startTimeOffset + (Date.now() - startedAt) / 1000;
@@ -295,21 +287,12 @@ class ChainSpeechStream extends stt.SpeechStream {
     if (signal.aborted || this.queue.closed) return 'aborted';
     if (deaf) {
       // Like the LLM chain: silent from the start is a timeout (a normal failure), silent after events a stall.
-      const what = heard ? 'stalled mid-stream' : 'timed out before the first event';
-      return {
-        error: new ProviderError(
-          `Failed to get an STT reply from ${option.label}: ${what} (no event while ${state.retry.stallTimeoutMs} ms of speech were sent).`,
-          {
-            category: heard ? 'stall' : 'timeout',
-            modality: 'stt',
-            label: option.label,
-          },
-        ),
-      };
+      const detail = `no event while ${core.retry.stallTimeoutMs} ms of speech were sent`;
+      return { error: heard ? core.stallError(option, detail) : core.timeoutError(option, detail) };
     }
-    if (failure.failed) return { error: state.classify(failure.error, option) };
+    if (failure.failed) return { error: core.classify(failure.error, option) };
     if (this.#inputEnded) return 'ended';
-    return { error: state.classify(new Error('the stream ended while audio was still coming (connection closed)'), option) };
+    return { error: core.classify(new Error('the stream ended while audio was still coming (connection closed)'), option) };
   }
 
   /** Copies this stream's audio into the current option's stream; audio during a switch is dropped. */
@@ -324,7 +307,7 @@ class ChainSpeechStream extends stt.SpeechStream {
           current.pushFrame(item as AudioFrame);
           if (this.#onDeaf) {
             this.#unanswered += speechMs(item as AudioFrame);
-            if (this.#unanswered >= this.#chain.state.retry.stallTimeoutMs) this.#onDeaf();
+            if (this.#unanswered >= this.#chain.core.retry.stallTimeoutMs) this.#onDeaf();
           }
         }
       } catch {
@@ -336,19 +319,15 @@ class ChainSpeechStream extends stt.SpeechStream {
   }
 
   #notHearing(): void {
-    const { state, notHearing } = this.#chain;
-    state.logger.warn('every STT option is down: the agent cannot hear the user', { spoken: Boolean(notHearing) });
+    const { core, notHearing } = this.#chain;
+    core.logger.warn('every STT option is down: the agent cannot hear the user', { spoken: Boolean(notHearing) });
     if (!notHearing) return;
-    state.emit('holding', { modality: 'stt', reason: 'not_hearing', text: notHearing });
+    core.emit('holding', { modality: 'stt', reason: 'not_hearing', text: notHearing });
     try {
       this.#chain.notices.emit('not_hearing', { connOptions: this.#connOptions, text: notHearing });
     } catch (error) {
-      state.logger.warn("a 'not_hearing' listener threw", { error: String(error) });
+      core.logger.warn("a 'not_hearing' listener threw", { error: String(error) });
     }
-  }
-
-  #recovered(outage: Outage): void {
-    this.#chain.state.logger.info(`STT hears again after ${Date.now() - outage.startedAt} ms`, {});
   }
 }
 

@@ -1,27 +1,23 @@
 import { type APIConnectOptions, tokenize, tts } from '@livekit/agents';
-import { AudioResampler } from '@livekit/rtc-node';
-import { ConfigError, ProviderError, RetriesExhaustedError } from '../errors/index.js';
+import { ConfigError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import { runWithinWindow } from './retry-schedule.js';
-import { captureRunFailure, SpeechChainState, type SpeechChainOptions } from './speech-chain.js';
+import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
+import { GuardedOneShotTTS } from './guarded-one-shot-tts.js';
+import { RetryWindow, runWithinWindow } from './retry-schedule.js';
+import { END, FLUSH, SynthesisAttempt, TokenBuffer } from './tts-attempt.js';
 import type { VerbalPolicy } from './verbal-policy.js';
 
 /** Time from the first text handed to an option to its first audio, when the session gives none, in ms. */
 export const DEFAULT_FIRST_AUDIO_TIMEOUT_MS = 10_000;
 
-export interface ChainTTSOptions extends SpeechChainOptions<'tts'> {
+export interface ChainTTSOptions extends ChainOptions<'tts'> {
   /** The spoken policy: its phrases are flushed to the TTS at once (a sentence tokenizer would hold them). */
   verbal?: VerbalPolicy | undefined;
 }
 
-type Audio = tts.SynthesizedAudio;
-const FLUSH = Symbol('flush');
-const END = Symbol('end');
-type Token = string | typeof FLUSH | typeof END;
-
 /**
  * The TTS chain: one `tts.TTS` over the options of the `tts` slot, with the classification, shared cooldowns and
- * retry window of the LLM chain (design.md, "The chain and the retry window"). Unlike LiveKit's `tts.FallbackAdapter`:
+ * retry window of the LLM chain ({@link ChainCore}; docs/architecture.md, "The chain's rules"). Unlike LiveKit's `tts.FallbackAdapter`:
  * - it never emits an `error` (a child's unrecoverable error would count towards closing the session, agents-js 2399);
  *   when the window is spent the utterance ends without audio, and `exhausted` is emitted and logged;
  * - it sends no recovery probe: a failed option is skipped (429/402, for its `Retry-After`) or tried after the
@@ -33,7 +29,8 @@ type Token = string | typeof FLUSH | typeof END;
  */
 export class ChainTTS extends tts.TTS {
   readonly options: readonly ProviderOption<'tts'>[];
-  /** @internal */ readonly state: SpeechChainState<'tts'>;
+  /** @internal The chain's state and bookkeeping (cooldowns, order, events). */
+  readonly core: ChainCore<'tts'>;
   /** @internal */ readonly verbal: VerbalPolicy | undefined;
   label: string;
   readonly #streaming = new Map<ProviderOption<'tts'>, tts.TTS>();
@@ -43,7 +40,7 @@ export class ChainTTS extends tts.TTS {
   #closed = false;
 
   constructor(init: ChainTTSOptions) {
-    const state = new SpeechChainState('tts', init);
+    const core = new ChainCore('tts', init);
     const channels = init.options[0]!.instance.numChannels;
     const mismatch = init.options.find((option) => option.instance.numChannels !== channels);
     if (mismatch) {
@@ -59,7 +56,7 @@ export class ChainTTS extends tts.TTS {
       streaming: true,
       alignedTranscript: init.options.every((option) => option.instance.capabilities.alignedTranscript === true),
     });
-    this.state = state;
+    this.core = core;
     this.options = init.options;
     this.verbal = init.verbal;
     this.label = `livekit-voice-stack.ChainTTS(${init.options.map((option) => option.label).join(' → ')})`;
@@ -70,12 +67,17 @@ export class ChainTTS extends tts.TTS {
         const guarded = new GuardedOneShotTTS(child);
         streaming = new tts.StreamAdapter(guarded, new tokenize.basic.SentenceTokenizer());
         this.#adapters.push(streaming);
-        this.#quiet(guarded, false);
-        this.#quiet(streaming, false);
+        this.#unlisten.push(listenToChildren([guarded, streaming]));
       }
       this.#streaming.set(option, streaming);
     }
-    for (const child of new Set(init.options.map((option) => option.instance))) this.#quiet(child, true);
+    // Child metrics are the session's TTS metrics.
+    this.#unlisten.push(
+      listenToChildren(
+        init.options.map((option) => option.instance),
+        (metrics: Parameters<tts.TTSCallbacks['metrics_collected']>[0]) => this.emit('metrics_collected', metrics),
+      ),
+    );
   }
 
   override get model(): string {
@@ -114,122 +116,7 @@ export class ChainTTS extends tts.TTS {
     else this.#streams.delete(stream);
     return !this.#closed;
   }
-
-  /**
-   * Children report failures as `error` events, which throw when nobody listens. Each attempt captures its own
-   * failure; this listener keeps the emitter quiet. Child metrics are the session's TTS metrics.
-   */
-  #quiet(instance: tts.TTS, forwardMetrics: boolean): void {
-    const onError = () => undefined;
-    const onMetrics = (metrics: Parameters<tts.TTSCallbacks['metrics_collected']>[0]) => this.emit('metrics_collected', metrics);
-    instance.on('error', onError);
-    if (forwardMetrics) instance.on('metrics_collected', onMetrics);
-    this.#unlisten.push(() => {
-      instance.off('error', onError);
-      instance.off('metrics_collected', onMetrics);
-    });
-  }
 }
-
-/**
- * A one-shot TTS whose failed syntheses cannot become unhandled rejections: LiveKit's `ChunkedStream` runs its work
- * in a promise nobody awaits (agents 1.9 `tts.ts`), so a failure (an OpenAI 429 is a raw SDK error) is both emitted
- * and rejected into the void. Here the rejection is caught, and rethrown to whoever iterates the stream (the
- * sentence tokenizer's `StreamAdapter`), so the chain sees the real error and classifies it.
- */
-class GuardedOneShotTTS extends tts.TTS {
-  readonly label: string;
-  readonly #inner: tts.TTS;
-
-  constructor(inner: tts.TTS) {
-    super(inner.sampleRate, inner.numChannels, { streaming: false });
-    this.#inner = inner;
-    this.label = inner.label;
-  }
-
-  override get model(): string {
-    return this.#inner.model;
-  }
-
-  override get provider(): string {
-    return this.#inner.provider;
-  }
-
-  synthesize(text: string, connOptions?: APIConnectOptions, abortSignal?: AbortSignal): tts.ChunkedStream {
-    return guardChunkedStream(this.#inner.synthesize(text, connOptions, abortSignal));
-  }
-
-  stream(): tts.SynthesizeStream {
-    throw new Error(`Failed to stream from ${this.label}: it is a one-shot TTS. Fix: wrap it with tts.StreamAdapter.`);
-  }
-}
-
-/**
- * Catches the failure of a child's `ChunkedStream` (its `mainTask` starts on the next microtask, so patching it
- * right after `synthesize()` returns is in time) and throws it from the stream's iteration instead.
- */
-export function guardChunkedStream(stream: tts.ChunkedStream): tts.ChunkedStream {
-  const target = stream as unknown as { mainTask?: () => Promise<void>; next: () => Promise<IteratorResult<Audio>> };
-  const mainTask = target.mainTask;
-  if (typeof mainTask !== 'function') return stream;
-  let failure: { error: unknown } | undefined;
-  target.mainTask = () =>
-    mainTask.call(stream).catch((error: unknown) => {
-      failure = { error };
-    });
-  const next = target.next;
-  target.next = async () => {
-    const result = await next.call(stream);
-    if (result.done && failure) {
-      const { error } = failure;
-      failure = undefined;
-      throw error;
-    }
-    return result;
-  };
-  return stream;
-}
-
-/** The text of one utterance, replayable from the start for each option (nothing was heard before a switch). */
-class TokenBuffer {
-  readonly items: Token[] = [];
-  #wake: (() => void) | undefined;
-  /** Whether any non-blank text arrived (an utterance without text needs no audio). */
-  hasText = false;
-
-  push(token: Token): void {
-    if (typeof token === 'string' && token.trim()) this.hasText = true;
-    this.items.push(token);
-    this.#notify();
-  }
-
-  get ended(): boolean {
-    return this.items.at(-1) === END;
-  }
-
-  /** Resolves when a token arrives or `stop` is called. */
-  changed(): Promise<void> {
-    return new Promise((resolve) => {
-      const previous = this.#wake;
-      this.#wake = () => {
-        previous?.();
-        resolve();
-      };
-    });
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  stop(): void {
-    this.#notify();
-  }
-}
-
-type Outcome = 'done' | 'aborted' | { error: ProviderError; afterAudio: boolean };
 
 /**
  * Speaks one utterance through the chain: options in order, a failure before audio moves to the next at once,
@@ -238,157 +125,42 @@ type Outcome = 'done' | 'aborted' | { error: ProviderError; afterAudio: boolean 
 async function speakThroughChain(
   chain: ChainTTS,
   buffer: TokenBuffer,
-  put: (audio: Audio) => void,
+  put: (audio: tts.SynthesizedAudio) => void,
   signal: AbortSignal,
   connOptions: APIConnectOptions,
   /** The text of a one-shot synthesis (`synthesize()`), which uses the children's one-shot endpoints. */
   oneShot?: string,
 ): Promise<void> {
-  const { state } = chain;
-  const startedAt = Date.now();
-  const skipped = new Set<ProviderOption<'tts'>>();
-  const errors: ProviderError[] = [];
-  let last: { option: ProviderOption<'tts'>; error: ProviderError } | undefined;
-  let audioPushed = false;
+  const { core } = chain;
+  const utterance = new Episode<'tts'>();
   let ended = false;
 
-  const attempt = async (option: ProviderOption<'tts'>): Promise<Outcome> => {
-    const childConn: APIConnectOptions = { maxRetry: 0, retryIntervalMs: 0, timeoutMs: connOptions.timeoutMs };
-    // One-shot requests use the child's one-shot endpoint (guarded); streams its stream (or sentence tokenizer).
-    const child = oneShot
-      ? guardChunkedStream(option.instance.synthesize(oneShot, childConn, signal))
-      : chain.streamingInstanceOf(option).stream({ connOptions: childConn });
-    const failure = oneShot ? { failed: false, error: undefined as unknown } : captureRunFailure(child);
-    const rate = option.instance.sampleRate;
-    const resampler = rate !== chain.sampleRate ? new AudioResampler(rate, chain.sampleRate, chain.numChannels) : undefined;
-    let sawAudio = false;
-    let timedOut = false;
-    let stalled = false;
-    let outputDone = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // After the first audio: text (or the end of input) handed over since the last audio is awaited audio. No
-    // audio for `stallTimeoutMs` then is a stall (a gap while the LLM has sent nothing new is not).
-    let awaiting = oneShot !== undefined;
-    let stallTimer: ReturnType<typeof setTimeout> | undefined;
-    const armStall = () => {
-      clearTimeout(stallTimer);
-      stallTimer = setTimeout(() => {
-        if (!awaiting || outputDone) return;
-        stalled = true;
-        child.close();
-      }, state.retry.stallTimeoutMs);
-    };
-    const onAbort = () => child.close();
-    signal.addEventListener('abort', onAbort, { once: true });
-
-    const forward = async (child: tts.SynthesizeStream) => {
-      let index = 0;
-      while (!outputDone && !signal.aborted) {
-        while (index < buffer.items.length) {
-          const token = buffer.items[index++]!;
-          if (token === END || (typeof token === 'string' && token.trim())) {
-            awaiting = true;
-            if (sawAudio) armStall();
-          }
-          if (token === END) return child.endInput();
-          if (token === FLUSH) child.flush();
-          else {
-            if (!sawAudio && timer === undefined && token.trim()) {
-              timer = setTimeout(() => {
-                timedOut = true;
-                child.close();
-              }, connOptions.timeoutMs);
-            }
-            child.pushText(token);
-          }
-        }
-        await buffer.changed();
-      }
-    };
-    const forwarding = child instanceof tts.SynthesizeStream ? forward(child).catch(() => undefined) : Promise.resolve();
-    let lastAudio: Audio | undefined;
-    let iterationError: { error: unknown } | undefined;
-    if (oneShot && buffer.hasText) {
-      timer = setTimeout(() => {
-        timedOut = true;
-        child.close();
-      }, connOptions.timeoutMs);
-    }
-    try {
-      for await (const audio of child as AsyncIterable<Audio | typeof tts.SynthesizeStream.END_OF_STREAM>) {
-        if (signal.aborted) break;
-        if (audio === tts.SynthesizeStream.END_OF_STREAM) continue;
-        if (!sawAudio) {
-          sawAudio = true;
-          clearTimeout(timer);
-        }
-        awaiting = buffer.ended || oneShot !== undefined;
-        armStall();
-        lastAudio = audio;
-        if (resampler) for (const frame of resampler.push(audio.frame)) put({ ...audio, frame });
-        else put(audio);
-        audioPushed = true;
-      }
-    } catch (error) {
-      // A guarded one-shot stream throws its failure here.
-      iterationError = { error };
-    }
-    try {
-      if (resampler && sawAudio && lastAudio && !signal.aborted) {
-        for (const frame of resampler.flush()) put({ requestId: lastAudio.requestId, segmentId: lastAudio.segmentId, frame, final: true });
-      }
-    } finally {
-      outputDone = true;
-      clearTimeout(timer);
-      clearTimeout(stallTimer);
-      buffer.stop();
-      signal.removeEventListener('abort', onAbort);
-      child.close();
-      resampler?.close();
-      await forwarding;
-    }
-    if (signal.aborted) return 'aborted';
-    if (timedOut) {
-      const error = Object.assign(new Error(`no audio within ${connOptions.timeoutMs} ms`), { name: 'TimeoutError' });
-      return { error: state.classify(error, option), afterAudio: false };
-    }
-    if (stalled) {
-      const error = new ProviderError(
-        `Failed to get a TTS reply from ${option.label}: stalled mid-stream (no audio for ${state.retry.stallTimeoutMs} ms).`,
-        {
-          category: 'stall',
-          modality: 'tts',
-          label: option.label,
-        },
-      );
-      return { error, afterAudio: true };
-    }
-    if (iterationError) return { error: state.classify(iterationError.error, option), afterAudio: sawAudio };
-    if (failure.failed) return { error: state.classify(failure.error, option), afterAudio: sawAudio };
-    if (!sawAudio && buffer.hasText) {
-      return { error: state.classify(new Error('the stream ended without audio (connection closed)'), option), afterAudio: false };
-    }
-    return 'done';
-  };
-
   const pass = async (): Promise<void> => {
-    const order = await state.plan(skipped);
-    if (order.length === 0) throw state.cooledError();
+    const order = await core.plan(utterance.skipped);
+    if (order.length === 0) throw core.cooledError();
     for (const option of order) {
       if (signal.aborted) return;
-      if (last && last.option !== option)
-        state.emit('fallback', { modality: 'tts', from: last.option.label, to: option.label, error: last.error });
-      const outcome = await attempt(option);
+      core.moveTo(option, utterance.last);
+      const attempt = new SynthesisAttempt(option, {
+        core,
+        sampleRate: chain.sampleRate,
+        numChannels: chain.numChannels,
+        streamingInstance: chain.streamingInstanceOf(option),
+        buffer,
+        put,
+        signal,
+        connOptions,
+        oneShot,
+      });
+      const outcome = await attempt.run();
       if (outcome === 'aborted') return;
       if (outcome === 'done') {
-        if (audioPushed) void state.markHealthy(option);
+        if (attempt.sawAudio) core.markHealthy(option);
         ended = true;
         return;
       }
-      errors.push(outcome.error);
-      last = { option, error: outcome.error };
-      if (!outcome.error.isRetryable) skipped.add(option);
-      await state.recordFailure(
+      utterance.record(option, outcome.error);
+      await core.recordFailure(
         option,
         outcome.error,
         outcome.afterAudio ? ' mid-utterance; ending it without replaying what was heard' : '',
@@ -399,42 +171,22 @@ async function speakThroughChain(
         return;
       }
     }
-    throw last?.error ?? state.cooledError();
+    throw utterance.last?.error ?? core.cooledError();
   };
 
   try {
     await runWithinWindow(pass, {
-      retry: state.retry,
-      startedAt,
+      window: new RetryWindow(core.retry, { startedAt: Date.now() }),
       signal,
-      availableInMs: () => state.availableInMs(skipped),
-      onWait: ({ retry: attemptNumber, delayMs }) => {
-        const option = last?.option ?? state.options[0]!;
-        state.logger.info(`every TTS option failed; trying again in ${delayMs} ms`, {
-          attempt: attemptNumber,
-          delayMs,
-          label: option.label,
-        });
-        state.emit('retry', {
-          modality: 'tts',
-          provider: option.provider,
-          model: option.model,
-          attempt: attemptNumber,
-          delayMs,
-          error: last?.error ?? state.cooledError(),
-        });
-      },
+      availableInMs: () => core.availableInMs(utterance.skipped),
+      onWait: ({ retry, delayMs }) => core.reportRetry(utterance.last, retry, delayMs),
     });
   } catch {
     if (!signal.aborted && !ended) {
-      const all = errors.length > 0 ? errors : [state.cooledError()];
-      state.logger.warn(
-        `${new RetriesExhaustedError('tts', all, state.retry.windowMs).message} The utterance ends without audio; the session goes on.`,
-        {
-          attempts: errors.length,
-        },
+      await core.reportExhausted(
+        utterance.errors.length > 0 ? utterance.errors : [core.cooledError()],
+        'The utterance ends without audio; the session goes on.',
       );
-      state.emit('exhausted', { modality: 'tts', errors: all });
     }
   }
 }

@@ -1,0 +1,62 @@
+import { type APIConnectOptions, tts } from '@livekit/agents';
+
+type Audio = tts.SynthesizedAudio;
+
+/**
+ * A one-shot TTS whose failed syntheses cannot become unhandled rejections: LiveKit's `ChunkedStream` runs its work
+ * in a promise nobody awaits (agents 1.9 `tts.ts`), so a failure (an OpenAI 429 is a raw SDK error) is both emitted
+ * and rejected into the void. Here the rejection is caught, and rethrown to whoever iterates the stream (the
+ * sentence tokenizer's `StreamAdapter`), so the chain sees the real error and classifies it.
+ */
+export class GuardedOneShotTTS extends tts.TTS {
+  readonly label: string;
+  readonly #inner: tts.TTS;
+
+  constructor(inner: tts.TTS) {
+    super(inner.sampleRate, inner.numChannels, { streaming: false });
+    this.#inner = inner;
+    this.label = inner.label;
+  }
+
+  override get model(): string {
+    return this.#inner.model;
+  }
+
+  override get provider(): string {
+    return this.#inner.provider;
+  }
+
+  synthesize(text: string, connOptions?: APIConnectOptions, abortSignal?: AbortSignal): tts.ChunkedStream {
+    return guardChunkedStream(this.#inner.synthesize(text, connOptions, abortSignal));
+  }
+
+  stream(): tts.SynthesizeStream {
+    throw new Error(`Failed to stream from ${this.label}: it is a one-shot TTS. Fix: wrap it with tts.StreamAdapter.`);
+  }
+}
+
+/**
+ * Catches the failure of a child's `ChunkedStream` (its `mainTask` starts on the next microtask, so patching it
+ * right after `synthesize()` returns is in time) and throws it from the stream's iteration instead.
+ */
+export function guardChunkedStream(stream: tts.ChunkedStream): tts.ChunkedStream {
+  const target = stream as unknown as { mainTask?: () => Promise<void>; next: () => Promise<IteratorResult<Audio>> };
+  const mainTask = target.mainTask;
+  if (typeof mainTask !== 'function') return stream;
+  let failure: { error: unknown } | undefined;
+  target.mainTask = () =>
+    mainTask.call(stream).catch((error: unknown) => {
+      failure = { error };
+    });
+  const next = target.next;
+  target.next = async () => {
+    const result = await next.call(stream);
+    if (result.done && failure) {
+      const { error } = failure;
+      failure = undefined;
+      throw error;
+    }
+    return result;
+  };
+  return stream;
+}
