@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { voiceStackConfigFromEnv } from '../config/config-from-env.js';
 import { parseConfig } from '../config/parse-config.js';
-import { maskSecrets } from '../config/secrets.js';
+import { maskSecrets, maskText } from '../config/secrets.js';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import { VoiceStackError } from '../errors/index.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
@@ -81,9 +81,8 @@ export async function main(
     }
     return await doctor(config, { timeoutMs, strict: values.strict, json: values.json, source: values.config }, io);
   } catch (error) {
-    io.stderr.write(
-      `${VoiceStackError.isInstance(error) ? error.message : `livekit-voice-stack: ${(error as Error)?.message ?? error}`}\n`,
-    );
+    const message = VoiceStackError.isInstance(error) ? error.message : `livekit-voice-stack: ${(error as Error)?.message ?? error}`;
+    io.stderr.write(`${maskText(message)}\n`);
     return 2;
   }
 }
@@ -100,10 +99,36 @@ async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv): Pro
   }
   try {
     return JSON.parse(text) as VoiceStackConfig;
-  } catch (error) {
+  } catch {
+    // JSON.parse quotes the text around the mistake, which may be a key: say where it is instead.
     throw new Error(
-      `Failed to parse ${file}: ${(error as Error).message}. Fix: the file must hold one JSON object, e.g. {"llm": {"provider": "llama-cpp"}}.`,
+      `Failed to parse ${file}: not valid JSON at ${jsonErrorPosition(text)}. Fix: the file must hold one JSON object, e.g. {"llm": {"provider": "llama-cpp"}}.`,
     );
+  }
+}
+
+/** `line L column C` of the first character `JSON.parse` cannot read (found by parsing ever shorter prefixes). */
+function jsonErrorPosition(text: string): string {
+  let low = 0;
+  let high = text.length;
+  // The longest prefix that is still a valid start of JSON; the error sits right after it.
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (isValidPrefix(text.slice(0, middle))) low = middle;
+    else high = middle - 1;
+  }
+  const before = text.slice(0, low);
+  const line = before.split('\n').length;
+  return `line ${line} column ${low - before.lastIndexOf('\n')}`;
+}
+
+/** True when `prefix` could begin a valid JSON document (only "unexpected end" errors). */
+function isValidPrefix(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    return /end of JSON input|Unterminated string/i.test((error as Error).message);
   }
 }
 
@@ -144,7 +169,7 @@ function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
 
 /** Warnings and errors on stderr; the stack's info lines would clutter the table. */
 function stderrLogger(stderr: NodeJS.WriteStream): Logger {
-  const write = (message: string) => void stderr.write(`${message}\n`);
+  const write = (message: string) => void stderr.write(`${maskText(message)}\n`);
   return { debug: () => undefined, info: () => undefined, warn: write, error: write };
 }
 

@@ -8,6 +8,11 @@ export interface EntryBase {
    * @default true for `llama-cpp`, false otherwise
    */
   lastResort?: boolean;
+  /**
+   * The organisation whose backend record this entry came from (set by `createProviderResolver()`). Such an entry
+   * never reads a key (or any other variable) from the environment: the worker's keys belong to the platform.
+   */
+  orgId?: string;
 }
 
 /** Options shared by the OpenAI-format LLM providers. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError, type ConfigIssue, type Modality } from '../errors/index.js';
 import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
 import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
+import { organisationIdProblem } from './organisation-id.js';
 import { FIX } from './schema-helpers.js';
 import { isSecretKey, looksLikeSecret } from './secrets.js';
 import type { AdapterSchemaSource } from './voice-stack-config.js';
@@ -11,7 +12,15 @@ const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 /** One validated option of a slot. */
 export type ParsedEntry<A extends AdapterSchemaSource = AdapterSchemaSource> =
   | { kind: 'instance'; path: string; instance: LiveKitInstance }
-  | { kind: 'adapter'; path: string; adapter: A; options: Record<string, unknown>; lastResort: boolean | undefined };
+  | {
+      kind: 'adapter';
+      path: string;
+      adapter: A;
+      options: Record<string, unknown>;
+      lastResort: boolean | undefined;
+      /** The organisation whose record this entry came from: it never reads a key from the environment. */
+      orgId?: string | undefined;
+    };
 
 /** A config after validation: every slot is a chain (possibly empty), every policy option is resolved. */
 export interface ParsedConfig<A extends AdapterSchemaSource = AdapterSchemaSource> {
@@ -89,7 +98,7 @@ function parseEntry<A extends AdapterSchemaSource>(
     });
     return undefined;
   }
-  const { provider, lastResort, ...rest } = entry as Record<string, unknown>;
+  const { provider, lastResort, orgId, ...rest } = entry as Record<string, unknown>;
   const known = knownProviders(adapters, modality)
     .map((name) => `"${name}"`)
     .join(', ');
@@ -108,12 +117,21 @@ function parseEntry<A extends AdapterSchemaSource>(
       message: `expected true or false, got ${describe(lastResort)}${FIX}use \`lastResort: true\`.`,
     });
   }
+  const orgIdProblem = orgId === undefined ? undefined : organisationIdProblem(orgId);
+  if (orgIdProblem) issues.push({ path: `${path}.orgId`, message: orgIdProblem });
   const result = adapter.options.safeParse(rest, { reportInput: true });
   if (!result.success) {
     issues.push(...result.error.issues.map((issue) => formatIssue(issue, [path], knownKeys)));
     return undefined;
   }
-  return { kind: 'adapter', path, adapter, options: result.data as Record<string, unknown>, lastResort: lastResort as boolean | undefined };
+  return {
+    kind: 'adapter',
+    path,
+    adapter,
+    options: result.data as Record<string, unknown>,
+    lastResort: lastResort as boolean | undefined,
+    ...(orgId !== undefined && { orgId: orgId as string }),
+  };
 }
 
 function knownProviders(adapters: readonly AdapterSchemaSource[], modality: Modality): string[] {
@@ -121,7 +139,7 @@ function knownProviders(adapters: readonly AdapterSchemaSource[], modality: Moda
 }
 
 function collectKnownKeys(adapters: readonly AdapterSchemaSource[]): Set<string> {
-  const keys = new Set(['provider', 'lastResort', 'stt', 'llm', 'tts', 'retry', 'verbal']);
+  const keys = new Set(['provider', 'lastResort', 'orgId', 'stt', 'llm', 'tts', 'retry', 'verbal']);
   const visit = (schema: unknown) => {
     const def = (schema as { def?: { shape?: Record<string, unknown>; in?: unknown; schema?: unknown } })?.def;
     if (def?.shape) for (const key of Object.keys(def.shape)) keys.add(key);

@@ -1,4 +1,4 @@
-import { isSecretKey, looksLikeSecret } from '../config/secrets.js';
+import { maskText, secretValuesOf } from '../config/secrets.js';
 import { type ErrorCategory, type Modality, ProviderError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { parseRetryAfter } from '../providers/response-observer.js';
@@ -33,7 +33,7 @@ export function classifyError(error: unknown, context: ClassifyContext): Provide
       ? (retryAfterOf(error, statusCode, context, now) ?? (category === 'quota' ? DEFAULT_QUOTA_COOLDOWN_MS : undefined))
       : undefined;
   const secrets = knownSecrets(context.option);
-  const reason = redactSecrets(said.reason ?? reasonOf(error), secrets);
+  const reason = maskText(said.reason ?? reasonOf(error), secrets);
   const details = [
     statusCode !== undefined && `HTTP ${statusCode}`,
     said.code !== undefined && said.code,
@@ -126,9 +126,9 @@ function takeInBandError(context: ClassifyContext, now: number): Said | undefine
  */
 function redactedCopy(error: unknown, secrets: readonly string[]): Error {
   const source = (error && typeof error === 'object' ? error : {}) as Record<string, unknown>;
-  const copy = new Error(redactSecrets(messageOf(error) || String(error), secrets));
+  const copy = new Error(maskText(messageOf(error) || String(error), secrets));
   copy.name = typeof source.name === 'string' ? source.name : 'Error';
-  copy.stack = redactSecrets(typeof source.stack === 'string' ? source.stack : (copy.stack ?? ''), secrets);
+  copy.stack = maskText(typeof source.stack === 'string' ? source.stack : (copy.stack ?? ''), secrets);
   for (const key of ['status', 'statusCode', 'code', 'closeCode']) {
     if (typeof source[key] === 'number' || typeof source[key] === 'string') Object.assign(copy, { [key]: source[key] });
   }
@@ -306,16 +306,6 @@ function reasonOf(error: unknown): string {
   return message.length > 200 ? `${message.slice(0, 197)}...` : message;
 }
 
-const KEY_PATTERNS = [/\bBearer\s+[^\s"',;]+/gi, /\b(?:sk|pk|rk|lk|xi|key|tok)[-_][A-Za-z0-9_\-*.]{4,}/gi, /\b[A-Za-z0-9_-]{32,}\b/g];
-
-/** Masks known secrets and anything shaped like a key (`sk-…`, bearer tokens, long opaque tokens). */
-export function redactSecrets(text: string, known: readonly string[] = []): string {
-  let result = text;
-  for (const secret of known) if (secret.length >= 6) result = result.split(secret).join('••••');
-  for (const pattern of KEY_PATTERNS) result = result.replace(pattern, (match) => (/^bearer/i.test(match) ? 'Bearer ••••' : '••••'));
-  return result;
-}
-
 const secretsCache = new WeakMap<object, string[]>();
 
 /** The key values an option was built with (config or env), to mask if a provider echoes them. */
@@ -324,16 +314,7 @@ function knownSecrets(option: ClassifyContext['option']): string[] {
   if (!source) return [];
   const cached = secretsCache.get(source);
   if (cached) return cached;
-  const values = new Set<string>();
-  const collect = (record: unknown) => {
-    if (!record || typeof record !== 'object') return;
-    for (const [key, value] of Object.entries(record)) {
-      if (typeof value === 'string' && (isSecretKey(key) || looksLikeSecret(value))) values.add(value);
-    }
-  };
-  collect(source.options);
-  collect(source.context.env);
-  const list = [...values].sort((a, b) => b.length - a.length);
+  const list = secretValuesOf(source.options, source.context.env);
   secretsCache.set(source, list);
   return list;
 }

@@ -4,6 +4,9 @@ import type { Modality } from '../errors/index.js';
 import type { AdapterContext, AnyAdapter, InstanceOf } from './define-adapter.js';
 import type { Logger } from '../config/logger.js';
 import { ResponseObserver } from './response-observer.js';
+import { entryEnv } from './entry-env.js';
+import { organisationRefusal, type OrganisationRefusal } from './organisation-refusal.js';
+import { plainHTTPKeyWarning } from './plain-http-warning.js';
 
 /** One created option of a chain: the LiveKit instance plus what the policies need to know about it. */
 export interface ProviderOption<M extends Modality = Modality> {
@@ -31,7 +34,11 @@ export interface CreateOptionsContext {
   signal: AbortSignal | undefined;
 }
 
-/** Builds every option of one slot, in parallel, expanding entries such as OpenRouter's `models` list. */
+/**
+ * Builds every option of one slot, in parallel, expanding entries such as OpenRouter's `models` list. An
+ * organisation's entry that lacks its own key is refused (logged as an error) while the slot has other options;
+ * a slot left with none throws the refusal.
+ */
 export async function createProviderOptions<M extends Modality>(
   modality: M,
   entries: readonly ParsedEntry<AnyAdapter>[],
@@ -40,18 +47,29 @@ export async function createProviderOptions<M extends Modality>(
   const jobs = entries.flatMap((entry) => {
     if (entry.kind === 'instance') return [() => Promise.resolve(fromInstance(modality, entry.path, entry.instance as InstanceOf[M]))];
     const expanded = entry.adapter.expand?.(entry.options) ?? [entry.options];
-    return expanded.map((options, index) => async (): Promise<ProviderOption<M>> => {
+    return expanded.map((options, index) => async (): Promise<ProviderOption<M> | OrganisationRefusal> => {
       const path = expanded.length > 1 ? `${entry.path}.models[${index}]` : entry.path;
       const responses = new ResponseObserver();
+      const { env, read } = entryEnv(context.env, entry.orgId);
       const adapterContext: AdapterContext = {
         path,
-        env: context.env,
+        env,
         logger: context.logger,
         fetch: responses.fetch,
         reportError: (error) => responses.recordInBand(error),
         signal: context.signal,
       };
-      const created = await entry.adapter.create(options, adapterContext);
+      let created: Awaited<ReturnType<typeof entry.adapter.create>>;
+      try {
+        created = await entry.adapter.create(options, adapterContext);
+      } catch (error) {
+        const refusal =
+          entry.orgId === undefined ? undefined : organisationRefusal(error, entry.orgId, `${path} (${entry.adapter.provider})`, read);
+        if (refusal) return refusal;
+        throw error;
+      }
+      const warning = plainHTTPKeyWarning(options as Record<string, unknown>, read, `${path} (${entry.adapter.provider})`);
+      if (warning) context.logger.warn(warning);
       const { instance, vad } =
         'instance' in (created as object)
           ? (created as { instance: InstanceOf[M]; vad?: VAD })
@@ -75,12 +93,16 @@ export async function createProviderOptions<M extends Modality>(
     });
   });
   const settled = await Promise.allSettled(jobs.map((job) => job()));
+  const done = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const created = done.filter((option): option is ProviderOption<M> => !('refused' in option));
+  const refused = done.filter((option): option is OrganisationRefusal => 'refused' in option);
   const failure = settled.find((result) => result.status === 'rejected');
-  if (failure) {
-    await Promise.allSettled(settled.flatMap((result) => (result.status === 'fulfilled' ? [closeInstance(result.value.instance)] : [])));
-    throw failure.reason;
+  if (failure || (refused.length > 0 && created.length === 0)) {
+    await Promise.allSettled(created.map((option) => closeInstance(option.instance)));
+    throw failure ? failure.reason : refused[0]!.refused;
   }
-  return settled.map((result) => (result as PromiseFulfilledResult<ProviderOption<M>>).value);
+  for (const { refused: error } of refused) context.logger.error(error.message, { code: error.code });
+  return created;
 }
 
 function fromInstance<M extends Modality>(modality: M, path: string, instance: InstanceOf[M]): ProviderOption<M> {

@@ -1,4 +1,4 @@
-import { isSecretKey } from '../config/secrets.js';
+import { maskText, secretValuesOf } from '../config/secrets.js';
 import type { Modality } from '../errors/index.js';
 import type { ProbeResult } from '../providers/define-adapter.js';
 import type { ProviderOption } from '../providers/provider-option.js';
@@ -98,31 +98,11 @@ async function probeOption(option: ProviderOption, timeoutMs: number, outer: Abo
   const latencyMs = Math.round((performance.now() - started) * 10) / 10;
   if (!result.ok && timeout.aborted && !/timed out/.test(result.error ?? ''))
     result = { ok: false, error: `timed out after ${timeoutMs} ms` };
-  const error = result.ok ? undefined : scrub(result.error ?? 'failed', secretsOf(options, context.env));
+  const error = result.ok ? undefined : scrub(result.error ?? 'failed', secretValuesOf(options, context.env));
   return { ...base, ok: result.ok, status: result.ok ? 'ok' : 'failed', latencyMs, ...(error !== undefined && { error }) };
 }
 
-/** The values a message must never show: the option's own keys and the secret-looking variables of its env. */
-function secretsOf(options: unknown, env: Readonly<Record<string, string | undefined>>): string[] {
-  const found: string[] = [];
-  const walk = (node: unknown) => {
-    if (node === null || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) {
-      if (isSecretKey(key) && typeof value === 'string') found.push(value);
-      else walk(value);
-    }
-  };
-  walk(options);
-  for (const [key, value] of Object.entries(env)) if (isSecretKey(key) && value) found.push(value);
-  return found.filter((value) => value.length >= 4);
-}
-
-/** Removes known secrets and bearer tokens from a message, and keeps it to one short line. */
+/** A probe's error as one short line with every secret masked: the option's own keys, its env's, URL credentials. */
 export function scrub(message: string, secrets: readonly string[] = []): string {
-  let out = message;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('••••');
-  return out
-    .replace(/(bearer|token|key)(\s*[:=]?\s*)[A-Za-z0-9._~+/-]{12,}/gi, '$1$2••••')
-    .replace(/\s+/g, ' ')
-    .slice(0, 200);
+  return maskText(message, secrets).replace(/\s+/g, ' ').slice(0, 200);
 }

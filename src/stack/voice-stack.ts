@@ -1,6 +1,7 @@
 import { type llm, type SessionConnectOptions, type stt, type tts, type VAD, voice } from '@livekit/agents';
 import EventEmitter from 'eventemitter3';
-import type { ParsedConfig } from '../config/parse-config.js';
+import type { ParsedConfig, ParsedEntry } from '../config/parse-config.js';
+import { maskSecrets } from '../config/secrets.js';
 import type { Modality } from '../errors/index.js';
 import type { Logger } from '../config/logger.js';
 import { closeInstance, type ProviderOption } from '../providers/provider-option.js';
@@ -57,7 +58,11 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
   readonly vad: VAD | undefined;
   /** Every option of every slot, in chain order, with its provider and model. */
   readonly options: Readonly<Record<Modality, readonly ProviderOption[]>>;
-  /** The validated config, with defaults applied. */
+  /**
+   * The validated config, with defaults applied, as a masked view: keys show only their last 4 characters, URL
+   * credentials are hidden, and each entry's adapter or LiveKit instance is not enumerable (so `JSON.stringify` and
+   * `inspect` print no key). The stack itself was built from the unmasked config.
+   */
   readonly config: ParsedConfig;
   readonly logger: Logger;
 
@@ -74,7 +79,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     this.tts = init.tts;
     this.vad = init.vad;
     this.options = init.options;
-    this.config = init.config;
+    this.config = maskedConfig(init.config);
     this.logger = init.logger;
     this.#attachments = init.attachments;
     this.#closers = init.closers;
@@ -176,4 +181,16 @@ export function describeOptions(options: Readonly<Record<Modality, readonly Prov
     .filter((modality) => options[modality].length > 0)
     .map((modality) => `${modality}: ${options[modality].map((option) => option.label).join(' → ')}`)
     .join('; ');
+}
+
+/** `config` with every entry's options masked, and its adapter or instance kept out of JSON and `inspect`. */
+function maskedConfig(config: ParsedConfig): ParsedConfig {
+  const entry = (parsed: ParsedEntry): ParsedEntry => {
+    const { adapter, instance, ...shown } = parsed as ParsedEntry & { adapter?: unknown; instance?: unknown };
+    const view = { ...shown, ...('options' in shown && { options: maskSecrets(shown.options) }) } as ParsedEntry;
+    const hidden = parsed.kind === 'adapter' ? { adapter } : { instance };
+    for (const [key, value] of Object.entries(hidden)) Object.defineProperty(view, key, { value, enumerable: false });
+    return view;
+  };
+  return { ...config, stt: config.stt.map(entry), llm: config.llm.map(entry), tts: config.tts.map(entry) };
 }

@@ -2,7 +2,7 @@ import { APIConnectionError, APIStatusError, APITimeoutError, llm } from '@livek
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, classifyError, type ErrorCategory, ProviderError, VerbalPolicy } from '../../src/index.js';
-import { redactSecrets } from '../../src/policies/classify-error.js';
+import { maskText } from '../../src/config/secrets.js';
 import { ResponseObserver } from '../../src/providers/response-observer.js';
 
 const context = { modality: 'tts' as const, label: 'openai/tts-1' };
@@ -96,8 +96,8 @@ describe('classifyError', () => {
     const cause = error.cause as Error;
     expect(`${error.message}\n${error.stack}\n${cause.message}\n${cause.stack}`).not.toContain(key.slice(0, 12));
     expect(cause.name).toBe('APIStatusError');
-    expect(redactSecrets('Authorization: Bearer abc.def.ghi')).toBe('Authorization: Bearer ••••');
-    expect(redactSecrets('model meta-llama/llama-3.3-70b-instruct:free failed')).toBe(
+    expect(maskText('Authorization: Bearer abc.def.ghi')).toBe('Authorization: Bearer ••••');
+    expect(maskText('model meta-llama/llama-3.3-70b-instruct:free failed')).toBe(
       'model meta-llama/llama-3.3-70b-instruct:free failed',
     );
   });
