@@ -97,9 +97,7 @@ describe('classifyError', () => {
     expect(`${error.message}\n${error.stack}\n${cause.message}\n${cause.stack}`).not.toContain(key.slice(0, 12));
     expect(cause.name).toBe('APIStatusError');
     expect(maskText('Authorization: Bearer abc.def.ghi')).toBe('Authorization: Bearer ••••');
-    expect(maskText('model meta-llama/llama-3.3-70b-instruct:free failed')).toBe(
-      'model meta-llama/llama-3.3-70b-instruct:free failed',
-    );
+    expect(maskText('model meta-llama/llama-3.3-70b-instruct:free failed')).toBe('model meta-llama/llama-3.3-70b-instruct:free failed');
   });
 });
 
