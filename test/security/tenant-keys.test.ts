@@ -13,6 +13,10 @@ const PLATFORM_ENV = {
   ELEVEN_API_KEY: 'PLATFORMeleven0123456789abcdef',
   LIVEKIT_API_KEY: 'APIPLATFORM0123',
   LIVEKIT_API_SECRET: 'PLATFORMlivekitsecret0123456789abcdef',
+  GROQ_API_KEY: 'gsk_PLATFORMgroq0123456789abcdef',
+  GEMINI_API_KEY: 'PLATFORMgemini0123456789abcdef',
+  ANTHROPIC_API_KEY: 'sk' + '-ant-PLATFORM0123456789abcdef',
+  AZURE_OPENAI_API_KEY: 'PLATFORMazure0123456789abcdef',
 };
 const PLATFORM_VALUES = Object.values(PLATFORM_ENV).filter((value) => !value.startsWith('https://'));
 const ACME_KEY = 'sk' + '-ACME-own-key-0123456789';
@@ -85,6 +89,10 @@ describe('platform keys never travel to an organisation', () => {
     ['llm', { provider: 'openrouter', model: 'meta-llama/llama-3.3-70b-instruct' }, 'OPENROUTER_API_KEY'],
     ['llm', { provider: 'inference', model: 'openai/gpt-4.1-mini' }, 'LIVEKIT_API_KEY'],
     ['llm', { provider: 'openai-realtime' }, 'OPENAI_API_KEY'],
+    ['llm', { provider: 'groq', model: 'llama-3.3-70b-versatile' }, 'GROQ_API_KEY'],
+    ['llm', { provider: 'gemini', model: 'gemini-2.0-flash' }, 'GEMINI_API_KEY'],
+    ['llm', { provider: 'anthropic', model: 'claude-3-5-haiku-latest' }, 'ANTHROPIC_API_KEY'],
+    ['llm', { provider: 'azure-openai', endpoint: 'https://acme.openai.azure.com', deployment: 'gpt-4o-mini' }, 'AZURE_OPENAI_API_KEY'],
     ['stt', { provider: 'openai', baseURL: 'https://stt.acme.test/v1' }, 'OPENAI_API_KEY'],
     ['stt', { provider: 'deepgram', baseURL: 'https://stt.acme.test' }, 'DEEPGRAM_API_KEY'],
     ['stt', { provider: 'inference', model: 'deepgram/nova-3' }, 'LIVEKIT_API_KEY'],
