@@ -14,8 +14,9 @@ import { formatHealthReport } from './format-health-report.js';
 const HELP = `Usage: livekit-voice-stack <command> [options]
 
 Commands:
-  doctor   Probe every configured provider for real and print a table
-  config   Print the resolved config, secrets masked
+  doctor     Probe every configured provider for real and print a table
+  config     Print the resolved config, secrets masked
+  dashboard  Serve the fleet dashboard on 127.0.0.1 (mode, rollout, calls, cooling options, fallbacks, health)
 
 Options:
   -c, --config <file>   Read the config from a JSON file instead of the environment
@@ -23,6 +24,13 @@ Options:
       --strict          Fail when any option fails, not only when a slot has none left (doctor)
       --json            Print JSON instead of a table
   -h, --help            Show this help
+
+Dashboard options:
+      --redis <url>     Read the fleet's state from Redis [default: this machine's store]
+      --port <n>        [default: 8089]
+      --host <address>  Interface to bind [default: 127.0.0.1]
+      --token <token>   Token for mode and rollout changes [default: generated and printed]
+      --modes <a,b>     The only mode names a change may set
 
 The config comes from the environment variables of voiceStackConfigFromEnv() (docs/configuration.md)
 unless --config is given.
@@ -46,6 +54,11 @@ export async function main(
         strict: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        redis: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        modes: { type: 'string' },
       },
     });
   } catch (error) {
@@ -58,9 +71,9 @@ export async function main(
     io.stdout.write(`${HELP}\n`);
     return 0;
   }
-  if ((command !== 'doctor' && command !== 'config') || extra.length > 0) {
+  if ((command !== 'doctor' && command !== 'config' && command !== 'dashboard') || extra.length > 0) {
     io.stderr.write(
-      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config.\n\n${HELP}\n`,
+      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config, dashboard.\n\n${HELP}\n`,
     );
     return 2;
   }
@@ -72,6 +85,11 @@ export async function main(
     return 2;
   }
 
+  if (command === 'dashboard') {
+    const { dashboardCommand } = await import('./dashboard-command.js');
+    const config = () => loadConfig(values.config, io.env).catch(() => undefined);
+    return dashboardCommand({ ...values, config, timeoutMs }, io);
+  }
   try {
     const config = await loadConfig(values.config, io.env);
     if (command === 'config') {

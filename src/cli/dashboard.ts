@@ -1,0 +1,192 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { StateStore } from '../state/state-store.js';
+import {
+  appendFleetLog,
+  FLEET_KEYS,
+  FLEET_SETTING_TTL_MS,
+  type ModeRecord,
+  readFleetState,
+  type RolloutRecord,
+} from '../state/fleet-state.js';
+import type { HealthReport } from '../stack/health.js';
+import { dashboardPage } from './dashboard-page.js';
+
+export interface DashboardOptions {
+  /** Where the fleet's state is read and written. */
+  store: StateStore;
+  /** @default 8089 (0: a free port) */
+  port?: number;
+  /** Interface to bind. Anything but loopback exposes the page (and, with the token, the switches) to the network. @default '127.0.0.1' */
+  host?: string;
+  /** The token that authorises `POST /api/mode` and `POST /api/rollout`. @default a random one (see `token` on the result) */
+  token?: string;
+  /** Mode names a write may set; others are refused with 400. @default any name */
+  modes?: readonly string[];
+  /** Probes the options on demand (`GET /api/health`, the page's "Check health" button): the `doctor` probes. */
+  health?: () => Promise<HealthReport>;
+}
+
+export interface Dashboard {
+  /** `http://127.0.0.1:8089/` */
+  readonly url: string;
+  /** The write token (given or generated). */
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const MODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Serves the fleet dashboard: one page (`/`) and its JSON API, read from and written to the store.
+ * `GET /api/state` (the {@link readFleetState} snapshot), `GET /api/health` (the probes, on demand),
+ * `POST /api/mode` `{ mode }` and `POST /api/rollout` `{ mode, percent }` (401 without the token, 403 with a wrong one).
+ * The token travels in `Authorization: Bearer …`; the page takes it from its URL's `#token=` fragment, which no
+ * request carries. Requests whose `Host` is not the bound address are refused (DNS rebinding).
+ */
+export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const token = options.token ?? randomBytes(18).toString('base64url');
+  const host = options.host ?? '127.0.0.1';
+  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
+  const { store } = options;
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, { error: `Failed to answer: ${(error as Error)?.message ?? error}.` });
+      else response.end();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://dashboard');
+    const hostname = (request.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    if (loopback && !['127.0.0.1', 'localhost', '::1'].includes(hostname))
+      return send(response, 403, {
+        error: 'Failed to serve: unexpected Host header. Fix: open the dashboard at http://127.0.0.1:<port>/.',
+      });
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /':
+        response.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+          'referrer-policy': 'no-referrer',
+        });
+        response.end(dashboardPage);
+        return;
+      case 'GET /api/state':
+        return send(response, 200, readFleetState(store));
+      case 'GET /api/health':
+        if (!options.health)
+          return send(response, 404, {
+            error: 'Failed to probe: no config was given. Fix: start the dashboard with --config or the env of doctor.',
+          });
+        return send(response, 200, await options.health());
+      case 'POST /api/mode':
+      case 'POST /api/rollout': {
+        const denied = authorise(request.headers.authorization, token);
+        if (denied) return send(response, denied.status, { error: denied.error });
+        const body = await readJson(request);
+        if (body instanceof Error) return send(response, 400, { error: body.message });
+        return route === 'POST /api/mode' ? setMode(response, body) : setRollout(response, body);
+      }
+      default:
+        return send(response, 404, {
+          error: `Failed to find ${route}. Fix: use GET /, GET /api/state, POST /api/mode or POST /api/rollout.`,
+        });
+    }
+  }
+
+  function modeProblem(mode: unknown): string | undefined {
+    if (typeof mode !== 'string' || !MODE_NAME.test(mode)) return 'expected "mode" to be a mode name (letters, digits, "_", "-", ".")';
+    if (options.modes && !options.modes.includes(mode))
+      return `unknown mode "${mode}". Fix: use one of ${options.modes.map((name) => `"${name}"`).join(', ')}`;
+    return undefined;
+  }
+
+  async function setMode(response: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const problem = modeProblem(body.mode);
+    if (problem) return send(response, 400, { error: `Failed to set the mode: ${problem}.` });
+    const from = store.get<ModeRecord>(FLEET_KEYS.mode)?.mode;
+    const record: ModeRecord = { mode: body.mode as string, at: Date.now(), by: 'dashboard' };
+    await store.set(FLEET_KEYS.mode, record, FLEET_SETTING_TTL_MS);
+    await appendFleetLog(store, { kind: 'mode', ...(from && { from }), to: record.mode });
+    send(response, 200, readFleetState(store));
+  }
+
+  async function setRollout(response: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const problem = modeProblem(body.mode);
+    if (problem) return send(response, 400, { error: `Failed to set the rollout: ${problem}.` });
+    const percent = body.percent;
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100)
+      return send(response, 400, {
+        error:
+          'Failed to set the rollout: expected "percent" to be a number from 0 to 100. Fix: e.g. { "mode": "realtime", "percent": 10 }.',
+      });
+    const current = store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {};
+    const next = { ...current, [body.mode as string]: percent };
+    if (percent === 0) delete next[body.mode as string];
+    const record: RolloutRecord = { percent: next, at: Date.now(), by: 'dashboard' };
+    await store.set(FLEET_KEYS.rollout, record, FLEET_SETTING_TTL_MS);
+    await appendFleetLog(store, { kind: 'rollout', to: `${body.mode as string} ${percent}%` });
+    send(response, 200, readFleetState(store));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8089, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shown}:${port}/`,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function authorise(header: string | undefined, token: string): { status: 401 | 403; error: string } | undefined {
+  const given = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
+  if (!given)
+    return {
+      status: 401,
+      error: 'Failed to change the fleet: no token. Fix: send "Authorization: Bearer <token>" (printed when the dashboard started).',
+    };
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    return { status: 403, error: 'Failed to change the fleet: wrong token. Fix: use the token printed when the dashboard started.' };
+  return undefined;
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(json);
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | Error> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 16_384) return new Error('Failed to read the request: the body is larger than 16 KB. Fix: send a small JSON object.');
+    chunks.push(chunk);
+  }
+  try {
+    const value = JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  return new Error('Failed to read the request: the body is not a JSON object. Fix: send e.g. { "mode": "pipeline" }.');
+}
