@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { ScenarioQueue } from './scenario-queue.js';
+import { errorResponse } from './scripted-failure.js';
 
 /** One scripted behaviour of a mocked OpenAI-format endpoint. Unset fields fall back to a normal streamed reply. */
 export interface ChatScenario {
@@ -10,14 +11,41 @@ export interface ChatScenario {
   times?: number;
   /** The reply text, streamed word by word. @default the endpoint's `reply` */
   reply?: string;
-  /** Tool calls to stream instead of (or after) the text. `arguments` may be an object or a JSON string. */
+  /**
+   * Tool calls to stream instead of (or after) the text. `arguments` may be an object or a JSON string. Each streams
+   * as the providers do: one delta with its id and name (empty arguments), then the arguments in `argumentChunks`
+   * fragments (`chunkDelayMs` apart); the plugin yields nothing until the call is complete.
+   */
   toolCalls?: { name: string; arguments: unknown; id?: string }[];
-  /** Answer with this HTTP status and an OpenAI-style error body instead of a reply. */
+  /** How many fragments each tool call's arguments stream in. @default 1 */
+  argumentChunks?: number;
+  /** Answer with this HTTP status and the provider's error body instead of a reply. */
   status?: number;
   /** `Retry-After` header: seconds (a number) or an HTTP date (a string). */
   retryAfter?: number | string;
+  /** More response headers with `status`, e.g. OpenAI's `x-ratelimit-*` (see `openAIRateLimitHeaders`). */
+  headers?: Record<string, string>;
+  /**
+   * The error code in the body (with `status`, or in `streamError`): OpenAI `insufficient_quota` (an exhausted
+   * quota, sent as a 429), `rate_limit_exceeded` … @default the provider's code for the status
+   */
+  code?: string;
   /** Error message in the body when `status` is set. */
   message?: string;
+  /**
+   * OpenRouter: after HTTP 200 (and `afterChunks` content chunks), an SSE `data:` event with an `error` member
+   * (`{ code, message }`, `finish_reason: "error"`), then the end of the stream, as OpenRouter reports an error that
+   * happens while the model generates ("Errors", "Handling errors during streaming"). `code` is a number (an HTTP
+   * status) or a string such as `server_error`.
+   */
+  streamError?: { code: number | string; message?: string; afterChunks?: number };
+  /**
+   * OpenRouter: after HTTP 200, send `: OPENROUTER PROCESSING` SSE comments every `keepAliveEveryMs` for this long
+   * before the first chunk (the model is working; the client sees bytes but no token).
+   */
+  processingMs?: number;
+  /** Interval of the `processingMs` keep-alive comments. @default 200 */
+  keepAliveEveryMs?: number;
   /** Wait this long before the response headers (time to first byte), in ms. */
   delayMs?: number;
   /** Wait this long between chunks, in ms. @default 0 */
@@ -60,6 +88,8 @@ export interface MockOpenAIEndpointOptions {
   auth?: { bearer: string } | { livekit: { apiKey: string; apiSecret: string } };
   /** Serve llama.cpp's `GET /health` beside the `/v1` base URL. @default false */
   llamaCpp?: boolean;
+  /** Whose error bodies to send. @default `openrouter` for an openrouter.ai base URL, else `openai` */
+  dialect?: 'openai' | 'openrouter';
 }
 
 /** A mocked OpenAI-format endpoint (OpenAI, OpenRouter, llama.cpp, vLLM, LiveKit Inference's LLM) for msw. */
@@ -80,9 +110,11 @@ export interface MockOpenAIEndpoint {
 }
 
 /**
- * Mocks an OpenAI-format endpoint with msw: `POST /chat/completions` (SSE: text, tool calls, usage),
- * `GET /models` and, with `llamaCpp`, `GET /health`. Scenarios script failures: status codes with `Retry-After`,
- * delays, stalls, resets and malformed chunks.
+ * Mocks an OpenAI-format endpoint with msw: `POST /chat/completions` (SSE: text, tool calls streamed in fragments,
+ * usage), `GET /models` and, with `llamaCpp`, `GET /health`. Scenarios script failures: status codes with the
+ * provider's error body (OpenAI `{ error: { message, type, param, code } }`, OpenRouter `{ error: { code, message } }`),
+ * `Retry-After` or `x-ratelimit-*` headers, an exhausted quota (`code: 'insufficient_quota'`), OpenRouter's
+ * keep-alive comments and mid-stream `error` event after HTTP 200, delays, stalls, resets and malformed chunks.
  *
  * @example
  * const openrouter = mockOpenAIEndpoint({ baseURL: 'https://openrouter.ai/api/v1', reply: 'Hi!' });
@@ -92,6 +124,7 @@ export interface MockOpenAIEndpoint {
 export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpenAIEndpoint {
   const base = options.baseURL.replace(/\/+$/, '');
   const defaultReply = options.reply ?? 'Hello from the mock.';
+  const dialect = options.dialect ?? (/openrouter\.ai/.test(base) ? 'openrouter' : 'openai');
   const queue = new ScenarioQueue<ChatScenario>();
   const requests: RecordedRequest[] = [];
 
@@ -121,7 +154,7 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
     const header = request.headers.get('authorization') ?? '';
     const token = header.replace(/^Bearer\s+/i, '');
     const ok = 'bearer' in options.auth ? token === options.auth.bearer : verifyLiveKitToken(token, options.auth.livekit);
-    return ok ? undefined : errorResponse({ status: 401, message: 'Invalid authentication credentials' });
+    return ok ? undefined : errorResponse({ status: 401, message: 'Invalid authentication credentials' }, dialect);
   };
 
   const endpoint: MockOpenAIEndpoint = {
@@ -147,7 +180,7 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
         const scenario = queue.take((candidate) => candidate.model === undefined || candidate.model === recorded.model) ?? {};
         if (!(await delayed(scenario.delayMs, request.signal))) return HttpResponse.error();
         if (scenario.reset) return HttpResponse.error();
-        if (scenario.status) return errorResponse(scenario as ChatScenario & { status: number });
+        if (scenario.status) return errorResponse(scenario as ChatScenario & { status: number }, dialect);
         return new HttpResponse(sseStream(scenario, recorded.model ?? 'mock-model', defaultReply, request.signal), {
           // Chunked framing: a stream the client aborts then ends in error, not as a complete message (undici asserts on that).
           headers: { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked', 'x-request-id': `req_${requests.length}` },
@@ -176,17 +209,6 @@ export function mockOpenAIEndpoint(options: MockOpenAIEndpointOptions): MockOpen
   return endpoint;
 }
 
-/** An OpenAI-style error response (what OpenAI, OpenRouter and llama.cpp send). */
-function errorResponse(scenario: { status: number; retryAfter?: number | string | undefined; message?: string | undefined }): Response {
-  const headers: Record<string, string> = {};
-  if (scenario.retryAfter !== undefined) headers['retry-after'] = String(scenario.retryAfter);
-  const type = scenario.status === 429 ? 'rate_limit_exceeded' : scenario.status >= 500 ? 'server_error' : 'invalid_request_error';
-  return HttpResponse.json(
-    { error: { message: scenario.message ?? `Mock error ${scenario.status}`, type, code: scenario.status } },
-    { status: scenario.status, headers },
-  );
-}
-
 const MALFORMED = new TextEncoder().encode('data: {"id": "chatcmpl-mock", "choices": [\n\n');
 
 function sseStream(scenario: ChatScenario, model: string, defaultReply: string, signal: AbortSignal): ReadableStream<Uint8Array> {
@@ -195,29 +217,28 @@ function sseStream(scenario: ChatScenario, model: string, defaultReply: string, 
   const words = text.match(/\S+\s*/g) ?? [];
   const abort = new AbortController();
   signal.addEventListener('abort', () => abort.abort(), { once: true });
+  const event = (payload: object) => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
   const chunk = (delta: unknown, finish: string | null = null, extra: object = {}) =>
-    encoder.encode(
-      `data: ${JSON.stringify({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
-    );
+    event({
+      id: 'chatcmpl-mock',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...extra,
+    });
   return new ReadableStream({
     async start(controller) {
       try {
+        for (let waited = 0; waited < (scenario.processingMs ?? 0); waited += scenario.keepAliveEveryMs ?? 200) {
+          controller.enqueue(encoder.encode(': OPENROUTER PROCESSING\n\n'));
+          await sleep(Math.min(scenario.keepAliveEveryMs ?? 200, (scenario.processingMs ?? 0) - waited), abort.signal);
+        }
         let sent = 0;
         const content = words.map((word, index) => (index === 0 ? { role: 'assistant', content: word } : { content: word }));
-        const tools = (scenario.toolCalls ?? []).map((call, index) => ({
-          tool_calls: [
-            {
-              index,
-              id: call.id ?? `call_${index}`,
-              type: 'function',
-              function: {
-                name: call.name,
-                arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}),
-              },
-            },
-          ],
-        }));
+        const tools = (scenario.toolCalls ?? []).flatMap((call, index) => toolCallDeltas(call, index, scenario.argumentChunks ?? 1));
         for (const delta of [...content, ...tools]) {
+          if (scenario.streamError && sent >= (scenario.streamError.afterChunks ?? 0)) break;
           if (scenario.dropAfterChunks !== undefined && sent >= scenario.dropAfterChunks) {
             controller.error(new TypeError('mock: connection reset'));
             return;
@@ -231,13 +252,29 @@ function sseStream(scenario: ChatScenario, model: string, defaultReply: string, 
           sent++;
           if (scenario.malformed && sent === 1) controller.enqueue(MALFORMED);
         }
+        if (scenario.streamError) {
+          const { code, message } = scenario.streamError;
+          controller.enqueue(
+            chunk({ content: '' }, 'error', {
+              provider: 'mock',
+              error: { code, message: message ?? 'Provider disconnected unexpectedly' },
+            }),
+          );
+          controller.close();
+          return;
+        }
         if (scenario.malformed && sent === 0) controller.enqueue(MALFORMED);
         controller.enqueue(chunk({}, scenario.toolCalls ? 'tool_calls' : 'stop'));
         const usage = scenario.usage ?? { prompt_tokens: 12, completion_tokens: words.length };
         controller.enqueue(
-          encoder.encode(
-            `data: ${JSON.stringify({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`,
-          ),
+          event({
+            id: 'chatcmpl-mock',
+            object: 'chat.completion.chunk',
+            created: 0,
+            model,
+            choices: [],
+            usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+          }),
         );
         controller.enqueue(encoder.encode('data: [DONE]\n\n'));
         controller.close();
@@ -254,6 +291,21 @@ function sseStream(scenario: ChatScenario, model: string, defaultReply: string, 
       abort.abort();
     },
   });
+}
+
+/**
+ * One tool call as OpenAI streams it (API reference, chat completion chunk `delta.tool_calls`): the first delta holds
+ * the index, id, type and name with empty arguments; the next ones only the index and a fragment of the arguments.
+ */
+function toolCallDeltas(call: { name: string; arguments: unknown; id?: string }, index: number, fragments: number): object[] {
+  const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+  const size = Math.max(1, Math.ceil(args.length / Math.max(1, fragments)));
+  const parts: string[] = [];
+  for (let start = 0; start < args.length; start += size) parts.push(args.slice(start, start + size));
+  return [
+    { tool_calls: [{ index, id: call.id ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] },
+    ...parts.map((part) => ({ tool_calls: [{ index, function: { arguments: part } }] })),
+  ];
 }
 
 /** Resolves after `ms` (never, for Infinity), or rejects when `signal` aborts; leaves no timer behind. */

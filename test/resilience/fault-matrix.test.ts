@@ -2,12 +2,13 @@ import { inspect } from 'node:util';
 import { llm } from '@livekit/agents';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ErrorCategory } from '../../src/index.js';
-import type { ChatScenario } from '../../src/testing/index.js';
+import { type ChatScenario, mockOpenAIEndpoint, openAIRateLimitHeaders } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { chainEndpoints, chainStack, LLAMA_KEY, OPENROUTER_KEY } from './helpers.js';
 
 const { openrouter, llama, handlers } = chainEndpoints();
-useMswServer(...handlers);
+const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'Hello from OpenAI.' });
+useMswServer(...handlers, ...openai.handlers);
 
 interface Fault {
   name: string;
@@ -16,6 +17,8 @@ interface Fault {
   /** The failure came after the first token: the turn ends with what was streamed, no fallback. */
   afterTokens?: string;
   retryAfterMs?: number;
+  /** The status the failure carries, when the scenario's `status` does not say (an error event after HTTP 200). */
+  statusCode?: number;
 }
 
 // Error messages echo the key, as some providers do ("Incorrect API key provided: sk-…"): it must never come out.
@@ -36,6 +39,36 @@ const FAULTS: Fault[] = [
   { name: 'connection reset', scenario: { reset: true }, category: 'connection' },
   { name: 'malformed SSE before the first token', scenario: { reply: '', malformed: true }, category: 'server' },
   { name: 'malformed SSE mid-stream', scenario: { reply: 'one two three', malformed: true }, category: 'server', afterTokens: 'one' },
+  // OpenRouter answers an exhausted credit balance with 402; a quota is cooled for 10 minutes, not every 30 s.
+  {
+    name: '402 insufficient credits',
+    scenario: { status: 402, message: 'Insufficient credits' },
+    category: 'quota',
+    retryAfterMs: 600_000,
+  },
+  // A 429 without Retry-After but with an exhausted x-ratelimit window: the window's reset is the wait.
+  {
+    name: '429 with x-ratelimit headers and no Retry-After',
+    scenario: { status: 429, headers: openAIRateLimitHeaders(20_000) },
+    category: 'rate_limit',
+    retryAfterMs: 20_000,
+  },
+  // OpenRouter reports an error that happens while the model generates as an SSE `error` event after HTTP 200:
+  // its code is the status (502: the model is down), kept through the SDK's status-less APIError.
+  {
+    name: 'error event after HTTP 200, before the first token',
+    scenario: { streamError: { code: 502, message: 'Provider returned error' } },
+    category: 'server',
+    statusCode: 502,
+  },
+  {
+    name: 'error event after HTTP 200, mid-stream',
+    scenario: { reply: 'one two three', streamError: { code: 'server_error', afterChunks: 1 } },
+    category: 'server',
+    afterTokens: 'one',
+  },
+  // Keep-alive comments are not tokens: a model that only "processes" past the first-token timeout times out.
+  { name: 'keep-alive comments past the first-token timeout', scenario: { processingMs: 1_000 }, category: 'timeout' },
 ];
 
 /** Everything the stack produced across the matrix, scanned for keys at the end. */
@@ -74,7 +107,7 @@ describe('fault matrix, OpenAI format (openrouter/a → openrouter/b)', () => {
           error: { category: fault.category, modality: 'llm', label: 'openrouter/a' },
         });
         if (fault.retryAfterMs !== undefined) expect(fallback?.error.retryAfterMs).toBe(fault.retryAfterMs);
-        if (fault.scenario.status) expect(fallback?.error.statusCode).toBe(fault.scenario.status);
+        if (fault.scenario.status || fault.statusCode) expect(fallback?.error.statusCode).toBe(fault.scenario.status ?? fault.statusCode);
       }
       expect(failure((entry) => entry.level === 'warn' && entry.fields.label === 'openrouter/a')?.fields).toMatchObject({
         category: fault.category,
@@ -106,6 +139,61 @@ describe('fault matrix, OpenAI format (openrouter/a → openrouter/b)', () => {
     for (const key of [OPENROUTER_KEY, LLAMA_KEY]) {
       expect(all).not.toContain(key);
       expect(all).not.toContain(key.slice(0, 20));
+    }
+  });
+});
+
+describe('OpenAI and OpenRouter say more than their status', () => {
+  const OPENAI_KEY = 'sk' + '-proj-FAKEKEY-openai-0123456789abcdef';
+
+  it('OpenAI’s 429 insufficient_quota is an exhausted quota: logged as quota, cooled 10 minutes, never retried meanwhile', async () => {
+    openai.reset();
+    openrouter.reset();
+    openai.use({
+      status: 429,
+      code: 'insufficient_quota',
+      message: 'You exceeded your current quota, please check your plan and billing details.',
+    });
+    openrouter.use({ model: 'b', reply: 'Hello from b.' });
+    const { stack, logger, recorder } = await chainStack({}, [
+      { provider: 'openai', model: 'gpt-4o-mini', apiKey: OPENAI_KEY },
+      { provider: 'openrouter', models: ['b'], apiKey: OPENROUTER_KEY },
+    ]);
+    try {
+      const ask = async () => {
+        const chatCtx = llm.ChatContext.empty();
+        chatCtx.addMessage({ role: 'user', content: 'Hi' });
+        return (await (stack.llm as llm.LLM).chat({ chatCtx }).collect()).text;
+      };
+      expect(await ask()).toBe('Hello from b.');
+      expect(await ask()).toBe('Hello from b.');
+      expect(openai.chatRequests()).toHaveLength(1);
+      const [fallback] = recorder.of('fallback');
+      expect(fallback?.error).toMatchObject({
+        category: 'quota',
+        statusCode: 429,
+        providerCode: 'insufficient_quota',
+        retryAfterMs: 600_000,
+      });
+      const warning = logger.entries.find((entry) => entry.level === 'warn' && entry.fields.label === 'openai/gpt-4o-mini');
+      expect(warning?.fields).toMatchObject({ category: 'quota', coolingMs: 600_000 });
+      expect(warning?.message).toContain('out of quota (HTTP 429, insufficient_quota');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('OpenRouter’s keep-alive comments before the first token are read past, and the reply comes through', async () => {
+    openrouter.reset();
+    openrouter.use({ model: 'a', processingMs: 150, keepAliveEveryMs: 50, reply: 'Thought about it.' });
+    const { stack, recorder } = await chainStack({}, [{ provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY }]);
+    try {
+      const chatCtx = llm.ChatContext.empty();
+      chatCtx.addMessage({ role: 'user', content: 'Hi' });
+      expect((await (stack.llm as llm.LLM).chat({ chatCtx }).collect()).text).toBe('Thought about it.');
+      expect(recorder.of('fallback')).toEqual([]);
+    } finally {
+      await stack.close();
     }
   });
 });
