@@ -1,5 +1,12 @@
 export { createVoiceStack, type CreateVoiceStackOptions } from './stack/create-voice-stack.js';
-export { VoiceStack, type Attachment, type VoiceStackSessionOptions } from './stack/voice-stack.js';
+export { VoiceStack, type Attachment, type AttachOptions, type VoiceStackSessionOptions } from './stack/voice-stack.js';
+export {
+  forwardTranscripts,
+  type ForwardedTranscript,
+  type ForwardTranscriptsOptions,
+  type TranscriptForwarder,
+} from './stack/forward-transcripts.js';
+export type { BannerOption, StartupBannerFields } from './stack/startup-banner.js';
 export type * from './policies/events.js';
 export {
   createModeController,

@@ -1,7 +1,20 @@
 import type { ErrorCategory, Modality, ProviderError } from '../errors/index.js';
 
+/**
+ * Which call an event belongs to, so that concurrent calls on one stack never mix. `turn` and `transcript` always
+ * carry them; the chains' events carry them when they happen inside a call's stream (not in a health probe).
+ */
+export interface CallFields {
+  /** The `sessionId` given to `stack.attach(session, { sessionId })`, else a UUID made at attach. */
+  sessionId: string;
+  /** The LiveKit room, when attached inside a job entrypoint. */
+  roomName?: string;
+  /** The LiveKit job id, when attached inside a job entrypoint. */
+  jobId?: string;
+}
+
 /** An option failed and the chain will try again after `delayMs` (a new pass, or the same option). */
-export interface RetryEvent {
+export interface RetryEvent extends Partial<CallFields> {
   modality: Modality;
   provider: string;
   model: string;
@@ -12,15 +25,17 @@ export interface RetryEvent {
 }
 
 /** The chain moved from one option to the next. `from` and `to` are `provider/model` labels. */
-export interface FallbackEvent {
+export interface FallbackEvent extends Partial<CallFields> {
   modality: Modality;
   from: string;
   to: string;
   error: ProviderError;
+  /** `from` could not start at all (e.g. LiveKit Inference without credentials): reported once per attached session. */
+  atStartup?: boolean;
 }
 
 /** The holding phrase was spoken (once per failure episode). */
-export interface HoldingEvent {
+export interface HoldingEvent extends Partial<CallFields> {
   modality: Modality;
   /** `waiting`: the chain started waiting between passes; `slow`: no first token after `holdingAfterMs`; `not_hearing`: every STT option is down. */
   reason: 'waiting' | 'slow' | 'not_hearing';
@@ -28,20 +43,20 @@ export interface HoldingEvent {
 }
 
 /** Every option failed within the retry window. */
-export interface ExhaustedEvent {
+export interface ExhaustedEvent extends Partial<CallFields> {
   modality: Modality;
   errors: ProviderError[];
 }
 
 /** An option answered again after a failure episode. */
-export interface RecoveredEvent {
+export interface RecoveredEvent extends Partial<CallFields> {
   modality: Modality;
   provider: string;
   model: string;
 }
 
 /** One user turn's figures, collected from LiveKit's metrics by `attach(session)`. */
-export interface TurnMetrics {
+export interface TurnMetrics extends Partial<CallFields> {
   speechId: string | undefined;
   /** `provider/model` of the option that served each modality in this turn. */
   servedBy: Partial<Record<Modality, string>>;
@@ -61,7 +76,7 @@ export interface TurnMetrics {
  * final) and each reply of the agent (final, one per message). A reply made only of spoken-policy phrases (the
  * apology) has `provider: 'livekit-voice-stack'`, `model: 'spoken-policy'`.
  */
-export interface TranscriptEvent {
+export interface TranscriptEvent extends Partial<CallFields> {
   role: 'user' | 'assistant';
   text: string;
   final: boolean;

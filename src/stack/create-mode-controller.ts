@@ -155,7 +155,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   }
 
   async #build(mode: M): Promise<VoiceStack> {
-    const stack = await createVoiceStack(this.#options.modes[mode], this.#options.createOptions);
+    const stack = await createVoiceStack(this.#options.modes[mode], { ...this.#options.createOptions, mode });
     const { probe } = this.#options;
     if (!probe) return stack;
     const report = await stack.health(probe === true ? {} : probe);

@@ -15,6 +15,10 @@ import { realtimePolicy } from './realtime-policy.js';
 import { isRealtimeModel } from '../config/livekit-instance.js';
 import type { VoiceStackEvents } from '../policies/events.js';
 import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
+import { activeCall, bindStreamsToCalls } from './call-context.js';
+import { withoutUnstartableInference } from './inference-safety-net.js';
+import { startupBanner } from './startup-banner.js';
+import type { CallFields } from '../policies/events.js';
 
 export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = readonly AnyAdapter[]> {
   /** Custom provider adapters (made with `defineAdapter()`); they take precedence over built-ins of the same name. */
@@ -25,6 +29,8 @@ export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = reado
   signal?: AbortSignal;
   /** The environment to read provider keys from. @default process.env, read now (not at import) */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The mode controller's mode this stack serves, shown in the startup banner. Set by `createModeController()`. */
+  mode?: string;
   /**
    * Where the chains keep their cooldowns. Pass one store to several stacks (or a Redis-backed one to a fleet of
    * workers) to share them. @default a new in-memory store, shared by every session of this stack
@@ -49,9 +55,9 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   options: CreateVoiceStackOptions<A> = {},
 ): Promise<VoiceStack> {
   const adapters = [...(options.adapters ?? []), ...builtinAdapters];
-  const parsed = parseConfig(config, adapters);
   const logger = options.logger ?? defaultLogger();
   const context = { env: options.env ?? process.env, logger, signal: options.signal };
+  const { parsed, fallbacks } = withoutUnstartableInference(parseConfig(config, adapters), context.env);
 
   const settled = await Promise.allSettled([
     createProviderOptions('stt', parsed.stt, context),
@@ -87,6 +93,9 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   attachments.push(metrics.attachment, transcriptEvents(providers));
   if (isRealtimeModel(llmInstance)) attachments.push(realtimePolicy(llmOptions[0]!, parsed.verbal, events, logger));
 
+  const calls = new WeakMap<object, CallFields>();
+  for (const instance of [sttInstance, llmInstance, ttsInstance]) bindStreamsToCalls(instance, calls);
+
   const stack = new VoiceStack({
     stt: sttInstance,
     llm: llmInstance,
@@ -98,10 +107,14 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     attachments,
     closers,
     metrics,
+    calls,
+    startupFallbacks: fallbacks,
   });
   // The policies emit on `events`; users listen on the stack.
   forwardEvents(events, stack);
-  logger.info(`voice stack ready: ${describeOptions(providers) || 'no providers'}`);
+  const banner = startupBanner(providers, { mode: options.mode, fallbacks });
+  if (fallbacks.length > 0) logger.warn(`voice stack starts without LiveKit Inference:\n${banner.text}`, { ...banner.fields });
+  else logger.info(`voice stack ready: ${describeOptions(providers) || 'no providers'}\n${banner.text}`, { ...banner.fields });
   return stack;
 }
 
@@ -116,11 +129,13 @@ const EVENT_NAMES = [
   'warning',
 ] as const satisfies readonly (keyof VoiceStackEvents)[];
 
-/** Re-emits the policies' events on the stack. */
+/** Re-emits the policies' events on the stack, with the fields of the call whose stream emitted them. */
 function forwardEvents(from: EventEmitter<VoiceStackEvents>, to: VoiceStack): void {
   for (const name of EVENT_NAMES) {
-    (from.on as (event: string, listener: (payload: unknown) => void) => unknown)(name, (payload) =>
-      (to.emit as (event: string, payload: unknown) => boolean)(name, payload),
-    );
+    (from.on as (event: string, listener: (payload: object) => void) => unknown)(name, (payload) => {
+      const call = activeCall();
+      const withCall = call && !('sessionId' in payload) ? { ...payload, ...call } : payload;
+      (to.emit as (event: string, payload: unknown) => boolean)(name, withCall);
+    });
   }
 }

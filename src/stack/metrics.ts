@@ -5,6 +5,7 @@ import type { Modality } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import type { TurnMetrics, VoiceStackEvents } from '../policies/events.js';
 import type { Attachment } from './voice-stack.js';
+import { activeCall } from './call-context.js';
 
 /** p50/p95 (nearest rank) of one figure, in ms, over the collected turns. */
 export interface LatencyStats {
@@ -53,6 +54,8 @@ export interface MetricsSummary {
 export const MAX_TURNS = 1_000;
 
 interface TurnState {
+  /** The call the turn belongs to. */
+  sessionId: string;
   record: TurnMetrics;
   source: string;
   llmSeen: boolean;
@@ -93,17 +96,17 @@ export class MetricsCollector {
       const only = this.#only();
       if (only) only.record.held = true;
     });
-    events.on('exhausted', ({ modality }) => {
+    events.on('exhausted', (event) => {
       this.#exhausted++;
-      if (modality !== 'llm' || this.#verbal === false) return;
+      if (event.modality !== 'llm' || this.#verbal === false) return;
       this.#apologies++;
-      const only = this.#only();
+      const only = this.#only(event);
       if (only) only.record.apologised = true;
     });
   }
 
   /** Installs the per-session collection; `stack.attach(session)` runs it. */
-  readonly attachment: Attachment = (session, stack) => {
+  readonly attachment: Attachment = (session, stack, call) => {
     const turns = new Map<string, TurnState>();
     let pendingStt: lkMetrics.STTMetrics[] = [];
     const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -111,7 +114,7 @@ export class MetricsCollector {
     const turnFor = (speechId: string, source = 'generate_reply'): TurnState => {
       let state = turns.get(speechId);
       if (!state) {
-        state = { record: emptyTurn(speechId), source, llmSeen: false, done: false };
+        state = { sessionId: call.sessionId, record: emptyTurn(speechId), source, llmSeen: false, done: false };
         turns.set(speechId, state);
         this.#inFlight.add(state);
       }
@@ -128,7 +131,7 @@ export class MetricsCollector {
       );
       record.endToEndMs = parts.length > 0 ? round(parts.reduce((sum, value) => sum + value, 0)) : undefined;
       this.#record(record);
-      stack.emit('turn', record);
+      stack.emit('turn', { ...record, ...call });
     };
 
     const onSpeech = (event: voice.SpeechCreatedEvent) => {
@@ -280,8 +283,14 @@ export class MetricsCollector {
     if (this.#turns.length > MAX_TURNS) this.#turns.shift();
   }
 
-  #only(): TurnState | undefined {
-    return this.#inFlight.size === 1 ? this.#inFlight.values().next().value : undefined;
+  /**
+   * The turn a stack event belongs to: the in-flight turn of the call whose stream emitted it (see call-context.ts),
+   * else the only turn in flight. Several candidates (or none) attribute the event to no turn.
+   */
+  #only(event?: { sessionId?: string | undefined }): TurnState | undefined {
+    const sessionId = event?.sessionId ?? activeCall()?.sessionId;
+    const candidates = sessionId ? [...this.#inFlight].filter((state) => state.sessionId === sessionId) : [...this.#inFlight];
+    return candidates.length === 1 ? candidates[0] : undefined;
   }
 
   #labelOf(modality: Modality, metadata: lkMetrics.MetricsMetadata | undefined): string | undefined {

@@ -21,7 +21,7 @@ export function realtimePolicy(
   events: EventEmitter<VoiceStackEvents>,
   logger: Logger,
 ): Attachment {
-  return (session) => {
+  return (session, _stack, call) => {
     let lastApologyAt = Number.NEGATIVE_INFINITY;
     const onError = ({ error }: voice.ErrorEvent) => {
       if (error.type !== 'realtime_model_error' || !error.recoverable) return;
@@ -30,7 +30,7 @@ export function realtimePolicy(
       // One episode per interval: a refused reconnection retried with backoff is one failure for the caller.
       if (now - lastApologyAt < (verbal === false ? 10_000 : verbal.minIntervalMs)) return;
       lastApologyAt = now;
-      events.emit('exhausted', { modality: 'llm', errors: [failure] });
+      events.emit('exhausted', { modality: 'llm', errors: [failure], ...call });
       if (verbal === false) return;
       try {
         session.say(verbal.apology, { allowInterruptions: true });

@@ -13,7 +13,7 @@ const SPOKEN_POLICY = { provider: 'livekit-voice-stack', model: 'spoken-policy' 
  * The option comes from LiveKit's metrics (the chains forward their children's), so it is exact per session.
  */
 export function transcriptEvents(options: Readonly<Record<Modality, readonly ProviderOption[]>>): Attachment {
-  return (session, stack) => {
+  return (session, stack, call) => {
     let stt = options.stt[0] ? { provider: options.stt[0].provider, model: options.stt[0].model } : undefined;
     let llm: { provider: string; model: string } | undefined;
     const served = (modality: Modality, metadata: { modelProvider?: string; modelName?: string } | undefined) => {
@@ -31,11 +31,17 @@ export function transcriptEvents(options: Readonly<Record<Modality, readonly Pro
     const onSpeech = () => void (llm = undefined); // a new reply: forget who served the last one
     const onUser = ({ transcript, isFinal }: voice.UserInputTranscribedEvent) => {
       if (transcript)
-        stack.emit('transcript', { role: 'user', text: transcript, final: isFinal, ...(stt ?? { provider: 'unknown', model: 'unknown' }) });
+        stack.emit('transcript', {
+          role: 'user',
+          text: transcript,
+          final: isFinal,
+          ...(stt ?? { provider: 'unknown', model: 'unknown' }),
+          ...call,
+        });
     };
     const onItem = ({ item }: voice.ConversationItemAddedEvent) => {
       if (item.type !== 'message' || item.role !== 'assistant' || !item.textContent) return;
-      stack.emit('transcript', { role: 'assistant', text: item.textContent, final: true, ...(llm ?? SPOKEN_POLICY) });
+      stack.emit('transcript', { role: 'assistant', text: item.textContent, final: true, ...(llm ?? SPOKEN_POLICY), ...call });
     };
     session.on(voice.AgentSessionEventTypes.MetricsCollected, onMetrics);
     session.on(voice.AgentSessionEventTypes.SpeechCreated, onSpeech);

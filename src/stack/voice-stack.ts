@@ -5,7 +5,9 @@ import { maskSecrets } from '../config/secrets.js';
 import type { Modality } from '../errors/index.js';
 import type { Logger } from '../config/logger.js';
 import { closeInstance, type ProviderOption } from '../providers/provider-option.js';
-import type { VoiceStackEvents } from '../policies/events.js';
+import type { CallFields, VoiceStackEvents } from '../policies/events.js';
+import { callFieldsOf, sessionConnOptions } from './call-context.js';
+import type { StartupFallback } from './inference-safety-net.js';
 import { checkHealth, type HealthOptions, type HealthReport } from './health.js';
 import type { MetricsCollector, MetricsSummary } from './metrics.js';
 
@@ -23,10 +25,16 @@ export interface VoiceStackSessionOptions {
 }
 
 /**
- * Something `attach(session)` installs on a session (the error listener, the spoken policy, metrics).
- * Returns what removes it again.
+ * Something `attach(session)` installs on a session (the error listener, the spoken policy, metrics). `call` holds
+ * the fields that tell this call's events from another's. Returns what removes it again.
  */
-export type Attachment = (session: voice.AgentSession, stack: VoiceStack) => () => void;
+export type Attachment = (session: voice.AgentSession, stack: VoiceStack, call: CallFields) => () => void;
+
+/** Options of `stack.attach(session, options)`. */
+export interface AttachOptions {
+  /** The call's id in your system, carried by every event of this session. @default a new UUID */
+  sessionId?: string;
+}
 
 export interface VoiceStackInit {
   stt: stt.STT | undefined;
@@ -41,6 +49,10 @@ export interface VoiceStackInit {
   closers: (() => Promise<void> | void)[];
   /** Collects the per-turn metrics of attached sessions (its attachment is in `attachments`). */
   metrics?: MetricsCollector;
+  /** The sessions' connection-option objects → their call (see `bindStreamsToCalls`). */
+  calls?: WeakMap<object, CallFields>;
+  /** Options left out because they could not start: each attached session gets a `fallback` event for them. */
+  startupFallbacks?: readonly StartupFallback[];
 }
 
 /**
@@ -69,6 +81,8 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
   readonly #attachments: Attachment[];
   readonly #closers: (() => Promise<void> | void)[];
   readonly #metrics: MetricsCollector | undefined;
+  readonly #calls: WeakMap<object, CallFields>;
+  readonly #startupFallbacks: readonly StartupFallback[];
   readonly #detachers = new Map<voice.AgentSession, () => void>();
   #closed = false;
 
@@ -84,6 +98,8 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     this.#attachments = init.attachments;
     this.#closers = init.closers;
     this.#metrics = init.metrics;
+    this.#calls = init.calls ?? new WeakMap();
+    this.#startupFallbacks = init.startupFallbacks ?? [];
   }
 
   /**
@@ -115,11 +131,15 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
 
   /**
    * Installs on `session` the error listener (without one, LiveKit silently stops retrying), the spoken error
-   * policy and metrics collection. Returns `detach()`, which removes them all; closing the session detaches too.
+   * policy and metrics collection. Every event of this session carries its `sessionId` (and, inside a job, the room
+   * name and job id), so that concurrent calls on one stack never mix. Returns `detach()`, which removes them all;
+   * closing the session detaches too.
    */
-  attach(session: voice.AgentSession): () => void {
+  attach(session: voice.AgentSession, options: AttachOptions = {}): () => void {
     const existing = this.#detachers.get(session);
     if (existing) return existing;
+    const call = callFieldsOf(options.sessionId);
+    for (const connOptions of sessionConnOptions(session)) this.#calls.set(connOptions, call);
     const onError = (event: voice.ErrorEvent) => {
       const { error } = event;
       const cause = 'error' in error ? (error.error as Error | undefined)?.message : undefined;
@@ -128,7 +148,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
       else this.logger.warn('session reported an error', fields);
     };
     session.on(voice.AgentSessionEventTypes.Error, onError);
-    const removers = this.#attachments.map((attachment) => attachment(session, this));
+    const removers = this.#attachments.map((attachment) => attachment(session, this, call));
     const detach = () => {
       if (this.#detachers.get(session) !== detach) return;
       this.#detachers.delete(session);
@@ -138,6 +158,10 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     };
     session.on(voice.AgentSessionEventTypes.Close, detach);
     this.#detachers.set(session, detach);
+    for (const { modality, from, error } of this.#startupFallbacks) {
+      const to = this.options[modality][0]?.label ?? 'none';
+      this.emit('fallback', { modality, from, to, error, atStartup: true, ...call });
+    }
     return detach;
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createVoiceStack, type TurnMetrics } from '../../src/index.js';
 import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
+import { withoutCall } from '../helpers/without-call.js';
 
 const fast = mockOpenAIEndpoint({ baseURL: 'http://fast.test/v1', reply: 'Fast answer.' });
 const slow = mockOpenAIEndpoint({ baseURL: 'http://slow.test/v1', reply: 'Slow answer.' });
@@ -16,7 +17,7 @@ const within = (value: number | undefined, scripted: number) => {
 async function runTurns(config: Parameters<typeof createVoiceStack>[0], count: number) {
   const stack = await createVoiceStack(config);
   const turns: TurnMetrics[] = [];
-  stack.on('turn', (turn) => turns.push(turn));
+  stack.on('turn', (turn) => turns.push(withoutCall(turn) as TurnMetrics));
   const session = await startTextSession(stack);
   const replies: string[] = [];
   try {

@@ -7,6 +7,7 @@ import { voice } from '@livekit/agents';
 import { createVoiceStack, type TranscriptEvent, type TurnMetrics, type VoiceStack } from '../../src/index.js';
 import { main } from '../../src/cli/index.js';
 import { mockOpenAIRealtime, type MockOpenAIRealtime, startTextSession } from '../../src/testing/index.js';
+import { withoutCall } from '../helpers/without-call.js';
 
 const KEY = ['sk', 'realtime', 'test', '0042'].join('-');
 let realtime: MockOpenAIRealtime;
@@ -35,8 +36,8 @@ describe('an AgentSession on the openai-realtime model, against the Realtime pro
     const stack = await realtimeStack();
     const turns: TurnMetrics[] = [];
     const transcripts: TranscriptEvent[] = [];
-    stack.on('turn', (turn) => turns.push(turn));
-    stack.on('transcript', (event) => transcripts.push(event));
+    stack.on('turn', (turn) => turns.push(withoutCall(turn) as TurnMetrics));
+    stack.on('transcript', (event) => transcripts.push(withoutCall(event) as TranscriptEvent));
     const session = await startTextSession(stack, { instructions: 'You are the front desk of a hotel.' });
     try {
       const reply = await session.ask('Is breakfast included?');
@@ -69,7 +70,7 @@ describe('an AgentSession on the openai-realtime model, against the Realtime pro
   it('a rate limit mid-call: the caller hears the apology, the session keeps listening and the next turn is answered', async () => {
     const stack = await realtimeStack({ verbal: { apology: 'Sorry, I cannot answer right now.' } });
     const exhausted: unknown[] = [];
-    stack.on('exhausted', (event) => exhausted.push(event));
+    stack.on('exhausted', (event) => exhausted.push(withoutCall(event) as (typeof exhausted)[number]));
     const session = await startTextSession(stack);
     try {
       realtime.use({ rateLimited: true, times: 1 });

@@ -1,6 +1,7 @@
 import { createVoiceStack, type Logger, type VoiceStack } from '../../src/index.js';
 import type { VoiceStackEvents } from '../../src/policies/events.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
+import { withoutCall } from '../helpers/without-call.js';
 
 // Fake keys are split ('sk' + '-…') so that secret scanners do not flag these fixtures.
 export const OPENROUTER_KEY = 'sk' + '-or-v1-FAKEKEY-openrouter-0123456789abcdef';
@@ -36,7 +37,7 @@ export type Recorded = { [K in EventName]: { name: K; payload: Parameters<VoiceS
 export function recordEvents(stack: VoiceStack) {
   const events: Recorded[] = [];
   for (const name of ['retry', 'fallback', 'holding', 'exhausted', 'recovered'] as const) {
-    stack.on(name, ((payload: unknown) => void events.push({ name, payload } as Recorded)) as never);
+    stack.on(name, ((payload: unknown) => void events.push({ name, payload: withoutCall(payload as object) } as Recorded)) as never);
   }
   return {
     events,

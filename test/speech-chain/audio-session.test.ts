@@ -10,6 +10,7 @@ import {
 } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { startAudioSession } from './audio-session.js';
+import { withoutCall } from '../helpers/without-call.js';
 
 const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });
 const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });
@@ -37,7 +38,7 @@ describe('audio end to end: a real AgentSession with mocked STT, LLM and TTS and
       { env },
     );
     const transcripts: TranscriptEvent[] = [];
-    stack.on('transcript', (event) => transcripts.push(event));
+    stack.on('transcript', (event) => transcripts.push(withoutCall(event) as TranscriptEvent));
     const call = await startAudioSession(stack);
     try {
       const replied = call.nextReply();

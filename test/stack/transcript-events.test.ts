@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createVoiceStack, type TranscriptEvent } from '../../src/index.js';
 import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
+import { withoutCall } from '../helpers/without-call.js';
 
 const openrouter = mockOpenAIEndpoint({ baseURL: 'https://openrouter.ai/api/v1', reply: 'Answer from the chain.' });
 useMswServer(...openrouter.handlers);
@@ -13,7 +14,7 @@ describe('transcript events', () => {
       { env: { OPENROUTER_API_KEY: 'k' }, logger: { debug() {}, info() {}, warn() {}, error() {} } },
     );
     const transcripts: TranscriptEvent[] = [];
-    stack.on('transcript', (event) => transcripts.push(event));
+    stack.on('transcript', (event) => transcripts.push(withoutCall(event) as TranscriptEvent));
     const session = await startTextSession(stack);
     try {
       openrouter.use({ model: 'a/one', status: 429, retryAfter: 60, times: 1 });
