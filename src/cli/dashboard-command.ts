@@ -1,5 +1,5 @@
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
-import type { StateStore } from '../state/state-store.js';
+import { openStore } from './open-store.js';
 import type { HealthReport } from '../stack/health.js';
 
 export interface DashboardCommandOptions {
@@ -65,15 +65,6 @@ export async function dashboardCommand(
   await dashboard.close();
   await store.close();
   return 0;
-}
-
-async function openStore(redis: string | undefined): Promise<StateStore> {
-  if (redis) {
-    const { createRedisStore } = await import('../state/create-redis-store.js');
-    return createRedisStore({ url: redis });
-  }
-  const { createMachineStore } = await import('../state/create-machine-store.js');
-  return createMachineStore();
 }
 
 async function probe(

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `livekit-voice-stack` binary: `doctor` and `config` (see docs/operations.md).
+// The `livekit-voice-stack` binary: `doctor`, `config`, `dashboard` and `mode` (see docs/operations.md).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { voiceStackConfigFromEnv } from '../config/config-from-env.js';
@@ -10,23 +10,28 @@ import { VoiceStackError } from '../errors/index.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
 import type { Logger } from '../config/logger.js';
 import { formatHealthReport } from './format-health-report.js';
+import { modeCommand, storeReport } from './mode-command.js';
+import { openStore } from './open-store.js';
 
 const HELP = `Usage: livekit-voice-stack <command> [options]
 
 Commands:
-  doctor     Probe every configured provider for real and print a table
-  config     Print the resolved config, secrets masked
-  dashboard  Serve the fleet dashboard on 127.0.0.1 (mode, rollout, calls, cooling options, fallbacks, health)
+  doctor                     Probe every configured provider for real and print a table, then the state store
+  config                     Print the resolved config, secrets masked
+  dashboard                  Serve the fleet dashboard on 127.0.0.1 (mode, rollout, calls, cooling options, fallbacks, health)
+  mode status                The fleet's mode, rollout and active calls (from the state store)
+  mode set <name>            Switch the mode of calls that start from now on, on every worker
+  mode rollout <name> <pct>  Send <pct> % of new calls to <name> (0 ends it)
 
 Options:
   -c, --config <file>   Read the config from a JSON file instead of the environment
       --timeout <ms>    Time allowed for each probe (doctor) [default: 10000]
       --strict          Fail when any option fails, not only when a slot has none left (doctor)
       --json            Print JSON instead of a table
+      --redis <url>     The fleet's state store in Redis (doctor, mode, dashboard) [default: REDIS_URL, else this machine's store]
   -h, --help            Show this help
 
 Dashboard options:
-      --redis <url>     Read the fleet's state from Redis [default: this machine's store]
       --port <n>        [default: 8089]
       --host <address>  Interface to bind [default: 127.0.0.1]
       --token <token>   Token for mode and rollout changes [default: generated and printed]
@@ -71,9 +76,12 @@ export async function main(
     io.stdout.write(`${HELP}\n`);
     return 0;
   }
+  if (command === 'mode') {
+    return modeCommand(extra, { redis: values.redis ?? io.env.REDIS_URL, json: values.json }, io);
+  }
   if ((command !== 'doctor' && command !== 'config' && command !== 'dashboard') || extra.length > 0) {
     io.stderr.write(
-      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config, dashboard.\n\n${HELP}\n`,
+      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config, dashboard, mode.\n\n${HELP}\n`,
     );
     return 2;
   }
@@ -97,7 +105,11 @@ export async function main(
       io.stdout.write(`${JSON.stringify(maskSecrets(config), null, 2)}\n`);
       return 0;
     }
-    return await doctor(config, { timeoutMs, strict: values.strict, json: values.json, source: values.config }, io);
+    return await doctor(
+      config,
+      { timeoutMs, strict: values.strict, json: values.json, source: values.config, redis: values.redis ?? io.env.REDIS_URL },
+      io,
+    );
   } catch (error) {
     const message = VoiceStackError.isInstance(error) ? error.message : `livekit-voice-stack: ${(error as Error)?.message ?? error}`;
     io.stderr.write(`${maskText(message)}\n`);
@@ -152,7 +164,7 @@ function isValidPrefix(prefix: string): boolean {
 
 async function doctor(
   config: VoiceStackConfig,
-  options: { timeoutMs: number; strict: boolean; json: boolean; source: string | undefined },
+  options: { timeoutMs: number; strict: boolean; json: boolean; source: string | undefined; redis: string | undefined },
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv },
 ): Promise<number> {
   if (!config.stt && !config.llm && !config.tts) {
@@ -165,16 +177,17 @@ async function doctor(
   const { initializeLogger, loggerOptions } = await import('@livekit/agents');
   if (!loggerOptions()) initializeLogger({ pretty: false, level: 'silent' });
   const { createVoiceStack } = await import('../stack/create-voice-stack.js');
+  const store = await openStore(options.redis);
   const stack = await createVoiceStack(config, { logger: stderrLogger(io.stderr), env: io.env });
   try {
-    const report = await stack.health({ timeoutMs: options.timeoutMs });
+    const [report, state] = await Promise.all([stack.health({ timeoutMs: options.timeoutMs }), storeReport(store)]);
     const anyFailed = report.results.some((result) => result.status === 'failed');
-    const code = !report.ok || (options.strict && anyFailed) ? 1 : 0;
-    if (options.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout.write(`${formatHealthReport(report, { color: useColor(io.stdout, io.env) })}\n`);
+    const code = !report.ok || (options.strict && (anyFailed || !state.reachable)) ? 1 : 0;
+    if (options.json) io.stdout.write(`${JSON.stringify({ ...report, store: state }, null, 2)}\n`);
+    else io.stdout.write(`${formatHealthReport(report, { color: useColor(io.stdout, io.env) })}\n${state.line}\n`);
     return code;
   } finally {
-    await stack.close();
+    await Promise.all([stack.close(), store.close()]);
   }
 }
 

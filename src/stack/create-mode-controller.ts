@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { voice } from '@livekit/agents';
 import EventEmitter from 'eventemitter3';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
@@ -6,6 +7,11 @@ import { defaultLogger } from '../config/logger.js';
 import { createVoiceStack, type CreateVoiceStackOptions } from './create-voice-stack.js';
 import type { HealthOptions } from './health.js';
 import type { VoiceStack } from './voice-stack.js';
+import { defaultStore } from '../state/default-store.js';
+import { guardStore } from '../state/guard-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { type CallLease, FLEET_KEYS, type ModeRecord, type RolloutRecord } from '../state/fleet-state.js';
+import { checkRollout, leaseKey, pickMode, readModeStatus, type Rollout, writeMode, writeRollout } from './mode-state.js';
 
 /** The preferred mode's stack could not be built (or failed its probe): this call uses the fallback mode. */
 export interface ModeFallbackEvent {
@@ -14,7 +20,7 @@ export interface ModeFallbackEvent {
   error: unknown;
 }
 
-/** `setMode()` changed the mode for calls that start from now on. */
+/** The mode for calls that start from now on changed (`setMode()` here, or in another process of the fleet). */
 export interface ModeChangeEvent {
   from: string;
   to: string;
@@ -28,7 +34,7 @@ export interface ModeControllerEvents {
 export interface ModeControllerOptions<M extends string> {
   /** Each mode's config, e.g. `{ pipeline: {...}, realtime: { llm: { provider: 'openai-realtime' } } }`. */
   modes: Record<M, VoiceStackConfig<never>>;
-  /** The mode new calls use. */
+  /** The mode new calls use until a mode is set in the store (`setMode()` or `livekit-voice-stack mode set`). */
   mode: NoInfer<M>;
   /** Used when the current mode's stack fails to build (e.g. LiveKit Inference unreachable → plugins). @default none */
   fallbackMode?: NoInfer<M>;
@@ -41,11 +47,20 @@ export interface ModeControllerOptions<M extends string> {
   probe?: boolean | HealthOptions;
   /** After a failed build, how long calls go straight to the fallback before the mode is built again, in ms. @default 30000 */
   retryAfterMs?: number;
+  /**
+   * Where the mode, the rollout and the active calls live, shared by every process using the same store.
+   * @default the machine store (`createMachineStore()`), shared by every process on this machine
+   */
+  store?: StateStore;
+  /** How long a call counts as active after its process stops renewing it (killed), in ms. Renewed every third of it. @default 10000 */
+  leaseMs?: number;
 }
 
 /** One call's stack. Bind the call's session so that the call counts as active until the session closes. */
 export interface CallStack {
   readonly stack: VoiceStack;
+  /** The call's id: the one given to `stackForCall()`, else a random one. */
+  readonly callId: string;
   /** The mode whose stack this is (the fallback mode when the current one failed). */
   readonly mode: string;
   /** Attaches the stack to `session` (`stack.attach`) and ends the call when the session closes. Returns `session`. */
@@ -57,10 +72,17 @@ export interface CallStack {
 /** Picks the stack for each new call from a set of modes; see {@link createModeController}. */
 export class ModeController<M extends string = string> extends EventEmitter<ModeControllerEvents> {
   readonly #options: ModeControllerOptions<M>;
-  #mode: M;
+  readonly #store: StateStore;
+  readonly #names: M[];
+  /** The mode last seen, to emit `mode` when another process changed it. */
+  #seen: M;
   readonly #stacks = new Map<M, Promise<VoiceStack>>();
   readonly #failedAt = new Map<M, number>();
+  /** This process's calls per mode: a stack closes when its last call ends. */
   readonly #active = new Map<M, number>();
+  /** This process's calls, whose leases the renewal timer keeps alive. */
+  readonly #leases = new Map<string, CallLease>();
+  #renewal: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
   #drained: (() => void) | undefined;
 
@@ -70,44 +92,72 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
       if (name !== undefined && !(name in options.modes)) throw unknownMode(name, options.modes);
     }
     this.#options = options;
-    this.#mode = options.mode;
+    this.#names = Object.keys(options.modes) as M[];
+    const logger = options.createOptions?.logger ?? defaultLogger();
+    this.#store = guardStore(options.store ?? defaultStore(), { logger });
+    this.#seen = this.mode;
+    // Tell the CLI which names it may set (merged with the other controllers' of the fleet).
+    const known = new Set([...(this.#store.get<string[]>(FLEET_KEYS.modes) ?? []), ...this.#names]);
+    void this.#store.set(FLEET_KEYS.modes, [...known], 30 * 24 * 3_600_000);
   }
 
-  /** The mode new calls use. */
+  /** The mode new calls use: the one set in the store by any process, else the `mode` option. */
   get mode(): M {
-    return this.#mode;
+    const stored = this.#store.get<ModeRecord>(FLEET_KEYS.mode)?.mode;
+    return stored !== undefined && this.#names.includes(stored as M) ? (stored as M) : this.#options.mode;
   }
 
-  /** Calls that got a stack and have not ended (their session has not closed). */
+  /** The rollout set in the store: the share of new calls per mode, in percent. */
+  get rollout(): Partial<Record<M, number>> {
+    return this.#rollout() as Partial<Record<M, number>>;
+  }
+
+  /** Calls of the whole fleet (every process sharing the store) that got a stack and have not ended. */
   get activeCalls(): number {
-    let total = 0;
-    for (const count of this.#active.values()) total += count;
-    return total;
+    return this.#store.list(FLEET_KEYS.callPrefix).length;
   }
 
-  /** Active calls per mode. */
+  /** Active calls of the fleet per mode. */
   activeCallsByMode(): Partial<Record<M, number>> {
-    return Object.fromEntries([...this.#active].filter(([, count]) => count > 0)) as Partial<Record<M, number>>;
-  }
-
-  /** Switches the mode of calls that start from now on; calls in progress keep their stack until they end. */
-  setMode(name: M): void {
-    if (!(name in this.#options.modes)) throw unknownMode(name, this.#options.modes);
-    const from = this.#mode;
-    this.#mode = name;
-    this.#failedAt.delete(name); // an explicit switch tries the mode again at once
-    if (from !== name) this.emit('mode', { from, to: name });
+    return readModeStatus(this.#store).activeCalls as Partial<Record<M, number>>;
   }
 
   /**
-   * The current mode's stack for a new call (built on first use, then shared by the mode's calls), or the fallback
-   * mode's when it fails to build. The call counts as active until the session given to `bind()` closes.
+   * Switches the mode of calls that start from now on, on every worker sharing the store; calls in progress keep
+   * their stack until they end. Resolves once written.
+   * @throws {ConfigError} at once for a mode that is not in `modes`.
+   */
+  setMode(name: M): Promise<void> {
+    if (!(name in this.#options.modes)) throw unknownMode(name, this.#options.modes);
+    this.#failedAt.delete(name); // an explicit switch tries the mode again at once
+    const written = writeMode(this.#store, name, this.#names, 'controller');
+    this.#notice(name);
+    return written;
+  }
+
+  /**
+   * Sends a share of new calls to other modes, e.g. `setRollout({ realtime: 10 })`: a call id always lands in the same
+   * mode for a given rollout; the rest get the current mode. Replaces the previous rollout (`{}` ends it), fleet-wide.
+   * @throws {ConfigError} at once for an unknown mode, a share outside 0–100, or shares adding up to more than 100.
+   */
+  setRollout(rollout: Partial<Record<M, number>>): Promise<void> {
+    checkRollout(rollout as Rollout, this.#names);
+    return writeRollout(this.#store, rollout as Rollout, this.#names, 'controller');
+  }
+
+  /**
+   * The stack for a new call (built on first use, then shared by the mode's calls): the rollout's mode for `callId`,
+   * else the current mode; the fallback mode's when that one fails to build. The call counts as active (fleet-wide)
+   * until the session given to `bind()` closes.
+   * @param callId e.g. the room name or the SIP call id; a random one when omitted (then the rollout is not repeatable).
    * @throws when the controller is closing, or neither mode's stack can be built.
    */
-  async stackForCall(): Promise<CallStack> {
+  async stackForCall(callId: string = randomUUID()): Promise<CallStack> {
     if (this.#closing)
       throw new VoiceStackError('STACK_CLOSED', 'Failed to start a call: the mode controller is closed. Fix: create a new controller.');
-    const preferred = this.#mode;
+    const current = this.mode;
+    this.#notice(current);
+    const preferred = pickMode(callId, current, this.#rollout()) as M;
     const { fallbackMode } = this.#options;
     const retryAfterMs = this.#options.retryAfterMs ?? 30_000;
     const failedAt = this.#failedAt.get(preferred);
@@ -115,7 +165,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
       fallbackMode !== undefined && fallbackMode !== preferred && failedAt !== undefined && Date.now() - failedAt < retryAfterMs;
     if (!skipPreferred) {
       try {
-        return this.#lease(preferred, await this.#stack(preferred));
+        return this.#lease(callId, preferred, await this.#stack(preferred));
       } catch (error) {
         if (fallbackMode === undefined || fallbackMode === preferred) throw error;
         this.#failedAt.set(preferred, Date.now());
@@ -124,7 +174,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
         this.emit('fallback', { from: preferred, to: fallbackMode, error });
       }
     }
-    return this.#lease(fallbackMode!, await this.#stack(fallbackMode!));
+    return this.#lease(callId, fallbackMode!, await this.#stack(fallbackMode!));
   }
 
   /** The stack of `mode` if it has been built (e.g. to read its `metrics()`), without counting a call. */
@@ -172,8 +222,25 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     return stack;
   }
 
-  #lease(mode: M, stack: VoiceStack): CallStack {
+  #rollout(): Rollout {
+    const rollout = this.#store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {};
+    // A name this process does not know (another app version) is left to the current mode.
+    return Object.fromEntries(Object.entries(rollout).filter(([name]) => this.#names.includes(name as M)));
+  }
+
+  #notice(mode: M): void {
+    const from = this.#seen;
+    this.#seen = mode;
+    if (from !== mode) this.emit('mode', { from, to: mode });
+  }
+
+  #lease(callId: string, mode: M, stack: VoiceStack): CallStack {
     this.#active.set(mode, (this.#active.get(mode) ?? 0) + 1);
+    const key = leaseKey(mode, callId);
+    const lease: CallLease = { mode, startedAt: Date.now() };
+    this.#leases.set(key, lease);
+    void this.#store.set(key, lease, this.#leaseMs);
+    this.#renewLeases();
     let released = false;
     let bound: voice.AgentSession | undefined;
     const release = () => {
@@ -181,10 +248,14 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
       released = true;
       bound?.off(voice.AgentSessionEventTypes.Close, release);
       this.#active.set(mode, (this.#active.get(mode) ?? 1) - 1);
+      this.#leases.delete(key);
+      void this.#store.delete(key);
+      this.#renewLeases();
       if (this.#closing) this.#closeIdle();
     };
     return {
       stack,
+      callId,
       mode,
       release,
       bind: (session) => {
@@ -206,6 +277,23 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     };
   }
 
+  get #leaseMs(): number {
+    return this.#options.leaseMs ?? 10_000;
+  }
+
+  /** One timer renews every lease of this process while it has calls (not kept alive by it: unref). */
+  #renewLeases(): void {
+    if (this.#leases.size === 0) {
+      clearInterval(this.#renewal);
+      this.#renewal = undefined;
+      return;
+    }
+    this.#renewal ??= setInterval(() => {
+      for (const [key, lease] of this.#leases) void this.#store.set(key, lease, this.#leaseMs);
+    }, this.#leaseMs / 3);
+    this.#renewal.unref();
+  }
+
   #closeIdle(): void {
     const closing: Promise<unknown>[] = [];
     for (const [mode, pending] of this.#stacks) {
@@ -221,11 +309,12 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
 
 /**
  * Picks the stack for each new call from a set of modes (pipeline vs realtime, Inference vs plugins, cloud vs
- * self-hosted). `setMode()` applies to calls that start afterwards, never to one in progress.
+ * self-hosted). The mode, the rollout and the active calls live in the store, so `setMode()` and `setRollout()` from
+ * any process apply to the calls that start afterwards on every worker, never to one in progress.
  *
  * @example
  * const modes = createModeController({ modes: { inference: inferenceConfig, plugins: pluginConfig }, mode: 'inference', fallbackMode: 'plugins' });
- * const call = await modes.stackForCall();
+ * const call = await modes.stackForCall(ctx.room.name);
  * const session = call.bind(new voice.AgentSession({ ...call.stack.sessionOptions() }));
  */
 export function createModeController<const M extends string>(options: ModeControllerOptions<M>): ModeController<M> {

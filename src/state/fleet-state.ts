@@ -15,6 +15,8 @@ export const FLEET_KEYS = {
   optionPrefix: 'fleet:option:',
   /** Capped list of {@link FleetLogEntry}: the last fallbacks and apologies across the fleet. */
   log: 'fleet:log',
+  /** `string[]`: the mode names the fleet's controllers know (so `mode set` can refuse a typo). */
+  modes: 'fleet:modes',
 } as const;
 
 /** The last entries of the fleet log are kept, for a day after the last one. */

@@ -71,7 +71,10 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ code: nu
 
 /** Latencies and ports vary between runs. */
 const stable = (text: string, upstream: Upstream) =>
-  text.replaceAll(upstream.url, 'http://127.0.0.1:PORT').replace(/ +\d+ ms/g, (cell) => 'N ms'.padStart(cell.length));
+  text
+    .replaceAll(upstream.url, 'http://127.0.0.1:PORT')
+    .replace(/round trip [\d.]+ ms/, 'round trip N ms')
+    .replace(/ +\d+ ms/g, (cell) => 'N ms'.padStart(cell.length));
 
 let vllm: Upstream;
 let llama: Upstream;
@@ -107,6 +110,7 @@ describe('livekit-voice-stack doctor', () => {
 
       ✓ llm: 1/2 healthy
       Every slot has an option that answered (or could not be probed).
+      State store: machine, reachable, round trip N ms
       "
     `);
     expect(vllm.requests).toContain('POST /v1/chat/completions');

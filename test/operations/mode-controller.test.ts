@@ -1,6 +1,6 @@
 import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
-import { createModeController, type ModeFallbackEvent } from '../../src/index.js';
+import { createMemoryStore, createModeController, type ModeFallbackEvent } from '../../src/index.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 
@@ -36,13 +36,13 @@ async function startCall(controller: ReturnType<typeof createModeController<keyo
 
 describe('createModeController', () => {
   it('never switches a call in progress: setMode applies to calls that start afterwards', async () => {
-    const controller = createModeController({ modes, mode: 'cloud', createOptions: { env: {} } });
+    const controller = createModeController({ store: createMemoryStore(), modes, mode: 'cloud', createOptions: { env: {} } });
     const changes: unknown[] = [];
     controller.on('mode', (change) => changes.push(change));
     const first = await startCall(controller);
     expect(await first.ask('one')).toBe('From the cloud.');
 
-    controller.setMode('local');
+    await controller.setMode('local');
     expect(changes).toEqual([{ from: 'cloud', to: 'local' }]);
     expect(await first.ask('two')).toBe('From the cloud.'); // same call, same stack
 
@@ -60,7 +60,7 @@ describe('createModeController', () => {
   });
 
   it('shares one stack per mode between calls, and counts calls until their session closes', async () => {
-    const controller = createModeController({ modes, mode: 'cloud', createOptions: { env: {} } });
+    const controller = createModeController({ store: createMemoryStore(), modes, mode: 'cloud', createOptions: { env: {} } });
     expect(await controller.stackOf('cloud')).toBeUndefined();
     const [a, b] = await Promise.all([controller.stackForCall(), controller.stackForCall()]);
     expect(a.stack).toBe(b.stack);
@@ -79,7 +79,13 @@ describe('createModeController', () => {
   });
 
   it('uses the fallback mode when the preferred stack cannot be built (no Inference key), and says so', async () => {
-    const controller = createModeController({ modes, mode: 'inference', fallbackMode: 'local', createOptions: { env: {} } });
+    const controller = createModeController({
+      store: createMemoryStore(),
+      modes,
+      mode: 'inference',
+      fallbackMode: 'local',
+      createOptions: { env: {} },
+    });
     const events: ModeFallbackEvent[] = [];
     controller.on('fallback', (event) => events.push(event));
     const { call, session, ask } = await startCall(controller);
@@ -101,6 +107,7 @@ describe('createModeController', () => {
     gateway.reset();
     const env = { LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'wrong-secret-000000' };
     const controller = createModeController({
+      store: createMemoryStore(),
       modes,
       mode: 'inference',
       fallbackMode: 'cloud',
@@ -120,7 +127,7 @@ describe('createModeController', () => {
   });
 
   it('close() waits for calls in progress before closing their stack', async () => {
-    const controller = createModeController({ modes, mode: 'cloud', createOptions: { env: {} } });
+    const controller = createModeController({ store: createMemoryStore(), modes, mode: 'cloud', createOptions: { env: {} } });
     const { session, ask } = await startCall(controller);
     let closed = false;
     const closing = controller.close().then(() => (closed = true));
@@ -133,10 +140,10 @@ describe('createModeController', () => {
   });
 
   it('rejects unknown modes with the known ones', () => {
-    expect(() => createModeController({ modes, mode: 'nope' as never })).toThrow(
+    expect(() => createModeController({ store: createMemoryStore(), modes, mode: 'nope' as never })).toThrow(
       /unknown mode "nope". Fix: use one of "cloud", "local", "inference"/,
     );
-    const controller = createModeController({ modes, mode: 'cloud' });
+    const controller = createModeController({ store: createMemoryStore(), modes, mode: 'cloud' });
     expect(() => controller.setMode('other' as never)).toThrow(/unknown mode "other"/);
   });
 });
