@@ -3,6 +3,7 @@ import type { ProviderError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { expiredError } from './chain-core.js';
 import { classifyError } from './classify-error.js';
+import type { ResponseProgress } from '../providers/response-progress.js';
 import { Attempt, type ChildRequest, timeoutOf } from './llm-attempt.js';
 
 type Option = ProviderOption<'llm'>;
@@ -17,8 +18,15 @@ export interface Opened {
 }
 
 export interface HedgeRaceOptions {
-  /** Start the next option when the current one has produced no first token this long after its request started. */
+  /**
+   * Start the next option when the current one has produced no first token this long after its request started, and
+   * is not streaming (a tool call's fragments: the plugin yields the call only when complete).
+   */
   hedgeAfterMs: number;
+  /** How recent a streamed event must be for an option to count as answering; silence this long is a stall. */
+  stallTimeoutMs: number;
+  /** The turn's progress, which every attempt of the race ticks. */
+  progress?: ResponseProgress | undefined;
   /** The same context, tools and tool choice for every option. */
   request: ChildRequest;
   /** The reply was closed: cancel everything. */
@@ -61,9 +69,13 @@ export class HedgeRace {
     signal.addEventListener('abort', onAbort, { once: true });
     let current = this.#next();
     let hedge: Runner | undefined;
+    let noHedge: Runner | undefined;
     try {
       while (current) {
-        const hedgeInMs = hedge || this.#index >= this.#order.length ? undefined : current.attempt.startedAt + hedgeAfterMs - Date.now();
+        const hedgeInMs =
+          hedge || noHedge === current || this.#index >= this.#order.length
+            ? undefined
+            : current.attempt.startedAt + hedgeAfterMs - Date.now();
         const timer = hedgeInMs === undefined ? undefined : wait(hedgeInMs);
         const settled = await Promise.race([
           aborted,
@@ -78,9 +90,15 @@ export class HedgeRace {
           return 'aborted';
         }
         if (settled === 'hedge') {
+          // The current option is streaming (a tool call): it is answering, and a hedge would race it with another
+          // model's plain reply. No hedge for this attempt; its own timeouts still apply.
+          if (current.attempt.progress.streaming(this.#options.stallTimeoutMs)) {
+            noHedge = current;
+            continue;
+          }
           const option = this.#order[this.#index++]!;
           this.#options.onHedge(option, current.option);
-          hedge = new Runner(new Attempt(option, this.#options.request));
+          hedge = this.#runner(new Attempt(option, this.#options.request, undefined, this.#options.progress));
           continue;
         }
         const runner = settled;
@@ -119,7 +137,13 @@ export class HedgeRace {
     const option = this.#order[this.#index++];
     if (!option) return undefined;
     this.#options.onCurrent(option);
-    return new Runner(this.#first?.option === option ? this.#first : new Attempt(option, this.#options.request));
+    return this.#runner(
+      this.#first?.option === option ? this.#first : new Attempt(option, this.#options.request, undefined, this.#options.progress),
+    );
+  }
+
+  #runner(attempt: Attempt): Runner {
+    return new Runner(attempt, this.#options.stallTimeoutMs);
   }
 }
 
@@ -128,17 +152,23 @@ class Runner {
   readonly chunks: llm.ChatChunk[] = [];
   readonly settled: Promise<Runner>;
   gotToken = false;
-  #expired = false;
-  readonly #timer: ReturnType<typeof setTimeout>;
+  #expired: 'timeout' | 'stall' | undefined;
+  #timer: ReturnType<typeof setTimeout>;
 
-  constructor(readonly attempt: Attempt) {
-    this.#timer = setTimeout(
-      () => {
-        this.#expired = true;
-        attempt.stream.close();
-      },
-      Math.max(0, attempt.startedAt + timeoutOf(attempt.option) - Date.now()),
-    );
+  constructor(
+    readonly attempt: Attempt,
+    stallTimeoutMs: number,
+  ) {
+    // No first token in time: unless the response is streaming (a tool call), which only a silence ends.
+    const deadline = () => {
+      if (attempt.progress.streaming(stallTimeoutMs)) {
+        this.#timer = setTimeout(deadline, stallTimeoutMs);
+        return;
+      }
+      this.#expired = attempt.progress.lastDataAt === undefined ? 'timeout' : 'stall';
+      attempt.stream.close();
+    };
+    this.#timer = setTimeout(deadline, Math.max(0, attempt.startedAt + timeoutOf(attempt.option) - Date.now()));
     this.settled = this.#read();
   }
 
@@ -153,6 +183,7 @@ class Runner {
 
   error(): ProviderError {
     const { option } = this.attempt;
+    if (this.#expired === 'stall') return expiredError('stall', 'llm', option.label, 'the streamed response went silent');
     if (this.#expired) return expiredError('timeout', 'llm', option.label, `no first token within ${timeoutOf(option)} ms`);
     return classifyError(this.attempt.error, { modality: 'llm', label: option.label, option });
   }

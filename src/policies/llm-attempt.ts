@@ -1,5 +1,6 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
 import type { ProviderOption } from '../providers/provider-option.js';
+import { ResponseProgress, withResponseProgress } from '../providers/response-progress.js';
 import { captureRunFailure } from './chain-core.js';
 
 /** Time to first token of an option whose config sets no `timeoutMs`, in ms (LiveKit's default). */
@@ -8,18 +9,25 @@ export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 10_000;
 /** What the chain forwards to every option: the same context, tools and tool choice. */
 export type ChildRequest = Omit<Parameters<llm.LLM['chat']>[0], 'connOptions'>;
 
-/** One request to one option: the child's stream, and the failure its run reported. */
+/**
+ * One request to one option: the child's stream, the failure its run reported, and what its response streamed so
+ * far (`progress`, fed by the option's `fetch`: a tool call streams for seconds before the plugin yields it).
+ */
 export class Attempt {
   readonly stream: llm.LLMStream;
+  readonly progress: ResponseProgress;
   error: unknown;
 
   constructor(
     readonly option: ProviderOption<'llm'>,
     request: ChildRequest,
     readonly startedAt = Date.now(),
+    /** The turn's progress, which every attempt of the turn also ticks. */
+    turnProgress?: ResponseProgress,
   ) {
     const connOptions: APIConnectOptions = { maxRetry: 0, timeoutMs: timeoutOf(option), retryIntervalMs: 0 };
-    this.stream = (option.instance as llm.LLM).chat({ ...request, connOptions });
+    this.progress = new ResponseProgress(turnProgress);
+    this.stream = withResponseProgress(this.progress, () => (option.instance as llm.LLM).chat({ ...request, connOptions }));
     // A child stream ends its iteration quietly on failure and reports the error on its LLM instance, which many
     // streams share: capturing this stream's own run() ties the failure to this attempt.
     captureRunFailure(this.stream, (error) => (this.error = error));

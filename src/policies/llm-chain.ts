@@ -2,6 +2,7 @@ import { type APIConnectOptions, llm } from '@livekit/agents';
 import type { ProviderError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
+import { ResponseProgress } from '../providers/response-progress.js';
 import { HedgeRace, type Opened } from './hedge-race.js';
 import { Attempt, type ChildRequest, timeoutOf } from './llm-attempt.js';
 import { RetryWindow, runWithinWindow } from './retry-schedule.js';
@@ -71,7 +72,9 @@ export class ChainLLM extends llm.LLM {
     // Start the first attempt before our own stream: LLMStream defers its work with setTimeout(0), and nesting
     // would pay that twice on the healthy path (docs/architecture.md, "Measured facts").
     const plan = this.core.planNow(undefined, startedAt);
-    const first = plan && plan.length > 0 && !this.#closed ? new Attempt(plan[0]!, request, startedAt) : undefined;
+    // What the turn's responses stream (tool call fragments the plugin holds back), for the timers below.
+    const progress = new ResponseProgress();
+    const first = plan && plan.length > 0 && !this.#closed ? new Attempt(plan[0]!, request, startedAt, progress) : undefined;
     return new ChainLLMStream(this, {
       chatCtx,
       toolCtx,
@@ -79,6 +82,7 @@ export class ChainLLM extends llm.LLM {
       request,
       first,
       startedAt,
+      progress,
     });
   }
 
@@ -142,6 +146,7 @@ class ChainLLMStream extends llm.LLMStream {
   readonly #core: ChainCore<'llm'>;
   readonly #request: ChildRequest;
   readonly #startedAt: number;
+  readonly #progress: ResponseProgress;
   #first: Attempt | undefined;
   #holdingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -154,6 +159,7 @@ class ChainLLMStream extends llm.LLMStream {
       request: ChildRequest;
       first: Attempt | undefined;
       startedAt: number;
+      progress: ResponseProgress;
     },
   ) {
     super(chain.sink, {
@@ -166,6 +172,7 @@ class ChainLLMStream extends llm.LLMStream {
     this.#request = init.request;
     this.#first = init.first;
     this.#startedAt = init.startedAt;
+    this.#progress = init.progress;
     chain.track(this, true);
   }
 
@@ -211,7 +218,7 @@ class ChainLLMStream extends llm.LLMStream {
     for (const option of order) {
       if (this.abortController.signal.aborted) return;
       core.moveTo(option, turn.last);
-      const attempt = first?.option === option ? first : new Attempt(option, this.#request);
+      const attempt = first?.option === option ? first : new Attempt(option, this.#request, undefined, this.#progress);
       const outcome = await this.#consume(attempt, turn);
       if (outcome === 'done' || outcome === 'aborted') return;
       await this.#recordFailure(option, outcome, turn);
@@ -235,6 +242,8 @@ class ChainLLMStream extends llm.LLMStream {
     const core = this.#core;
     const race = new HedgeRace(order, first, {
       hedgeAfterMs,
+      stallTimeoutMs: core.retry.stallTimeoutMs,
+      progress: this.#progress,
       request: this.#request,
       signal: this.abortController.signal,
       onCurrent: (option) => core.moveTo(option, turn.last),
@@ -276,9 +285,15 @@ class ChainLLMStream extends llm.LLMStream {
       expired = kind;
       stream.close();
     };
+    // No first token in time: unless the provider is streaming (a tool call's arguments, which the plugin yields
+    // only when complete). Then it is answering, and only a silence of `stallTimeoutMs` ends it, as a stall.
+    const firstTokenDeadline = () => {
+      if (attempt.progress.streaming(stallTimeoutMs)) timer = setTimeout(firstTokenDeadline, stallTimeoutMs);
+      else expire(attempt.progress.lastDataAt === undefined ? 'timeout' : 'stall')();
+    };
     let timer = gotToken
       ? setTimeout(expire('stall'), stallTimeoutMs)
-      : setTimeout(expire('timeout'), Math.max(0, attempt.startedAt + timeoutOf(option) - Date.now()));
+      : setTimeout(firstTokenDeadline, Math.max(0, attempt.startedAt + timeoutOf(option) - Date.now()));
     if (opened) for (const chunk of opened.chunks) this.queue.put(chunk);
     const onAbort = () => stream.close();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -326,6 +341,8 @@ class ChainLLMStream extends llm.LLMStream {
   #hold(turn: Turn, reason: 'waiting' | 'slow'): void {
     const verbal = this.#chain.verbal;
     if (!verbal || turn.holdingSaid || turn.firstToken || this.abortController.signal.aborted) return;
+    // A provider streaming a tool call is answering, not slow: no holding phrase in front of its answer.
+    if (reason === 'slow' && this.#progress.streaming(this.#core.retry.stallTimeoutMs)) return;
     turn.holdingSaid = true;
     const text = verbal.pickHolding(this.chatCtx);
     if (!text) return;

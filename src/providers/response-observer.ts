@@ -1,3 +1,5 @@
+import { currentResponseProgress, observeProgress } from './response-progress.js';
+
 /** What the last error response (or in-band error message) of one option said. */
 export interface ObservedResponse {
   /** HTTP status, or the HTTP-like `status_code` of an in-band error message. */
@@ -29,10 +31,11 @@ export class ResponseObserver {
 
   constructor(transformRequest?: (init: RequestInit | undefined) => RequestInit | undefined) {
     this.fetch = async (input, init) => {
+      const progress = currentResponseProgress();
       const response = await globalThis.fetch(input, transformRequest ? transformRequest(init) : init);
       this.record(response.status, response.headers);
       if (response.status >= 400) this.#readErrorBody(response);
-      return response;
+      return progress ? observeProgress(response, progress) : response;
     };
   }
 

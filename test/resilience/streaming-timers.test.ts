@@ -1,0 +1,98 @@
+import { llm } from '@livekit/agents';
+import { describe, expect, it } from 'vitest';
+import { useMswServer } from '../helpers/msw.js';
+import { chainEndpoints, chainStack, OPENROUTER_KEY } from './helpers.js';
+
+// A tool call streams in fragments (id and name first, then the arguments over many chunks) and the plugin yields it
+// only when complete: to a chain that watches the plugin's chunks, a model streaming a tool call looks silent. The
+// chain watches the response itself (through the option's fetch): hedging, the first-token timeout and the holding
+// phrase never fire against a provider that is answering. Measured before: with hedgeAfterMs 300 a tool call
+// streaming for 1.2 s was hedged and the backup's plain text won; the tool call was dropped.
+
+const { openrouter, llama, handlers } = chainEndpoints();
+useMswServer(...handlers);
+
+const ARGUMENTS = { city: 'Paris', unit: 'celsius', days: 3, note: 'the forecast for the week, with the wind' };
+/** 1 delta with the id and name, then 12 argument fragments 100 ms apart: 1.2 s of streaming before the call is whole. */
+const SLOW_TOOL_CALL = {
+  toolCalls: [{ id: 'call_weather', name: 'get_weather', arguments: ARGUMENTS }],
+  argumentChunks: 12,
+  chunkDelayMs: 100,
+};
+
+async function ask(chain: llm.LLM) {
+  const chatCtx = llm.ChatContext.empty();
+  chatCtx.addMessage({ role: 'user', content: 'What is the weather in Paris this week?' });
+  return chain.chat({ chatCtx }).collect();
+}
+
+describe('chain timers and a response that is streaming a tool call', () => {
+  it('hedging after 300 ms, a first-token timeout of 500 ms and a holding phrase after 400 ms all hold back', async () => {
+    openrouter.reset();
+    llama.reset();
+    openrouter.use({ model: 'a', ...SLOW_TOOL_CALL }, { model: 'b', reply: 'It is sunny.' });
+    const { stack, recorder, logger } = await chainStack(
+      { retry: { hedgeAfterMs: 300 }, verbal: { holding: 'One moment.', holdingAfterMs: 400 } },
+      [{ provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY, timeoutMs: 500 }],
+    );
+    try {
+      const startedAt = Date.now();
+      const reply = await ask(stack.llm as llm.LLM);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_100); // the call really streamed past every timer
+      expect(reply.toolCalls.map((call) => [call.callId, call.name, JSON.parse(call.args)])).toEqual([
+        ['call_weather', 'get_weather', ARGUMENTS],
+      ]);
+      expect(reply.text).toBe(''); // no holding phrase in front of the answer
+      expect(openrouter.chatRequests().map((request) => request.model)).toEqual(['a']); // never hedged
+      expect(recorder.events).toEqual([]);
+      expect(logger.entries.filter((entry) => entry.level === 'warn')).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('without hedging, the same: the first-token timeout waits while the arguments stream', async () => {
+    openrouter.reset();
+    openrouter.use({ model: 'a', ...SLOW_TOOL_CALL }, { model: 'b', reply: 'It is sunny.' });
+    const { stack, recorder } = await chainStack({}, [
+      { provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY, timeoutMs: 500 },
+    ]);
+    try {
+      const reply = await ask(stack.llm as llm.LLM);
+      expect(reply.toolCalls.map((call) => call.name)).toEqual(['get_weather']);
+      expect(openrouter.chatRequests().map((request) => request.model)).toEqual(['a']);
+      expect(recorder.events).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('a response that streams, then goes silent, still fails over: as a stall, after stallTimeoutMs of silence', async () => {
+    openrouter.reset();
+    openrouter.use({ model: 'a', ...SLOW_TOOL_CALL, stallAfterChunks: 3 }, { model: 'b', reply: 'It is sunny.' });
+    const { stack, recorder } = await chainStack({ retry: { hedgeAfterMs: 300, stallTimeoutMs: 400 } }, [
+      { provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY, timeoutMs: 500 },
+    ]);
+    try {
+      const reply = await ask(stack.llm as llm.LLM);
+      expect(reply.text).toBe('It is sunny.');
+      expect(recorder.of('fallback')[0]?.error.category).toBe('stall');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('keep-alive comments are not an answer: a model that only "processes" is still hedged', async () => {
+    openrouter.reset();
+    openrouter.use({ model: 'a', processingMs: 2_000, keepAliveEveryMs: 50, reply: 'Late.' }, { model: 'b', reply: 'It is sunny.' });
+    const { stack } = await chainStack({ retry: { hedgeAfterMs: 200 } }, [
+      { provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY },
+    ]);
+    try {
+      expect((await ask(stack.llm as llm.LLM)).text).toBe('It is sunny.');
+      expect(openrouter.chatRequests().map((request) => request.model)).toEqual(['a', 'b']);
+    } finally {
+      await stack.close();
+    }
+  });
+});
