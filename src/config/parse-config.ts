@@ -4,6 +4,7 @@ import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
 import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
 import { organisationIdProblem } from './organisation-id.js';
 import { FIX } from './schema-helpers.js';
+import { languageSchema } from './tts-config.js';
 import { isSecretKey, looksLikeSecret } from './secrets.js';
 import type { AdapterSchemaSource } from './voice-stack-config.js';
 
@@ -37,6 +38,17 @@ const topLevelSchema = z.strictObject({
   tts: z.unknown().optional(),
   retry: retrySchema.optional(),
   verbal: verbalSchema.optional(),
+  language: languageSchema.optional(),
+  languages: z
+    .record(
+      z.string(),
+      z.strictObject({
+        stt: z.record(z.string(), z.strictObject({ model: z.string().optional(), voice: z.string().optional() })).optional(),
+        tts: z.record(z.string(), z.strictObject({ model: z.string().optional(), voice: z.string().optional() })).optional(),
+      }),
+      { error: `expected choices per language${FIX}e.g. { fr: { tts: { cartesia: { voice: "…" } } } }.` },
+    )
+    .optional(),
 });
 
 /**
@@ -139,7 +151,7 @@ function knownProviders(adapters: readonly AdapterSchemaSource[], modality: Moda
 }
 
 function collectKnownKeys(adapters: readonly AdapterSchemaSource[]): Set<string> {
-  const keys = new Set(['provider', 'lastResort', 'orgId', 'stt', 'llm', 'tts', 'retry', 'verbal']);
+  const keys = new Set(['provider', 'lastResort', 'orgId', 'stt', 'llm', 'tts', 'retry', 'verbal', 'language', 'languages']);
   const visit = (schema: unknown) => {
     const def = (schema as { def?: { shape?: Record<string, unknown>; in?: unknown; schema?: unknown } })?.def;
     if (def?.shape) for (const key of Object.keys(def.shape)) keys.add(key);

@@ -50,4 +50,24 @@ export interface VoiceStackConfig<A = never> {
   retry?: RetryOptions;
   /** The spoken error policy; `false` turns it off. */
   verbal?: VerbalOptions | false;
+  /**
+   * The language of the calls (`"fr"`, `"pt-BR"` …): every STT and TTS entry without a `language` gets it, and its
+   * unset model and voice come from the language's choices (e.g. French: Deepgram Nova-3 `fr`, Cartesia Sonic Turbo
+   * with a native French voice). Per call on a shared stack: `stack.forLanguage("fr")`. @default each provider's own
+   */
+  language?: string;
+  /** Your own choices per language, over the built-in ones: `{ fr: { tts: { cartesia: { voice: "…" } } } }`. */
+  languages?: Record<string, LanguageChoices>;
+}
+
+/** A model and voice for one provider. */
+export interface LanguageChoice {
+  model?: string;
+  voice?: string;
+}
+
+/** What a language picks per slot and provider when an entry leaves its model or voice unset. */
+export interface LanguageChoices {
+  stt?: Record<string, LanguageChoice>;
+  tts?: Record<string, LanguageChoice>;
 }

@@ -18,6 +18,7 @@ import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
 import { activeCall, bindStreamsToCalls } from './call-context.js';
 import { withoutUnstartableInference } from './inference-safety-net.js';
 import { startupBanner } from './startup-banner.js';
+import { applyLanguage } from './language-choices.js';
 import type { CallFields } from '../policies/events.js';
 
 export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = readonly AnyAdapter[]> {
@@ -57,7 +58,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const adapters = [...(options.adapters ?? []), ...builtinAdapters];
   const logger = options.logger ?? defaultLogger();
   const context = { env: options.env ?? process.env, logger, signal: options.signal };
-  const { parsed, fallbacks } = withoutUnstartableInference(parseConfig(config, adapters), context.env);
+  const { parsed, fallbacks } = withoutUnstartableInference(parseConfig(applyLanguage(config), adapters), context.env);
 
   const settled = await Promise.allSettled([
     createProviderOptions('stt', parsed.stt, context),
@@ -96,7 +97,11 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const calls = new WeakMap<object, CallFields>();
   for (const instance of [sttInstance, llmInstance, ttsInstance]) bindStreamsToCalls(instance, calls);
 
+  const cooldowns = compose.cooldowns;
   const stack = new VoiceStack({
+    language: config.language,
+    // Another language's stack for calls in it: same config and options, the same cooldowns.
+    derive: (language) => createVoiceStack({ ...config, language }, { ...options, logger, cooldowns }),
     stt: sttInstance,
     llm: llmInstance,
     tts: ttsInstance,

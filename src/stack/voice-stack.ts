@@ -53,6 +53,10 @@ export interface VoiceStackInit {
   calls?: WeakMap<object, CallFields>;
   /** Options left out because they could not start: each attached session gets a `fallback` event for them. */
   startupFallbacks?: readonly StartupFallback[];
+  /** The config's `language`. */
+  language?: string | undefined;
+  /** Builds this stack's sibling for another language (see `forLanguage`). */
+  derive?: (language: string) => Promise<VoiceStack>;
 }
 
 /**
@@ -83,6 +87,9 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
   readonly #metrics: MetricsCollector | undefined;
   readonly #calls: WeakMap<object, CallFields>;
   readonly #startupFallbacks: readonly StartupFallback[];
+  readonly #language: string | undefined;
+  readonly #derive: ((language: string) => Promise<VoiceStack>) | undefined;
+  readonly #languages = new Map<string, Promise<VoiceStack>>();
   readonly #detachers = new Map<voice.AgentSession, () => void>();
   #closed = false;
 
@@ -100,6 +107,37 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     this.#metrics = init.metrics;
     this.#calls = init.calls ?? new WeakMap();
     this.#startupFallbacks = init.startupFallbacks ?? [];
+    this.#language = init.language;
+    this.#derive = init.derive;
+  }
+
+  /**
+   * This stack for calls in `language`: the same config with `language` applied (each STT and TTS entry without a
+   * language gets it, with the model and voice the language picks), built on first use, then shared by every call in
+   * that language; its events are re-emitted here, its cooldowns are this stack's, and `close()` closes it. Lets one
+   * worker serve a French call and an English call side by side.
+   */
+  forLanguage(language: string): Promise<VoiceStack> {
+    if (language === this.#language) return Promise.resolve(this);
+    if (this.#closed)
+      return Promise.reject(new Error('Failed to build a stack for a language: the stack is closed. Fix: create a new stack.'));
+    if (!this.#derive)
+      return Promise.reject(
+        new Error('Failed to build a stack for a language: this stack was not built by createVoiceStack(). Fix: use createVoiceStack().'),
+      );
+    let pending = this.#languages.get(language);
+    if (!pending) {
+      pending = this.#derive(language).then((sibling) => {
+        for (const name of FORWARDED_EVENTS)
+          (sibling.on as (event: string, listener: (payload: unknown) => void) => unknown)(name, (payload) =>
+            (this.emit as (event: string, payload: unknown) => boolean)(name, payload),
+          );
+        return sibling;
+      });
+      pending.catch(() => this.#languages.delete(language));
+      this.#languages.set(language, pending);
+    }
+    return pending;
   }
 
   /**
@@ -176,6 +214,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.detach();
+    await Promise.allSettled([...this.#languages.values()].map((pending) => pending.then((sibling) => sibling.close())));
     await Promise.allSettled(this.#closers.map((close) => close()));
     const instances = new Set<unknown>([this.stt, this.llm, this.tts]);
     for (const modality of ['stt', 'llm', 'tts'] as const) for (const option of this.options[modality]) instances.add(option.instance);
@@ -198,6 +237,9 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     return { providers: { stt: labels('stt'), llm: labels('llm'), tts: labels('tts') } };
   }
 }
+
+/** The events a language's sibling stack re-emits on its parent. */
+const FORWARDED_EVENTS = ['retry', 'fallback', 'holding', 'exhausted', 'recovered', 'turn', 'transcript', 'warning'] as const;
 
 /** `llm: openrouter/a → llama-cpp/local; tts: cartesia/sonic-turbo`. */
 export function describeOptions(options: Readonly<Record<Modality, readonly ProviderOption[]>>): string {
