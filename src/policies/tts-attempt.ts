@@ -111,6 +111,13 @@ export class SynthesisAttempt {
     const forwarding = child instanceof tts.SynthesizeStream ? this.#forward(child).catch(() => undefined) : Promise.resolve();
     let lastAudio: Audio | undefined;
     let iterationError: { error: unknown } | undefined;
+    let timed: NonNullable<Audio['timedTranscripts']> = [];
+    const takeTimed = () => {
+      if (timed.length === 0) return undefined;
+      const taken = timed;
+      timed = [];
+      return taken;
+    };
     if (oneShot && buffer.hasText) this.#armFirstAudio();
     try {
       for await (const audio of child as AsyncIterable<Audio | typeof tts.SynthesizeStream.END_OF_STREAM>) {
@@ -123,8 +130,12 @@ export class SynthesisAttempt {
         this.#awaiting = buffer.ended || oneShot !== undefined;
         this.#armStall();
         lastAudio = audio;
-        if (resampler) for (const frame of resampler.push(audio.frame)) put({ ...audio, frame });
-        else put(audio);
+        if (resampler) {
+          // The resampler returns zero, one or several frames per input frame: each timed transcript goes out once,
+          // on the next frame that leaves it (copying it onto every frame would repeat words; onto none, drop them).
+          if (audio.timedTranscripts?.length) timed.push(...audio.timedTranscripts);
+          for (const frame of resampler.push(audio.frame)) put({ ...audio, frame, timedTranscripts: takeTimed() });
+        } else put(audio);
       }
     } catch (error) {
       // A guarded one-shot stream throws its failure here.
@@ -132,7 +143,9 @@ export class SynthesisAttempt {
     }
     try {
       if (resampler && this.sawAudio && lastAudio && !signal.aborted) {
-        for (const frame of resampler.flush()) put({ requestId: lastAudio.requestId, segmentId: lastAudio.segmentId, frame, final: true });
+        for (const frame of resampler.flush()) {
+          put({ requestId: lastAudio.requestId, segmentId: lastAudio.segmentId, frame, final: true, timedTranscripts: takeTimed() });
+        }
       }
     } finally {
       this.#outputDone = true;
