@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -9,6 +10,10 @@ export default defineConfig({
   // One copy of shared modules (errors, stack) across `.` and `./testing`, in both formats.
   splitting: true,
   target: 'node22',
+  // Error classes print as `ConfigError`, not the bundler's `_class2`, in both builds.
+  keepNames: true,
   // p-retry and its dependency are ESM-only: bundle them so the CJS build works.
   noExternal: ['p-retry', 'is-network-error'],
+  // The binary is ESM only (`bin` is dist/cli.js): drop its CJS twin.
+  onSuccess: async () => ['dist/cli.cjs', 'dist/cli.cjs.map'].forEach((file) => rmSync(file, { force: true })),
 });

@@ -65,13 +65,16 @@ export function formatHealthReport(report: HealthReport, options: FormatOptions)
       ? paint('green', 'Every slot has an option that answered (or could not be probed).')
       : paint(
           'red',
-          `Failed: ${Object.entries(report.slots)
-            .filter(([, slot]) => slot === 'failed')
-            .map(([modality]) => modality)
-            .join(', ')} has no working option.`,
+          `Failed: ${failedSlots(report)} ${Object.values(report.slots).filter((slot) => slot === 'failed').length > 1 ? 'have' : 'has'} no working option.`,
         ),
   );
   return out.join('\n');
+}
+
+/** "llm", "stt and llm", "stt, llm and tts". */
+function failedSlots(report: HealthReport): string {
+  const names = Object.entries(report.slots).flatMap(([modality, slot]) => (slot === 'failed' ? [modality] : []));
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
 }
 
 function cut(text: string, max: number): string {

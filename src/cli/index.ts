@@ -6,6 +6,7 @@ import { voiceStackConfigFromEnv } from '../config/config-from-env.js';
 import { parseConfig } from '../config/parse-config.js';
 import { maskSecrets, maskText } from '../config/secrets.js';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
+import { docsUrl } from '../errors/docs-url.js';
 import { VoiceStackError } from '../errors/index.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
 import type { Logger } from '../config/logger.js';
@@ -37,11 +38,12 @@ Dashboard options:
       --token <token>   Token for mode and rollout changes [default: generated and printed]
       --modes <a,b>     The only mode names a change may set
 
-The config comes from the environment variables of voiceStackConfigFromEnv() (docs/configuration.md)
-unless --config is given.
+The config comes from the environment variables of voiceStackConfigFromEnv() unless --config is given:
+${docsUrl('configuration.md')}
 
 Exit codes (doctor): 0 every slot has an option that answered or could not be probed;
-1 a slot has no working option (with --strict: any option failed); 2 the config is invalid or a package is missing.`;
+1 a slot has no working option (with --strict: any option failed); 2 no provider is configured, the config is invalid, or a package or key is missing.
+Exit codes (config): 0 printed; 2 as doctor.`;
 
 /** Runs the CLI; returns the exit code. Exported for tests. */
 export async function main(
@@ -100,6 +102,12 @@ export async function main(
   }
   try {
     const config = await loadConfig(values.config, io.env);
+    if (!config.stt && !config.llm && !config.tts) {
+      io.stderr.write(
+        `livekit-voice-stack: no provider is configured${values.config ? ` in ${values.config}` : ' in the environment'}. Fix: set e.g. LLM_MODEL and OPENROUTER_API_KEY, or LOCAL_LLM_BASE_URL (${docsUrl('configuration.md')}), or pass --config file.json.\n`,
+      );
+      return 2;
+    }
     if (command === 'config') {
       parseConfig(config, builtinAdapters, values.config ?? 'voiceStackConfigFromEnv()');
       io.stdout.write(`${JSON.stringify(maskSecrets(config), null, 2)}\n`);
@@ -167,12 +175,6 @@ async function doctor(
   options: { timeoutMs: number; strict: boolean; json: boolean; source: string | undefined; redis: string | undefined },
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv },
 ): Promise<number> {
-  if (!config.stt && !config.llm && !config.tts) {
-    io.stderr.write(
-      `livekit-voice-stack: no provider is configured${options.source ? ` in ${options.source}` : ' in the environment'}. Fix: set e.g. LLM_MODEL and OPENROUTER_API_KEY, or LOCAL_LLM_BASE_URL (docs/configuration.md), or pass --config file.json.\n`,
-    );
-    return 2;
-  }
   // LiveKit's constructors need its logger; keep it quiet so that only the table is printed.
   const { initializeLogger, loggerOptions } = await import('@livekit/agents');
   if (!loggerOptions()) initializeLogger({ pretty: false, level: 'silent' });

@@ -1,4 +1,4 @@
-import { log } from '@livekit/agents';
+import { initializeLogger, log, loggerOptions } from '@livekit/agents';
 
 /** The logger the stack writes to. `console` fits; so does a wrapper around pino or LiveKit's logger. */
 export interface Logger {
@@ -32,4 +32,13 @@ export function defaultLogger(): Logger {
       },
     ]),
   ) as unknown as Logger;
+}
+
+/**
+ * Initialises LiveKit's logger (warnings and errors, pretty on a terminal) unless the host already did: outside
+ * `cli.runApp`, plugin constructors otherwise throw `logger not initialized`. A later `initializeLogger()` call by the
+ * host replaces it.
+ */
+export function ensureLiveKitLogger(): void {
+  if (!loggerOptions()) initializeLogger({ pretty: Boolean(process.stdout.isTTY), level: 'warn' });
 }

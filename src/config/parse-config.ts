@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { docsUrl } from '../errors/docs-url.js';
 import { ConfigError, type ConfigIssue, type Modality } from '../errors/index.js';
 import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
 import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
@@ -190,7 +191,7 @@ export function formatIssue(issue: ZodIssue, prefix: readonly (string | number)[
   if (issue.code === 'unrecognized_keys') {
     const messages = issue.keys.map((key) => {
       const suggestion = suggest(key, knownKeys);
-      return `unknown key "${key}"${FIX}${suggestion ? `did you mean "${suggestion}"?` : 'remove it (see docs/configuration.md for the known keys).'}`;
+      return `unknown key "${key}"${FIX}${suggestion ? `did you mean "${suggestion}"?` : `remove it (see ${docsUrl('configuration.md')} for the known keys).`}`;
     });
     return { path, message: messages.join(' ') };
   }
@@ -210,11 +211,11 @@ export function formatIssue(issue: ZodIssue, prefix: readonly (string | number)[
     }
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return { path, message: `is required${FIX}add \`${String(lastKey ?? path)}\` (see docs/configuration.md).` };
+    return { path, message: `is required${FIX}add \`${String(lastKey ?? path)}\` (see ${docsUrl('configuration.md')}).` };
   }
   const [expected, fix] = issue.message.includes(FIX)
     ? (issue.message.split(FIX, 2) as [string, string])
-    : [issue.message.replace(/^Invalid input: /, ''), 'see docs/configuration.md.'];
+    : [issue.message.replace(/^Invalid input: /, ''), `see ${docsUrl('configuration.md')}.`];
   // Object-level refinements say what is wrong themselves; only primitives are worth echoing.
   const primitive = issue.input === null || ['string', 'number', 'boolean'].includes(typeof issue.input);
   const received = secret || !primitive || /, got /.test(expected) ? '' : `, got ${describe(issue.input)}`;

@@ -1,3 +1,5 @@
+import { installCommand } from './install-command.js';
+
 const MARKER = Symbol.for('livekit-voice-stack.error');
 
 /** Stable codes for logs and `switch` statements. */
@@ -60,9 +62,13 @@ export class MissingPackageError extends VoiceStackError {
   readonly packageName: string;
 
   constructor(packageName: string, usedBy: string, cause?: unknown) {
-    super('MISSING_PACKAGE', `Failed to load ${packageName}, which ${usedBy} needs: it is not installed. Fix: npm install ${packageName}`, {
-      cause,
-    });
+    super(
+      'MISSING_PACKAGE',
+      `Failed to load ${packageName}, which ${usedBy} needs: it is not installed. Fix: ${installCommand(packageName)}`,
+      {
+        cause,
+      },
+    );
     this.packageName = packageName;
   }
 }

@@ -1,4 +1,4 @@
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import type { ResolvedRetryOptions } from '../config/policy-config.js';
 import type { Logger } from '../config/logger.js';
 import { ConfigError, type Modality, ProviderError, RetriesExhaustedError } from '../errors/index.js';

@@ -1,6 +1,6 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, stt } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import { type ProviderError, RetriesExhaustedError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { captureRunFailure, ChainCore, type ChainOptions, Episode, type LastFailure, listenToChildren } from './chain-core.js';

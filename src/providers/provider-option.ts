@@ -38,6 +38,7 @@ export interface CreateOptionsContext {
  * Builds every option of one slot, in parallel, expanding entries such as OpenRouter's `models` list. An
  * organisation's entry that lacks its own key is refused (logged as an error) while the slot has other options;
  * a slot left with none throws the refusal.
+ * @throws {AggregateError} with every entry's error when any entry failed (the others are closed).
  */
 export async function createProviderOptions<M extends Modality>(
   modality: M,
@@ -96,10 +97,11 @@ export async function createProviderOptions<M extends Modality>(
   const done = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const created = done.filter((option): option is ProviderOption<M> => !('refused' in option));
   const refused = done.filter((option): option is OrganisationRefusal => 'refused' in option);
-  const failure = settled.find((result) => result.status === 'rejected');
-  if (failure || (refused.length > 0 && created.length === 0)) {
+  const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  if (failures.length > 0 || (refused.length > 0 && created.length === 0)) {
     await Promise.allSettled(created.map((option) => closeInstance(option.instance)));
-    throw failure ? failure.reason : refused[0]!.refused;
+    // Every entry's failure, so that the stack reports every missing key and package at once.
+    throw new AggregateError(failures.length > 0 ? failures : [refused[0]!.refused], `Failed to create ${modality}`);
   }
   for (const { refused: error } of refused) context.logger.error(error.message, { code: error.code });
   return created;

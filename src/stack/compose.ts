@@ -1,5 +1,5 @@
 import type { llm, stt, tts } from '@livekit/agents';
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import type { ResolvedRetryOptions, ResolvedVerbalOptions } from '../config/policy-config.js';
 import { isRealtimeModel } from '../config/livekit-instance.js';
 import { ConfigError } from '../errors/index.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { voice } from '@livekit/agents';
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import { ConfigError, VoiceStackError } from '../errors/index.js';
 import { defaultLogger } from '../config/logger.js';

@@ -1,12 +1,13 @@
 import type { llm, stt, tts } from '@livekit/agents';
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import { parseConfig } from '../config/parse-config.js';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import type { Modality } from '../errors/index.js';
+import { creationError } from '../errors/missing-setup-error.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
 import type { AnyAdapter } from '../providers/define-adapter.js';
 import { type CooldownStore, MemoryCooldownStore } from '../policies/cooldown-store.js';
-import { defaultLogger, type Logger } from '../config/logger.js';
+import { defaultLogger, ensureLiveKitLogger, type Logger } from '../config/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
 import { MetricsCollector } from './metrics.js';
@@ -46,6 +47,7 @@ export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = reado
  * @throws {ConfigError} when the config is invalid (every problem, with its path and fix).
  * @throws {MissingPackageError} when a provider's plugin package is not installed.
  * @throws {MissingAPIKeyError} when a provider has no key in the config or the environment.
+ * @throws {VoiceStackError} with code `MISSING_PACKAGE` or `MISSING_API_KEY` listing every one when several are missing.
  * @example
  * const stack = await createVoiceStack({ llm: [{ provider: 'openrouter', models: ['a', 'b'] }, { provider: 'llama-cpp' }] });
  * const session = new voice.AgentSession({ ...stack.sessionOptions() });
@@ -56,6 +58,8 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   options: CreateVoiceStackOptions<A> = {},
 ): Promise<VoiceStack> {
   const adapters = [...(options.adapters ?? []), ...builtinAdapters];
+  // Plugin constructors log through LiveKit's logger, which throws until it is initialised (`cli.runApp` does it).
+  ensureLiveKitLogger();
   const logger = options.logger ?? defaultLogger();
   const context = { env: options.env ?? process.env, logger, signal: options.signal };
   const { parsed, fallbacks } = withoutUnstartableInference(parseConfig(applyLanguage(config), adapters), context.env);
@@ -66,11 +70,11 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     createProviderOptions('tts', parsed.tts, context),
   ]);
   const created = settled.map((result) => (result.status === 'fulfilled' ? result.value : []));
-  const failure = settled.find((result) => result.status === 'rejected');
+  const failures = settled.flatMap((result) => (result.status === 'rejected' ? (result.reason as AggregateError).errors : []));
   const [sttOptions, llmOptions, ttsOptions] = created as [ProviderOption<'stt'>[], ProviderOption<'llm'>[], ProviderOption<'tts'>[]];
-  if (failure) {
+  if (failures.length) {
     await Promise.allSettled(created.flat().map((option) => closeInstance(option.instance)));
-    throw failure.reason;
+    throw creationError(failures);
   }
   options.signal?.throwIfAborted();
 

@@ -1,5 +1,5 @@
 import { type metrics as lkMetrics, voice } from '@livekit/agents';
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import type { ResolvedVerbalOptions } from '../config/policy-config.js';
 import type { Modality } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';

@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import type { ResolvedVerbalOptions } from '../config/policy-config.js';
 import type { Logger } from '../config/logger.js';
 import { classifyError } from '../policies/classify-error.js';

@@ -1,5 +1,5 @@
 import { type llm, type SessionConnectOptions, type stt, type tts, type VAD, voice } from '@livekit/agents';
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import type { ParsedConfig, ParsedEntry } from '../config/parse-config.js';
 import { maskSecrets } from '../config/secrets.js';
 import type { Modality } from '../errors/index.js';

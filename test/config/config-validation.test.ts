@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createVoiceStack, VoiceStackError } from '../../src/index.js';
+import { z } from 'zod';
+import { ConfigError, createVoiceStack, defineAdapter, loadPlugin, MissingPackageError, VoiceStackError } from '../../src/index.js';
 import { configProblems } from '../helpers/config-problems.js';
 
 describe('config validation: every problem names its path, what was received and the fix', () => {
@@ -112,6 +113,49 @@ describe('missing keys', () => {
     expect((error as Error).message).toBe(
       'Failed to create llm (openai): no `apiKey` was given. Fix: set `apiKey` in the config entry or the OPENAI_API_KEY environment variable.',
     );
+  });
+
+  it('every missing key and package in one error, with one install command', async () => {
+    const ghost = (name: string) =>
+      defineAdapter({
+        modality: 'tts',
+        provider: name,
+        options: z.object({}),
+        create: (_options, context) => loadPlugin(`@acme/${name}`, `${context.path} (${name})`, () => import(`@acme/${name}`)),
+      });
+    const error = await createVoiceStack(
+      {
+        stt: { provider: 'deepgram' },
+        llm: [{ provider: 'openai' }, { provider: 'openrouter', model: 'a/b' }],
+        tts: [{ provider: 'ghost-a' }, { provider: 'ghost-b' }],
+      },
+      { env: {}, adapters: [ghost('ghost-a'), ghost('ghost-b')] },
+    ).catch((e: unknown) => e);
+    expect(VoiceStackError.isInstance(error) && error.code).toBe('MISSING_PACKAGE');
+    expect((error as Error).message.split('\n')).toEqual([
+      'Failed to create the voice stack (5 things are missing):',
+      '  - Failed to create stt (deepgram): no `apiKey` was given. Fix: set `apiKey` in the config entry or the DEEPGRAM_API_KEY environment variable.',
+      '  - Failed to create llm[0] (openai): no `apiKey` was given. Fix: set `apiKey` in the config entry or the OPENAI_API_KEY environment variable.',
+      '  - Failed to create llm[1] (openrouter): no `apiKey` was given. Fix: set `apiKey` in the config entry or the OPENROUTER_API_KEY environment variable.',
+      '  - Failed to load @acme/ghost-a, which tts[0] (ghost-a) needs: it is not installed. Fix: npm install @acme/ghost-a',
+      '  - Failed to load @acme/ghost-b, which tts[1] (ghost-b) needs: it is not installed. Fix: npm install @acme/ghost-b',
+      '  Install them all at once: npm install @acme/ghost-a @acme/ghost-b',
+    ]);
+    expect(((error as Error).cause as AggregateError).errors.map((each: VoiceStackError) => each.code)).toEqual([
+      'MISSING_API_KEY',
+      'MISSING_API_KEY',
+      'MISSING_API_KEY',
+      'MISSING_PACKAGE',
+      'MISSING_PACKAGE',
+    ]);
+  });
+
+  it('the Cartesia install fix carries the npm override its plugin needs', () => {
+    const error = new MissingPackageError('@livekit/agents-plugin-cartesia', 'tts (cartesia)');
+    expect(error.message).toContain(
+      'Fix: npm install @livekit/agents-plugin-cartesia, after adding "overrides": { "@livekit/agents-plugin-cartesia": { "@livekit/agents": "$@livekit/agents" } } to your package.json',
+    );
+    expect(error.message).toContain('https://github.com/');
   });
 
   it('reads keys when the stack is created, not at import', async () => {

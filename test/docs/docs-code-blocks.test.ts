@@ -1,36 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { asModule, codeBlocks, repositoryRoot as root } from '../helpers/docs-code-blocks.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const out = join(root, 'test/.generated/docs');
-
-/** Every ```ts block of README.md and docs/**.md, with where it came from. */
-function codeBlocks(): { source: string; code: string }[] {
-  const files = ['README.md', ...listMarkdown(join(root, 'docs')).map((file) => relative(root, file))];
-  return files.flatMap((file) => {
-    const text = readFileSync(join(root, file), 'utf8');
-    return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match, index) => ({ source: `${file}#${index + 1}`, code: match[1]! }));
-  });
-}
-
-function listMarkdown(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listMarkdown(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : [],
-  );
-}
-
-/** Short snippets may use `VoiceStackConfig` and `createVoiceStack` without importing them. */
-function asModule(code: string): string {
-  const implicit = ['VoiceStackConfig', 'createVoiceStack'].filter(
-    (name) => new RegExp(`\\b${name}\\b`).test(code) && !new RegExp(`import[^;]*\\b${name}\\b`).test(code),
-  );
-  const prelude = implicit.length
-    ? `import { ${implicit.map((name) => (name === 'VoiceStackConfig' ? `type ${name}` : name)).join(', ')} } from 'livekit-voice-stack';\n`
-    : '';
-  return `${prelude}${code}\nexport {};\n`;
-}
 
 describe('docs code blocks', () => {
   it('every TypeScript block in README.md and docs/ compiles', () => {

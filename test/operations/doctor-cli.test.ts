@@ -154,9 +154,10 @@ describe('livekit-voice-stack doctor', () => {
   it('exits 2 with the fix for an invalid config, no config, or an unknown command', async () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ llm: { provider: 'llama-cpp', baseURL: 'localhost:8080' } }));
-    const [invalid, empty, unknown, help] = await Promise.all([
+    const [invalid, empty, emptyConfig, unknown, help] = await Promise.all([
       runCli(['doctor', '-c', file], {}),
       runCli(['doctor'], {}),
+      runCli(['config'], {}),
       runCli(['doktor'], {}),
       runCli(['--help'], {}),
     ]);
@@ -164,6 +165,9 @@ describe('livekit-voice-stack doctor', () => {
     expect(invalid.stderr).toContain('llm.baseURL: expected a URL, got "localhost:8080". Fix: include the scheme');
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('no provider is configured in the environment. Fix:');
+    expect(empty.stderr).toContain('https://github.com/');
+    expect(emptyConfig).toMatchObject({ code: 2, stdout: '' }); // as doctor: not an empty `{}` and success
+    expect(emptyConfig.stderr).toContain('no provider is configured in the environment. Fix:');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "doktor"');
     expect(help.code).toBe(0);
@@ -194,5 +198,8 @@ describe('formatHealthReport', () => {
     const coloured = formatHealthReport(report, { color: true });
     expect(coloured).toContain('\u001b[31m✗ failed\u001b[39m');
     expect(formatHealthReport(report, { color: false })).not.toMatch(/\u001b\[/);
+    expect(formatHealthReport(report, { color: false })).toContain('Failed: llm has no working option.');
+    const three = { ...report, slots: { stt: 'failed' as const, llm: 'failed' as const, tts: 'failed' as const } };
+    expect(formatHealthReport(three, { color: false })).toContain('Failed: stt, llm and tts have no working option.');
   });
 });

@@ -1,4 +1,4 @@
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_OPTIONS } from '../../src/config/policy-config.js';
 import type { Logger } from '../../src/config/logger.js';
