@@ -25,7 +25,7 @@ import type { CallFields } from '../policies/events.js';
 export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = readonly AnyAdapter[]> {
   /** Custom provider adapters (made with `defineAdapter()`); they take precedence over built-ins of the same name. */
   adapters?: A;
-  /** Where the stack logs. @default LiveKit's logger when initialised, else the console for warnings and errors */
+  /** Where the stack logs. @default LiveKit's logger (initialised at level `warn` when the host has not) */
   logger?: Logger;
   /** Aborts creation (e.g. a slow plugin import or health check). */
   signal?: AbortSignal;
