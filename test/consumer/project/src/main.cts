@@ -13,6 +13,7 @@ async function main(): Promise<void> {
       { provider: 'openai', model: 'a' },
       { provider: 'openai', model: 'b' },
     ],
+    verbal: false, // no holding phrase: on a loaded machine it could come before the fallback's answer
   };
   const stack = await createVoiceStack(config, { env: { OPENAI_API_KEY: 'sk-consumer' } });
   const fallbacks: string[] = [];
