@@ -45,7 +45,7 @@ export type { Logger } from './config/logger.js';
 export type { ProviderOption } from './providers/provider-option.js';
 export { parseRetryAfter } from './providers/response-observer.js';
 export { loadPlugin } from './providers/load-plugin.js';
-export { CARTESIA_DEFAULT_VOICES } from './providers/tts/default-voices.js';
+export { CARTESIA_DEFAULT_VOICES } from './providers/cartesia/cartesia-voices.js';
 export * from './errors/index.js';
 export type { StateStore, StoreLogger } from './state/state-store.js';
 export { createMemoryStore, type MemoryStoreOptions } from './state/create-memory-store.js';

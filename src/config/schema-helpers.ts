@@ -46,3 +46,26 @@ export const entryBaseSchema = {
    */
   lastResort: z.boolean({ error: `expected true or false${FIX}use \`lastResort: true\` to mark a local last resort.` }).optional(),
 };
+
+/** A BCP 47-like language code: `fr`, `pt-BR`, `cmn`. */
+export const languageSchema = z
+  .string({ error: `expected a language code${FIX}use a code such as "en", "fr" or "pt-BR".` })
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, { error: `expected a language code${FIX}use a code such as "en", "fr" or "pt-BR".` });
+
+/** A language code, with an example of the entry's own in the fix. */
+export const languageCode = (example: string) =>
+  z.string({ error: `expected a language code${FIX}use a code such as "${example}".` }).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, {
+    error: `expected a language code${FIX}use a code such as "${example}" or "multi".`,
+  });
+
+/** Whether a language code is English (`en`, `en-US` …). */
+export const isEnglish = (code: string) => /^en([-_]|$)/i.test(code);
+
+/** One of the sample rates a provider supports, in Hz. */
+export const sampleRateSchema = <const T extends readonly [number, ...number[]]>(rates: T, fallbackExample: number) =>
+  z.literal(rates, {
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `expected a supported sample rate${FIX}use one of ${rates.join(', ')} (e.g. ${fallbackExample}).`
+        : `expected a sample rate in Hz${FIX}use one of ${rates.join(', ')}.`,
+  });

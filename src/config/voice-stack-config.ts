@@ -1,7 +1,8 @@
 import type { llm, stt, tts } from '@livekit/agents';
 import type { z } from 'zod';
 import type { Modality } from '../errors/index.js';
-import type { BuiltinLLMConfig, EntryBase } from './llm-config.js';
+import type { EntryBase } from './entry-base.js';
+import type { BuiltinLLMConfig } from './llm-config.js';
 import type { RetryOptions, VerbalOptions } from './policy-config.js';
 import type { BuiltinSTTConfig } from './stt-config.js';
 import type { BuiltinTTSConfig } from './tts-config.js';

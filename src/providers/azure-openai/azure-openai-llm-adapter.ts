@@ -1,4 +1,4 @@
-import { llmOptionSchemas } from '../../config/llm-config.js';
+import { azureOpenAILLMOptions } from './azure-openai-llm-options.js';
 import { ConfigError, MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext } from '../define-adapter.js';
 import { defineAdapter } from '../define-adapter.js';
@@ -37,7 +37,7 @@ function azureSettings(options: AzureOptions, context: Pick<AdapterContext, 'env
 export const azureOpenAILLMAdapter = defineAdapter({
   modality: 'llm',
   provider: 'azure-openai',
-  options: llmOptionSchemas['azure-openai'],
+  options: azureOpenAILLMOptions,
   model: (options) => options.deployment,
   create: async (options, context) => {
     const { endpoint, apiKey, apiVersion } = azureSettings(options, context);

@@ -1,5 +1,5 @@
-import { llmOptionSchemas } from '../../config/llm-config.js';
-import { hostedLLMAdapter } from '../llm/hosted-llm-adapter.js';
+import { geminiLLMOptions } from './gemini-llm-options.js';
+import { hostedLLMAdapter } from '../openai-format/hosted-llm-adapter.js';
 
 /** `{ provider: 'gemini' }`: Google Gemini's OpenAI-compatible endpoint, keyed by `GEMINI_API_KEY` (else `GOOGLE_API_KEY`). */
-export const geminiLLMAdapter = hostedLLMAdapter('gemini', llmOptionSchemas.gemini, ['GEMINI_API_KEY', 'GOOGLE_API_KEY']);
+export const geminiLLMAdapter = hostedLLMAdapter('gemini', geminiLLMOptions, ['GEMINI_API_KEY', 'GOOGLE_API_KEY']);

@@ -1,0 +1,58 @@
+import { createHmac } from 'node:crypto';
+import { MissingAPIKeyError } from '../../errors/index.js';
+import type { AdapterContext, ProbeResult } from '../define-adapter.js';
+
+/** LiveKit Inference's gateway, unless the entry or `LIVEKIT_INFERENCE_URL` says otherwise. */
+export const DEFAULT_INFERENCE_URL = 'https://agent-gateway.livekit.cloud/v1';
+
+/** What every `inference` entry (STT, LLM, TTS) may set. */
+export interface InferenceEntry {
+  apiKey?: string | undefined;
+  apiSecret?: string | undefined;
+  baseURL?: string | undefined;
+}
+
+/** An Inference entry's key, secret and gateway: the entry's own, else the environment's (as LiveKit reads them). */
+export function inferenceCredentials(options: InferenceEntry, env: AdapterContext['env']) {
+  return {
+    apiKey: options.apiKey ?? env.LIVEKIT_INFERENCE_API_KEY ?? env.LIVEKIT_API_KEY,
+    apiSecret: options.apiSecret ?? env.LIVEKIT_INFERENCE_API_SECRET ?? env.LIVEKIT_API_SECRET,
+    /** `undefined` lets LiveKit pick its default (which also follows `LIVEKIT_URL` to staging). */
+    baseURL: options.baseURL ?? env.LIVEKIT_INFERENCE_URL,
+  };
+}
+
+/** Like {@link inferenceCredentials}, but a missing key or secret is a {@link MissingAPIKeyError} naming the variable. */
+export function requireInferenceCredentials(options: InferenceEntry, context: Pick<AdapterContext, 'env' | 'path'>) {
+  const credentials = inferenceCredentials(options, context.env);
+  if (!credentials.apiKey) throw new MissingAPIKeyError(`${context.path} (inference)`, 'apiKey', 'LIVEKIT_API_KEY');
+  if (!credentials.apiSecret) throw new MissingAPIKeyError(`${context.path} (inference)`, 'apiSecret', 'LIVEKIT_API_SECRET');
+  return { ...credentials, apiKey: credentials.apiKey, apiSecret: credentials.apiSecret };
+}
+
+/**
+ * Probes an Inference endpoint with a freshly signed token: `probe(url, authorization)` gets the gateway URL joined
+ * with `path` (`ws:` for WebSocket paths). Without credentials it fails with the variables to set.
+ */
+export function probeInference(
+  options: InferenceEntry,
+  context: Pick<AdapterContext, 'env'>,
+  path: string,
+  probe: (url: string, authorization: string) => Promise<ProbeResult>,
+  { websocket = false } = {},
+): Promise<ProbeResult> {
+  const { apiKey, apiSecret, baseURL } = inferenceCredentials(options, context.env);
+  if (!apiKey || !apiSecret)
+    return Promise.resolve({ ok: false, error: 'no LiveKit API key or secret (set LIVEKIT_API_KEY and LIVEKIT_API_SECRET)' });
+  let base = (baseURL ?? DEFAULT_INFERENCE_URL).replace(/\/+$/, '');
+  if (websocket) base = base.replace(/^http/, 'ws');
+  return probe(`${base}${path}`, `Bearer ${inferenceToken(apiKey, apiSecret)}`);
+}
+
+/** The HS256 token LiveKit Inference accepts (what `inference.LLM` builds with livekit-server-sdk's AccessToken). */
+export function inferenceToken(apiKey: string, apiSecret: string, ttlSeconds = 600): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const nbf = Math.floor(Date.now() / 1000);
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ inference: { perform: true }, iss: apiKey, sub: 'agent', nbf, exp: nbf + ttlSeconds })}`;
+  return `${unsigned}.${createHmac('sha256', apiSecret).update(unsigned).digest('base64url')}`;
+}

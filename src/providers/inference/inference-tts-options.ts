@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { EntryBase } from '../../config/entry-base.js';
+import { FIX, nonEmptyString, secretString, urlSchema, languageSchema, sampleRateSchema } from '../../config/schema-helpers.js';
+
+/**
+ * LiveKit Inference (LiveKit Cloud's gateway): `inference.TTS`, streamed over a WebSocket.
+ * A voice may also be given in the model string: `"cartesia/sonic-3:<voice id>"`.
+ */
+export interface InferenceTTSConfig extends EntryBase {
+  provider: 'inference';
+  /** Model string, e.g. `"cartesia/sonic-turbo"`, `"deepgram/aura-2"`, `"rime/mistv2"`, `"inworld/inworld-tts-1"`. */
+  model: string;
+  /**
+   * The provider's voice id.
+   * @default for `cartesia/*` models and a non-English `language`, a native voice of that language (see docs/providers/inference.md); otherwise the gateway's default
+   */
+  voice?: string;
+  /** Language code (`"en"`, `"fr"`, `"pt-BR"` …). @default "en" */
+  language?: string;
+  /** @default LIVEKIT_INFERENCE_API_KEY, then LIVEKIT_API_KEY */
+  apiKey?: string;
+  /** @default LIVEKIT_INFERENCE_API_SECRET, then LIVEKIT_API_SECRET */
+  apiSecret?: string;
+  /** @default LIVEKIT_INFERENCE_URL, then LiveKit's gateway */
+  baseURL?: string;
+  /**
+   * Inference's own server-side fallback: models tried by the gateway when the first one fails, as
+   * `"provider/model:voice"` strings or objects. This is separate from (and inside) the stack's chain.
+   */
+  fallback?: (string | InferenceTTSFallbackModel)[];
+  /** Provider-specific options sent as the session's `extra` payload (e.g. `{ speed: 'fast' }` for Cartesia). */
+  modelOptions?: Record<string, unknown>;
+  /** Output sample rate in Hz. @default 16000 */
+  sampleRate?: 8000 | 16000 | 22050 | 24000 | 44100 | 48000;
+}
+
+/** One server-side fallback model of LiveKit Inference TTS. */
+export interface InferenceTTSFallbackModel {
+  /** e.g. `"deepgram/aura-2"` */
+  model: string;
+  /** The voice for that model. */
+  voice: string;
+  /** Provider-specific options for that model. */
+  extra?: Record<string, unknown>;
+}
+
+/** The options of { provider: 'inference' } (TTS), without `provider` and `lastResort` (the stack's). */
+export const inferenceTTSOptions = z.strictObject({
+  model: nonEmptyString('an Inference TTS model string', 'cartesia/sonic-turbo'),
+  voice: nonEmptyString('a voice id', 'f786b574-daa5-4673-aa0c-cbe3e8534c02').optional(),
+  language: languageSchema.optional(),
+  apiKey: secretString('LiveKit API key', 'LIVEKIT_API_KEY').optional(),
+  apiSecret: secretString('LiveKit API secret', 'LIVEKIT_API_SECRET').optional(),
+  baseURL: urlSchema('https://agent-gateway.livekit.cloud/v1').optional(),
+  fallback: z
+    .array(
+      z.union(
+        [
+          nonEmptyString('a fallback model string', 'deepgram/aura-2:athena-en'),
+          z.strictObject({
+            model: nonEmptyString('a fallback model string', 'deepgram/aura-2'),
+            voice: nonEmptyString("the fallback model's voice", 'athena-en'),
+            extra: z.record(z.string(), z.unknown()).optional(),
+          }),
+        ],
+        { error: `expected "provider/model:voice" or { model, voice }${FIX}e.g. "deepgram/aura-2:athena-en".` },
+      ),
+      { error: `expected an array of fallback models${FIX}e.g. ["deepgram/aura-2:athena-en"].` },
+    )
+    .optional(),
+  modelOptions: z.record(z.string(), z.unknown()).optional(),
+  sampleRate: sampleRateSchema([8000, 16000, 22050, 24000, 44100, 48000], 16000).optional(),
+});
