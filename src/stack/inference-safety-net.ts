@@ -1,7 +1,7 @@
 import type { ParsedConfig, ParsedEntry } from '../config/parse-config.js';
 import type { AdapterSchemaSource } from '../config/voice-stack-config.js';
 import { type Modality, ProviderError } from '../errors/index.js';
-import { inferenceCredentials, type InferenceEntry } from '../providers/inference-credentials.js';
+import { inferenceCredentials, type InferenceEntry } from '../providers/inference/inference-credentials.js';
 
 /** An option that cannot start, left out so that the rest of its slot serves. */
 export interface StartupFallback {
