@@ -4,8 +4,7 @@ import { ConfigError, type ConfigIssue, type Modality } from '../errors/index.js
 import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
 import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
 import { organisationIdProblem } from './organisation-id.js';
-import { FIX } from './schema-helpers.js';
-import { languageSchema } from './tts-config.js';
+import { FIX, languageSchema } from './schema-helpers.js';
 import { isSecretKey, looksLikeSecret } from './secrets.js';
 import type { AdapterSchemaSource } from './voice-stack-config.js';
 

@@ -1,5 +1,5 @@
 import type { LanguageChoices, VoiceStackConfig } from '../config/voice-stack-config.js';
-import { baseLanguage, CARTESIA_DEFAULT_VOICES } from '../providers/tts/default-voices.js';
+import { baseLanguage, CARTESIA_DEFAULT_VOICES } from '../providers/cartesia/cartesia-voices.js';
 
 /** Deepgram Nova-3's languages (`nova-3` with `language`); others get Nova-2, which covers more. */
 const NOVA_3 = new Set(['en', 'es', 'fr', 'de', 'hi', 'ru', 'pt', 'ja', 'it', 'nl']);

@@ -7,7 +7,7 @@ import {
   type MockCartesiaTTS,
   type MockDeepgramSTT,
 } from '../../src/testing/index.js';
-import { CARTESIA_DEFAULT_VOICES } from '../../src/providers/tts/default-voices.js';
+import { CARTESIA_DEFAULT_VOICES } from '../../src/providers/cartesia/cartesia-voices.js';
 import { useMswServer } from '../helpers/msw.js';
 import { startAudioSession } from '../speech-chain/audio-session.js';
 import { KEYS } from './setup-envs.js';
