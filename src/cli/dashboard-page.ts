@@ -100,7 +100,7 @@ export const dashboardPage = `<!doctype html>
     fill($('calls'), Object.entries(state.activeCalls).map(([mode, n]) => row(cell(mode), cell(String(n)))), 'no active call', 2);
     fill($('options'), state.options.map((o) => row(cell(o.label + (o.modality ? ' (' + o.modality + ')' : '')), pill(o.state, o.state), cell(o.reason), cell(o.status ? String(o.status) : '–'), cell(left(o.until - state.now)))), 'every option is available', 5);
     fill($('log'), state.log.map((e) => row(cell(ago(e.at, state.now)), pill(e.kind, e.kind === 'apology' ? 'demoted' : e.kind.endsWith('fallback') ? 'cooling' : ''), cell(e.from || '–'), cell(e.to || '–'), cell(e.reason || ''))), 'nothing yet', 5);
-    const known = new Set([state.mode && state.mode.mode, ...Object.keys(percent), ...Object.keys(state.activeCalls)].filter(Boolean));
+    const known = new Set([...(state.known || []), state.mode && state.mode.mode, ...Object.keys(percent), ...Object.keys(state.activeCalls)].filter(Boolean));
     $('known-modes').replaceChildren(...[...known].map((mode) => { const o = document.createElement('option'); o.value = mode; return o; }));
   }
 

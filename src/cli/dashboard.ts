@@ -101,8 +101,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   function modeProblem(mode: unknown): string | undefined {
     if (typeof mode !== 'string' || !MODE_NAME.test(mode)) return 'expected "mode" to be a mode name (letters, digits, "_", "-", ".")';
-    if (options.modes && !options.modes.includes(mode))
-      return `unknown mode "${mode}". Fix: use one of ${options.modes.map((name) => `"${name}"`).join(', ')}`;
+    // The modes the fleet's controllers registered in the store, unless --modes narrows them.
+    const known = options.modes ?? store.get<string[]>(FLEET_KEYS.modes) ?? [];
+    if (known.length > 0 && !known.includes(mode))
+      return `unknown mode "${mode}". Fix: use one of ${known.map((name) => `"${name}"`).join(', ')}`;
     return undefined;
   }
 
@@ -125,9 +127,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         error:
           'Failed to set the rollout: expected "percent" to be a number from 0 to 100. Fix: e.g. { "mode": "realtime", "percent": 10 }.',
       });
-    const current = store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {};
-    const next = { ...current, [body.mode as string]: percent };
+    const next: Record<string, number> = {
+      ...(store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {}),
+      [body.mode as string]: percent,
+    };
     if (percent === 0) delete next[body.mode as string];
+    const total = Object.values(next).reduce((sum, share) => sum + share, 0);
+    if (total > 100)
+      return send(response, 400, {
+        error: `Failed to set the rollout: the shares would add up to ${total} %. Fix: lower another mode's share first.`,
+      });
     const record: RolloutRecord = { percent: next, at: Date.now(), by: 'dashboard' };
     await store.set(FLEET_KEYS.rollout, record, FLEET_SETTING_TTL_MS);
     await appendFleetLog(store, { kind: 'rollout', to: `${body.mode as string} ${percent}%` });

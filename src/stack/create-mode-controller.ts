@@ -11,13 +11,18 @@ import { defaultStore } from '../state/default-store.js';
 import { guardStore } from '../state/guard-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { type CallLease, FLEET_KEYS, type ModeRecord, type RolloutRecord } from '../state/fleet-state.js';
+import { isRealtimeModel } from '../config/livekit-instance.js';
+import { appendFleetLog } from '../state/fleet-state.js';
+import { recordFleetEvents } from './fleet-events.js';
 import { checkRollout, leaseKey, pickMode, readModeStatus, type Rollout, writeMode, writeRollout } from './mode-state.js';
 
-/** The preferred mode's stack could not be built (or failed its probe): this call uses the fallback mode. */
+/** The preferred mode could not start for this call: this call uses the fallback mode, from its first word. */
 export interface ModeFallbackEvent {
   from: string;
   to: string;
   error: unknown;
+  /** `build`: the stack failed to build or its probe failed; `realtime`: the Realtime handshake was refused or timed out. */
+  reason: 'build' | 'realtime';
 }
 
 /** The mode for calls that start from now on changed (`setMode()` here, or in another process of the fleet). */
@@ -52,6 +57,12 @@ export interface ModeControllerOptions<M extends string> {
    * @default the machine store (`createMachineStore()`), shared by every process on this machine
    */
   store?: StateStore;
+  /**
+   * Before a call starts on a realtime (speech-to-speech) mode, open its Realtime WebSocket once (closed before any
+   * session or audio: nothing billed) within this time; a refused (401, 429 …) or timed-out handshake puts this call on
+   * the fallback mode from its first word. `false` skips the check. @default 5000 when a `fallbackMode` is set
+   */
+  realtimeCheckMs?: number | false;
   /** How long a call counts as active after its process stops renewing it (killed), in ms. Renewed every third of it. @default 10000 */
   leaseMs?: number;
 }
@@ -63,6 +74,8 @@ export interface CallStack {
   readonly callId: string;
   /** The mode whose stack this is (the fallback mode when the current one failed). */
   readonly mode: string;
+  /** The mode this call should have had, when it fell back (e.g. `realtime` refused the handshake). */
+  readonly fellBackFrom?: string;
   /** Attaches the stack to `session` (`stack.attach`) and ends the call when the session closes. Returns `session`. */
   bind<S extends voice.AgentSession>(session: S): S;
   /** Ends the call without a session (e.g. the call failed before the session started). Safe to call twice. */
@@ -82,6 +95,8 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   readonly #active = new Map<M, number>();
   /** This process's calls, whose leases the renewal timer keeps alive. */
   readonly #leases = new Map<string, CallLease>();
+  /** Calls that started on the fallback mode, per mode they should have had. */
+  readonly #fallbacks = new Map<M, number>();
   #renewal: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
   #drained: (() => void) | undefined;
@@ -163,18 +178,56 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     const failedAt = this.#failedAt.get(preferred);
     const skipPreferred =
       fallbackMode !== undefined && fallbackMode !== preferred && failedAt !== undefined && Date.now() - failedAt < retryAfterMs;
+    let fellBack = skipPreferred;
     if (!skipPreferred) {
+      let reason: ModeFallbackEvent['reason'] = 'build';
       try {
-        return this.#lease(callId, preferred, await this.#stack(preferred));
+        const stack = await this.#stack(preferred);
+        if (fallbackMode !== undefined && fallbackMode !== preferred) {
+          reason = 'realtime';
+          await this.#checkRealtime(preferred, stack);
+        }
+        return this.#lease(callId, preferred, stack);
       } catch (error) {
         if (fallbackMode === undefined || fallbackMode === preferred) throw error;
+        fellBack = true;
         this.#failedAt.set(preferred, Date.now());
         const logger = this.#options.createOptions?.logger ?? defaultLogger();
-        logger.warn(`Failed to build the "${preferred}" mode's stack; using "${fallbackMode}"`, { error: (error as Error)?.message });
-        this.emit('fallback', { from: preferred, to: fallbackMode, error });
+        const what = reason === 'realtime' ? 'start the Realtime session of' : 'build the stack of';
+        logger.warn(`Failed to ${what} the "${preferred}" mode; this call uses "${fallbackMode}"`, { error: (error as Error)?.message });
+        this.emit('fallback', { from: preferred, to: fallbackMode, error, reason });
+        void appendFleetLog(this.#store, {
+          kind: 'mode-fallback',
+          from: preferred,
+          to: fallbackMode,
+          reason: (error as Error)?.message ?? String(error),
+          callId,
+        });
       }
     }
-    return this.#lease(callId, fallbackMode!, await this.#stack(fallbackMode!));
+    if (fellBack) this.#fallbacks.set(preferred, (this.#fallbacks.get(preferred) ?? 0) + 1);
+    return this.#lease(callId, fallbackMode!, await this.#stack(fallbackMode!), fellBack ? preferred : undefined);
+  }
+
+  /** Calls that started on the fallback mode, per mode they should have had (a metric for dashboards and alerts). */
+  fallbacksByMode(): Partial<Record<M, number>> {
+    return Object.fromEntries(this.#fallbacks) as Partial<Record<M, number>>;
+  }
+
+  /**
+   * A realtime mode's model connects when the session starts, too late to pick another mode: open its handshake now
+   * (the adapter's health probe), so a refused key, a rate limit or a timeout sends this call to the fallback mode.
+   */
+  async #checkRealtime(mode: M, stack: VoiceStack): Promise<void> {
+    const timeoutMs = this.#options.realtimeCheckMs ?? 5_000;
+    if (timeoutMs === false || !isRealtimeModel(stack.llm)) return;
+    const report = await stack.health({ modalities: ['llm'], timeoutMs });
+    const failed = report.results.find((result) => result.status === 'failed');
+    if (failed)
+      throw new VoiceStackError(
+        'PROVIDER_ERROR',
+        `Failed to start the "${mode}" mode's Realtime session: ${failed.provider}/${failed.model}: ${failed.error ?? 'failed'}. Fix: run \`npx livekit-voice-stack doctor\`.`,
+      );
   }
 
   /** The stack of `mode` if it has been built (e.g. to read its `metrics()`), without counting a call. */
@@ -206,6 +259,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
 
   async #build(mode: M): Promise<VoiceStack> {
     const stack = await createVoiceStack(this.#options.modes[mode], { ...this.#options.createOptions, mode });
+    recordFleetEvents(stack, this.#store);
     const { probe } = this.#options;
     if (!probe) return stack;
     const report = await stack.health(probe === true ? {} : probe);
@@ -234,7 +288,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     if (from !== mode) this.emit('mode', { from, to: mode });
   }
 
-  #lease(callId: string, mode: M, stack: VoiceStack): CallStack {
+  #lease(callId: string, mode: M, stack: VoiceStack, fellBackFrom?: M): CallStack {
     this.#active.set(mode, (this.#active.get(mode) ?? 0) + 1);
     const key = leaseKey(mode, callId);
     const lease: CallLease = { mode, startedAt: Date.now() };
@@ -257,6 +311,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
       stack,
       callId,
       mode,
+      ...(fellBackFrom !== undefined && { fellBackFrom }),
       release,
       bind: (session) => {
         if (bound && bound !== session)

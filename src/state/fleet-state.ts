@@ -77,6 +77,8 @@ export interface FleetSnapshot {
   store: string;
   mode: ModeRecord | undefined;
   rollout: RolloutRecord | undefined;
+  /** Mode names the fleet's controllers know. */
+  known: string[];
   /** Active calls per mode. */
   activeCalls: Record<string, number>;
   options: OptionStatus[];
@@ -100,6 +102,7 @@ export function readFleetState(store: StateStore, now = Date.now()): FleetSnapsh
     store: store.kind,
     mode: store.get<ModeRecord>(FLEET_KEYS.mode),
     rollout: store.get<RolloutRecord>(FLEET_KEYS.rollout),
+    known: store.get<string[]>(FLEET_KEYS.modes) ?? [],
     activeCalls,
     options,
     log: store.range<FleetLogEntry>(FLEET_KEYS.log).slice().reverse(),

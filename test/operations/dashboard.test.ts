@@ -47,6 +47,7 @@ beforeAll(async () => {
   const now = Date.now();
   await store.set(FLEET_KEYS.mode, { mode: 'pipeline', at: now - 60_000, by: 'cli' } satisfies ModeRecord, 900_000);
   await store.set(FLEET_KEYS.rollout, { percent: { realtime: 10 }, at: now } satisfies RolloutRecord, 900_000);
+  await store.set(FLEET_KEYS.modes, ['pipeline', 'realtime'], 900_000);
   await store.set(`${FLEET_KEYS.callPrefix}pipeline:call-1`, { mode: 'pipeline', startedAt: now }, 900_000);
   await store.set(`${FLEET_KEYS.callPrefix}pipeline:call-2`, { mode: 'pipeline', startedAt: now }, 900_000);
   await store.set(`${FLEET_KEYS.callPrefix}realtime:call-3`, { mode: 'realtime', startedAt: now }, 900_000);
@@ -190,6 +191,14 @@ describe('livekit-voice-stack dashboard, in a headless Chromium, over a real Red
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/Failed to set the rollout: .*0 to 100\. Fix:/);
+    const unknown = await fetch(`${url}api/mode`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{"mode":"turbo"}',
+    });
+    expect(((await unknown.json()) as { error: string }).error).toBe(
+      'Failed to set the mode: unknown mode "turbo". Fix: use one of "pipeline", "realtime".',
+    );
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${url}api/state`, { headers: { host: 'evil.example:80' } }, (response) => {
