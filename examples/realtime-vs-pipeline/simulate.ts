@@ -34,7 +34,7 @@ export async function simulate({ print = true }: { print?: boolean } = {}): Prom
   try {
     realtime.use({ status: 429, retryAfter: 20, times: 1 }); // OpenAI refuses the first call's handshake
     for (const question of ['Hello, is anyone there?', 'Hello again!', 'Third time lucky?']) {
-      if (calls.length === 2) controller.setMode('openai_realtime'); // an explicit switch tries Realtime again at once
+      if (calls.length === 2) await controller.setMode('openai_realtime'); // an explicit switch tries Realtime again at once
       const call = await controller.stackForCall();
       const { llm, tts, connOptions } = call.stack.sessionOptions();
       const session = call.bind(

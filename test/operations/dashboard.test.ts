@@ -132,7 +132,9 @@ describe('livekit-voice-stack dashboard, in a headless Chromium, over a real Red
       await page.fill('#rollout-percent', '50');
       await page.click('#rollout-form button');
       await expect.poll(() => store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent).toEqual({ realtime: 50 });
-      expect(store.range<{ kind: string }>(FLEET_KEYS.log).map((entry) => entry.kind)).toEqual(expect.arrayContaining(['mode', 'rollout']));
+      await expect
+        .poll(() => store.range<{ kind: string }>(FLEET_KEYS.log).map((entry) => entry.kind))
+        .toEqual(expect.arrayContaining(['mode', 'rollout']));
     } finally {
       await page.close();
     }
