@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-describe('public API (design.md names)', () => {
-  it('the root entry exports what design.md promises', async () => {
+describe('public API', () => {
+  it('the root entry exports the documented names', async () => {
     const root = await import('../src/index.js');
     for (const name of [
       'createVoiceStack',

@@ -11,7 +11,7 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Growth of the wait from one pass to the next. @default 2 */
   factor?: number;
-  /** Randomise each wait (full jitter) so that many sessions do not retry in step. @default true */
+  /** Randomise each wait (equal jitter: between half and the whole of the backoff step) so that many sessions do not retry in step. @default true */
   jitter?: boolean;
   /**
    * Hedged first token: when the current option has produced no first token after this delay, start the next
@@ -39,7 +39,7 @@ export interface VerbalOptions {
   minIntervalMs?: number;
 }
 
-/** The retry defaults (design.md). Spread them to build your own. */
+/** The retry defaults (docs/configuration.md). Spread them to build your own. */
 export const DEFAULT_RETRY_OPTIONS = {
   windowMs: 60_000,
   initialDelayMs: 500,

@@ -66,7 +66,7 @@ export interface Adapter<M extends Modality = Modality, P extends string = strin
   health?(options: z.output<S>, context: AdapterContext): Promise<ProbeResult>;
 }
 
-// biome-ignore lint: any is needed for variance across adapter unions.
+/** Any adapter: `any` options, because an adapter's options are contravariant in `create()` and unions of adapters must fit. */
 export type AnyAdapter = Adapter<Modality, string, any>;
 
 /**

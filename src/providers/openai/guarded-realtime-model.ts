@@ -22,7 +22,7 @@ interface SessionInternals {
 
 /** The plugin's `realtime` namespace (loaded dynamically: core never imports a plugin statically). */
 export interface PluginRealtime {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the plugin's own RealtimeModel type
+  // `any`: the plugin's own RealtimeModel type, which core cannot import statically.
   RealtimeSession: new (model: any) => object;
   processBaseURL(options: { baseURL: string; model: string; isAzure: boolean }): string;
 }

@@ -1,7 +1,7 @@
-import { APIConnectionError, APIStatusError, APITimeoutError, llm } from '@livekit/agents';
+import { APIConnectionError, APIStatusError, APITimeoutError } from '@livekit/agents';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, classifyError, type ErrorCategory, ProviderError, VerbalPolicy } from '../../src/index.js';
+import { classifyError, type ErrorCategory, ProviderError } from '../../src/index.js';
 import { maskText } from '../../src/config/secrets.js';
 import { ResponseObserver } from '../../src/providers/response-observer.js';
 
@@ -98,61 +98,5 @@ describe('classifyError', () => {
     expect(cause.name).toBe('APIStatusError');
     expect(maskText('Authorization: Bearer abc.def.ghi')).toBe('Authorization: Bearer ••••');
     expect(maskText('model meta-llama/llama-3.3-70b-instruct:free failed')).toBe('model meta-llama/llama-3.3-70b-instruct:free failed');
-  });
-});
-
-describe('backoffDelay', () => {
-  const retry = { initialDelayMs: 500, maxDelayMs: 8_000, factor: 2, jitter: false };
-  it('grows exponentially up to maxDelayMs', () => {
-    expect([0, 1, 2, 3, 4, 5].map((index) => backoffDelay(retry, index))).toEqual([500, 1_000, 2_000, 4_000, 8_000, 8_000]);
-  });
-  it('with jitter, draws between half and the whole of the delay', () => {
-    expect(backoffDelay({ ...retry, jitter: true }, 2, () => 0)).toBe(1_000);
-    expect(backoffDelay({ ...retry, jitter: true }, 2, () => 0.999_999)).toBe(2_000);
-  });
-});
-
-describe('VerbalPolicy', () => {
-  const policy = () =>
-    new VerbalPolicy({
-      holding: ['One moment.', 'Just a second.'],
-      apology: 'Sorry.',
-      notHearing: 'I cannot hear you.',
-      holdingAfterMs: 1_200,
-      minIntervalMs: 10_000,
-    });
-  const history = (...assistant: [string, number][]) => {
-    const chatCtx = llm.ChatContext.empty();
-    for (const [text, createdAt] of assistant) {
-      chatCtx.addMessage({ role: 'user', content: 'question', createdAt: createdAt - 1 });
-      chatCtx.addMessage({ role: 'assistant', content: text, createdAt });
-    }
-    return chatCtx;
-  };
-
-  it('rotates the phrases and never repeats one within minIntervalMs in a conversation', () => {
-    const now = 100_000;
-    expect(policy().pickHolding(history(), now)).toBe('One moment.');
-    expect(policy().pickHolding(history(['One moment. Hi.', now - 1_000]), now)).toBe('Just a second.');
-    expect(policy().pickHolding(history(['One moment. Hi.', now - 2_000], ['Just a second. Hi.', now - 1_000]), now)).toBeUndefined();
-    expect(policy().pickHolding(history(['One moment. Hi.', now - 20_000], ['Just a second. Hi.', now - 1_000]), now)).toBe('One moment.');
-  });
-
-  it('keeps its phrases out of the context the models see, and leaves a clean context untouched', () => {
-    const chatCtx = history(['One moment. Paris is sunny.', 1_000], ['One moment. Sorry.', 2_000]);
-    const stripped = policy().stripFromContext(chatCtx);
-    expect(stripped.items.map((item) => (item.type === 'message' ? `${item.role}: ${item.textContent}` : item.type))).toEqual([
-      'user: question',
-      'assistant: Paris is sunny.',
-      'user: question',
-    ]);
-    const clean = history(['Paris is sunny.', 1_000]);
-    expect(policy().stripFromContext(clean)).toBe(clean);
-  });
-
-  it('tells a TTS stream when to flush', () => {
-    expect(policy().isSpokenPhrase(' One moment. ')).toBe(true);
-    expect(policy().endsWithSpokenPhrase('Hello. One moment. ')).toBe(true);
-    expect(policy().endsWithSpokenPhrase('Hello there')).toBe(false);
   });
 });
