@@ -38,7 +38,8 @@ export interface MockDeepgramSTT extends STTMockBase {
 /**
  * Mocks Deepgram speech-to-text. Live (`GET /v1/listen` upgraded to a WebSocket): reads binary audio; once
  * `afterAudioMs` of voiced audio arrived sends `SpeechStarted` and an interim `Results`, and when `endOfSpeechMs` of
- * silence follows, the final `Results` (`is_final`, `speech_final`) and `UtteranceEnd`; answers
+ * silence follows, the final `Results` (`is_final`; `speech_final` when endpointing is on) and, when the client set
+ * `utterance_end_ms`, `UtteranceEnd`; answers
  * `Finalize` with the pending transcript and `CloseStream` with `Metadata` and a close. Prerecorded
  * (`POST /v1/listen`, a WAV body): answers Deepgram's JSON. Both record the query (model, language …) and the
  * `Authorization: Token …` header. Scenarios script handshake or HTTP failures, error closes, mid-stream closes and delays.
@@ -145,7 +146,9 @@ function runLive(
       duration: words.at(-1)?.end ?? 0,
       start: 0,
       is_final: isFinal,
-      speech_final: isFinal,
+      // `speech_final` marks an endpoint, which Deepgram detects only with endpointing on ("Understanding endpointing
+      // and interim results"); without it a final is `is_final` alone.
+      speech_final: isFinal && record.query.endpointing !== 'false',
       from_finalize: fromFinalize,
       channel: { alternatives: [{ transcript: text, confidence: 0.98, words }] },
       metadata: {
@@ -162,7 +165,10 @@ function runLive(
     finishing ??= (async () => {
       if (scenario.delayMs) await sleep(scenario.delayMs, abort.signal);
       results(transcript, true, fromFinalize);
-      send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: timedWords(transcript).at(-1)?.end ?? 0 });
+      // Deepgram sends UtteranceEnd only to a client that asked for it with `utterance_end_ms` ("Utterance End").
+      if (record.query.utterance_end_ms) {
+        send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: timedWords(transcript).at(-1)?.end ?? 0 });
+      }
       record.transcripts.push(transcript);
     })()
       .catch(() => undefined)
