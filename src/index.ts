@@ -32,6 +32,8 @@ export {
   type ProviderResolver,
   type ProviderResolverOptions,
 } from './config/create-provider-resolver.js';
+export { refusePrivateAddresses, type OrganisationURLSource, type VetBaseURL } from './config/vet-base-url.js';
+export { MAX_TIMER_MS } from './config/durations.js';
 export {
   defineAdapter,
   type Adapter,

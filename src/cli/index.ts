@@ -3,7 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { voiceStackConfigFromEnv } from '../config/config-from-env.js';
+import { durationProblem } from '../config/durations.js';
 import { parseConfig } from '../config/parse-config.js';
+import { HEALTH_TIMEOUT_BOUNDS } from '../stack/health.js';
 import { maskSecrets, maskText } from '../config/secrets.js';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import { docsUrl } from '../errors/docs-url.js';
@@ -87,11 +89,10 @@ export async function main(
     );
     return 2;
   }
-  const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    io.stderr.write(
-      `livekit-voice-stack: --timeout expects a number of milliseconds, got "${values.timeout}". Fix: e.g. --timeout 5000.\n`,
-    );
+  const timeoutMs = values.timeout === undefined ? 10_000 : /^\s*$/.test(values.timeout) ? Number.NaN : Number(values.timeout);
+  const timeoutProblem = durationProblem(timeoutMs, '--timeout', HEALTH_TIMEOUT_BOUNDS);
+  if (timeoutProblem) {
+    io.stderr.write(`livekit-voice-stack: ${timeoutProblem.replace('. Fix: use ', '. Fix: use --timeout ')}\n`);
     return 2;
   }
 

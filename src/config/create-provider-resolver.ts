@@ -11,6 +11,11 @@ import type { StateStore } from '../state/state-store.js';
 import { llmOptionSchemas } from './llm-config.js';
 import { sttOptionSchemas } from './stt-config.js';
 import { ttsOptionSchemas } from './tts-config.js';
+import { backendFailureKind, backendStatusError, type BackendFailureKind, withBackendFailureKind } from './backend-failure.js';
+import { assertDuration } from './durations.js';
+import { assertOrganisationId } from './organisation-id.js';
+import { maskText, maskURLs } from './secrets.js';
+import { type VetBaseURL, vetEntries } from './vet-base-url.js';
 
 /** One organisation's config as cached in the store, with the time it was fetched. */
 export interface CachedProviderConfig {
@@ -51,6 +56,12 @@ export interface ProviderResolverOptions {
   timeoutMs?: number;
   /** Where backend failures are logged. Never given a key. @default LiveKit's logger, else the console */
   logger?: Logger;
+  /**
+   * The platform's check of every URL in an organisation's records (`baseURL` …), e.g. `refusePrivateAddresses`.
+   * A refused record is left out of its chain (and logged as an error); a slot left with none fails to resolve.
+   * @default every URL is accepted
+   */
+  vetBaseURL?: VetBaseURL;
 }
 
 export interface ProviderResolver {
@@ -98,14 +109,17 @@ type ProviderRecord = z.output<typeof providerRecordSchema>;
  * const stack = await createVoiceStack(await resolver.resolve(orgId));
  */
 export function createProviderResolver(options: ProviderResolverOptions): ProviderResolver {
-  const ttlMs = options.ttlMs ?? 300_000;
-  const maxStaleMs = options.maxStaleMs ?? 3_600_000;
-  const backoffMs = options.refreshBackoffMs ?? 30_000;
+  const where = 'createProviderResolver()';
+  const ttlMs = assertDuration(options.ttlMs ?? 300_000, where, 'ttlMs');
+  const maxStaleMs = assertDuration(options.maxStaleMs ?? 3_600_000, where, 'maxStaleMs');
+  const backoffMs = assertDuration(options.refreshBackoffMs ?? 30_000, where, 'refreshBackoffMs');
   const envFallback = options.envFallback ?? true;
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const timeoutMs = assertDuration(options.timeoutMs ?? 5_000, where, 'timeoutMs', { min: 10 });
   const logger = options.logger ?? defaultLogger();
   const store = guardStore(options.store ?? defaultStore(), { logger });
   const base = options.url.replace(/\/+$/, '');
+  // The backend URL as logs and errors show it: credentials in it are masked.
+  const shownBase = maskURLs(base);
   const schemas = [...builtinSchemas, ...(options.adapters ?? [])];
   // Keys of one backend apart from another's (two resolvers may share a store); never the backend key itself.
   const namespace = `resolver:${createHash('sha256').update(base).digest('base64url').slice(0, 10)}`;
@@ -134,12 +148,11 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     } catch (error) {
       const reason =
         (error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((error as Error)?.message ?? error);
-      throw unavailable(`the ${modality} providers of organisation "${orgId}" from ${base}: ${reason}`, error);
+      throw unavailable(`the ${modality} providers of organisation "${orgId}" from ${shownBase}: ${maskText(reason)}`, error);
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      const hint = response.status === 401 || response.status === 403 ? ' (check the resolver apiKey)' : '';
-      throw unavailable(`the ${modality} providers of organisation "${orgId}" from ${base}: HTTP ${response.status}${hint}`);
+      throw backendStatusError(response.status, `the ${modality} providers of organisation "${orgId}" from ${shownBase}`);
     }
     let body: unknown;
     try {
@@ -147,15 +160,25 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     } catch (error) {
       throw new ConfigError(
         [{ path: modality, message: 'expected a JSON body. Fix: the backend must answer with JSON.' }],
-        describeSource(base, modality, orgId),
+        describeSource(shownBase, modality, orgId),
       );
     }
     const parsed = providerListSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
       const issues: ConfigIssue[] = parsed.error.issues.map((issue) => formatIssue(issue, [modality], new Set()));
-      throw new ConfigError(issues, describeSource(base, modality, orgId));
+      throw new ConfigError(issues, describeSource(shownBase, modality, orgId));
     }
-    return toChain(parsed.data);
+    const chain = toChain(parsed.data, orgId);
+    if (!options.vetBaseURL || chain.length === 0) return chain;
+    const { kept, refusals } = await vetEntries(chain, { orgId, modality }, options.vetBaseURL, maskText);
+    for (const refusal of refusals) logger.error(refusal, { orgId, modality });
+    if (kept.length === 0) {
+      throw withBackendFailureKind(
+        new VoiceStackError('CONFIG_INVALID', `${refusals[0]} No other ${modality} record of this organisation is enabled.`),
+        'refused',
+      );
+    }
+    return kept;
   };
 
   /** Asks the backend, validates the answer (a bad record must not replace a good entry) and caches it. */
@@ -174,7 +197,7 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
       const chain = slots[modality].length > 0 ? slots[modality] : (fromEnv[modality] as Record<string, unknown>[] | undefined);
       if (chain !== undefined) (config as Record<string, unknown>)[modality] = chain;
     }
-    parseConfig(config, schemas, `the providers of organisation "${orgId}" from ${base}`);
+    parseConfig(config, schemas, `the providers of organisation "${orgId}" from ${shownBase}`);
     if (generationOf(orgId) === generation) {
       await store.set(keys(orgId).entry, { config, fetchedAt: Date.now() } satisfies CachedProviderConfig, ttlMs + maxStaleMs);
     }
@@ -188,7 +211,10 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     try {
       return { value: await work() };
     } catch (error) {
-      await store.set(backoff, { at: Date.now(), error: (error as Error)?.message }, backoffMs);
+      const kind = backendFailureKind(error);
+      // 403/404: the organisation is switched off or unknown, so its cached entry must not be served any more.
+      if (kind === 'gone') await store.delete(keys(orgId).entry);
+      await store.set(backoff, { at: Date.now(), error: maskText((error as Error)?.message ?? String(error)), kind }, backoffMs);
       throw error;
     } finally {
       await store.delete(lock);
@@ -201,10 +227,14 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     const pending = withLock(orgId, () => fetchConfig(orgId))
       .then((result) => result?.value ?? cached.config)
       .catch((error: unknown) => {
-        logger.warn(
-          `Failed to refresh the providers of organisation "${orgId}"; serving the cached config from ${new Date(cached.fetchedAt).toISOString()} and asking again in ${Math.round(backoffMs / 1000)} s`,
-          { orgId, error: (error as Error)?.message },
-        );
+        const message = maskText((error as Error)?.message ?? String(error));
+        const kind = backendFailureKind(error);
+        if (kind === 'gone') logger.error(message, { orgId });
+        else
+          logger[kind === 'down' ? 'warn' : 'error'](
+            `Failed to refresh the providers of organisation "${orgId}"; serving the cached config from ${new Date(cached.fetchedAt).toISOString()} and asking again in ${Math.round(backoffMs / 1000)} s`,
+            { orgId, error: message },
+          );
         return cached.config;
       })
       .finally(() => {
@@ -219,10 +249,13 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     const deadline = Date.now() + lockMs;
     try {
       for (;;) {
-        const failure = store.get<{ error?: string }>(backoff);
+        const failure = store.get<{ error?: string; kind?: BackendFailureKind }>(backoff);
         if (failure)
-          throw unavailable(
-            `the providers of organisation "${orgId}" from ${base}: it failed recently (${failure.error ?? 'unknown error'}); asking again within ${Math.round(backoffMs / 1000)} s`,
+          throw withBackendFailureKind(
+            unavailable(
+              `the providers of organisation "${orgId}" from ${shownBase}: it failed recently (${failure.error ?? 'unknown error'}); asking again within ${Math.round(backoffMs / 1000)} s`,
+            ),
+            failure.kind ?? 'down',
           );
         const result = await withLock(orgId, () => fetchConfig(orgId));
         if (result) return result.value;
@@ -234,10 +267,11 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
         if (Date.now() >= deadline) return await fetchConfig(orgId);
       }
     } catch (error) {
-      if (!envFallback) throw error;
+      // Only a backend that is down falls back: a refusal (401, 403, 404, a bad answer) says what to fix instead.
+      if (!envFallback || backendFailureKind(error) !== 'down') throw error;
       logger.warn(`Failed to load the providers of organisation "${orgId}"; using the env config`, {
         orgId,
-        error: (error as Error)?.message,
+        error: maskText((error as Error)?.message ?? String(error)),
       });
       return voiceStackConfigFromEnv(envOf(options));
     }
@@ -245,12 +279,7 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
 
   return {
     async resolve(orgId) {
-      if (typeof orgId !== 'string' || orgId.length === 0) {
-        throw new ConfigError(
-          [{ path: 'orgId', message: 'expected a non-empty organisation id. Fix: pass the id your backend knows the organisation by.' }],
-          'resolver.resolve()',
-        );
-      }
+      assertOrganisationId(orgId, 'resolver.resolve()');
       const cached = store.get<CachedProviderConfig>(keys(orgId).entry);
       if (cached) {
         if (Date.now() - cached.fetchedAt >= ttlMs) refresh(orgId, cached);
@@ -290,24 +319,25 @@ const builtinSchemas: AdapterSchemaSource[] = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Enabled records, highest priority first (ties keep the backend's order), as config entries with secrets merged. */
-function toChain(records: readonly ProviderRecord[]): Record<string, unknown>[] {
+/**
+ * Enabled records, highest priority first (ties keep the backend's order), as config entries with secrets merged,
+ * marked with the organisation (so that `createVoiceStack()` never gives them an environment key).
+ */
+function toChain(records: readonly ProviderRecord[], orgId: string): Record<string, unknown>[] {
   return records
     .map((record, index) => ({ record, index }))
     .filter(({ record }) => record.isEnabled)
     .sort((a, b) => b.record.priority - a.record.priority || a.index - b.index)
-    .map(({ record }) => ({ ...(record.config ?? {}), ...(record.secrets ?? {}), provider: record.provider }));
+    .map(({ record }) => ({ ...(record.config ?? {}), ...(record.secrets ?? {}), provider: record.provider, orgId }));
 }
 
 function unavailable(what: string, cause?: unknown): VoiceStackError {
-  return new VoiceStackError(
+  const error = new VoiceStackError(
     'CONFIG_UNAVAILABLE',
     `Failed to load ${what}. Fix: check that the backend is up and the URL is right, or turn on \`envFallback\`.`,
-    {
-      cause,
-      isRetryable: true,
-    },
+    { cause, isRetryable: true },
   );
+  return withBackendFailureKind(error, 'down');
 }
 
 function describeSource(base: string, modality: Modality, orgId: string): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FIX, positiveMs } from './schema-helpers.js';
+import { durationSchema } from './durations.js';
+import { FIX } from './schema-helpers.js';
 
 /** How the chain waits between passes when every option failed. Defaults in {@link DEFAULT_RETRY_OPTIONS}. */
 export interface RetryOptions {
@@ -73,16 +74,16 @@ const phrase = z.string({ error: `expected a phrase${FIX}use a short sentence, e
 
 export const retrySchema = z
   .strictObject({
-    windowMs: positiveMs('`windowMs`').default(DEFAULT_RETRY_OPTIONS.windowMs),
-    initialDelayMs: positiveMs('`initialDelayMs`').default(DEFAULT_RETRY_OPTIONS.initialDelayMs),
-    maxDelayMs: positiveMs('`maxDelayMs`').default(DEFAULT_RETRY_OPTIONS.maxDelayMs),
+    windowMs: durationSchema('`windowMs`').default(DEFAULT_RETRY_OPTIONS.windowMs),
+    initialDelayMs: durationSchema('`initialDelayMs`', { min: 1 }).default(DEFAULT_RETRY_OPTIONS.initialDelayMs),
+    maxDelayMs: durationSchema('`maxDelayMs`', { min: 1 }).default(DEFAULT_RETRY_OPTIONS.maxDelayMs),
     factor: z
       .number({ error: `expected a number${FIX}use a factor >= 1 such as 2.` })
       .min(1, { error: `expected a factor >= 1${FIX}use e.g. 2 (each wait doubles).` })
       .default(DEFAULT_RETRY_OPTIONS.factor),
     jitter: z.boolean({ error: `expected true or false${FIX}use \`jitter: true\`.` }).default(DEFAULT_RETRY_OPTIONS.jitter),
-    hedgeAfterMs: positiveMs('`hedgeAfterMs`').optional(),
-    stallTimeoutMs: positiveMs('`stallTimeoutMs`').default(DEFAULT_RETRY_OPTIONS.stallTimeoutMs),
+    hedgeAfterMs: durationSchema('`hedgeAfterMs`', { min: 1 }).optional(),
+    stallTimeoutMs: durationSchema('`stallTimeoutMs`', { min: 10 }).default(DEFAULT_RETRY_OPTIONS.stallTimeoutMs),
   })
   .refine((retry) => retry.maxDelayMs >= retry.initialDelayMs, {
     error: `expected \`maxDelayMs\` >= \`initialDelayMs\`${FIX}raise \`maxDelayMs\` or lower \`initialDelayMs\`.`,
@@ -100,8 +101,8 @@ export const verbalSchema = z.union(
           .transform((holding) => (Array.isArray(holding) ? holding : [holding])),
         apology: phrase.default(DEFAULT_VERBAL_OPTIONS.apology),
         notHearing: phrase.default(DEFAULT_VERBAL_OPTIONS.notHearing),
-        holdingAfterMs: positiveMs('`holdingAfterMs`').default(DEFAULT_VERBAL_OPTIONS.holdingAfterMs),
-        minIntervalMs: positiveMs('`minIntervalMs`').default(DEFAULT_VERBAL_OPTIONS.minIntervalMs),
+        holdingAfterMs: durationSchema('`holdingAfterMs`').default(DEFAULT_VERBAL_OPTIONS.holdingAfterMs),
+        minIntervalMs: durationSchema('`minIntervalMs`').default(DEFAULT_VERBAL_OPTIONS.minIntervalMs),
       })
       .transform((verbal): ResolvedVerbalOptions => verbal),
   ],

@@ -30,11 +30,6 @@ export const secretString = (field: string, envVariable?: string) =>
     .string({ error: `expected a string${FIX}pass the ${field} as a string${envVariable ? ` or set ${envVariable}` : ''}.` })
     .min(1, { error: `expected a non-empty ${field}${FIX}remove it to use ${envVariable ?? 'the default'}, or set a value.` });
 
-export const positiveMs = (what: string) =>
-  z
-    .number({ error: `expected ${what} as a number of milliseconds${FIX}use a number such as 1000.` })
-    .nonnegative({ error: `expected ${what} as a number of milliseconds >= 0${FIX}use a number such as 1000.` });
-
 export const headersSchema = z.record(z.string(), z.string(), {
   error: `expected an object of header names to string values${FIX}e.g. { "X-Team": "voice" }.`,
 });

@@ -1,10 +1,11 @@
+import { assertDuration, type DurationBounds } from '../config/durations.js';
 import { maskText, secretValuesOf } from '../config/secrets.js';
 import type { Modality } from '../errors/index.js';
 import type { ProbeResult } from '../providers/define-adapter.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 
 export interface HealthOptions {
-  /** Time allowed for each probe, in ms; a probe that takes longer fails with "timed out". @default 10000 */
+  /** Time allowed for each probe, in whole ms (10 to 2147483647); a probe that takes longer fails with "timed out". @default 10000 */
   timeoutMs?: number;
   /** Probe only these slots. @default every configured slot */
   modalities?: readonly Modality[];
@@ -46,6 +47,9 @@ export interface HealthReport {
 
 const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 
+/** A probe's time: at least 10 ms, at most what Node's timers hold. Shared by `health()` and `doctor --timeout`. */
+export const HEALTH_TIMEOUT_BOUNDS = { min: 10 } as const satisfies DurationBounds;
+
 /**
  * Probes every option of the stack for real, in parallel, each with a timeout, through its adapter's `health()`.
  * Used by `stack.health()` and `npx livekit-voice-stack doctor`.
@@ -54,7 +58,7 @@ export async function checkHealth(
   options: Readonly<Record<Modality, readonly ProviderOption[]>>,
   healthOptions: HealthOptions = {},
 ): Promise<HealthReport> {
-  const timeoutMs = healthOptions.timeoutMs ?? 10_000;
+  const timeoutMs = assertDuration(healthOptions.timeoutMs ?? 10_000, 'stack.health()', 'timeoutMs', HEALTH_TIMEOUT_BOUNDS);
   const modalities = MODALITIES.filter(
     (modality) => (healthOptions.modalities ?? MODALITIES).includes(modality) && options[modality].length > 0,
   );

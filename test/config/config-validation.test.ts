@@ -54,7 +54,7 @@ describe('config validation: every problem names its path, what was received and
 
   it('retry options: negative durations and inconsistent delays', async () => {
     const message = await configProblems({ retry: { windowMs: -1, initialDelayMs: 9000 } });
-    expect(message).toContain('retry.windowMs: expected `windowMs` as a number of milliseconds >= 0, got -1.');
+    expect(message).toContain('retry.windowMs: expected `windowMs` of at least 0 ms, got -1. Fix: use 0 or more.');
     expect(message).toContain('retry: expected `maxDelayMs` >= `initialDelayMs`. Fix: raise `maxDelayMs` or lower `initialDelayMs`.');
   });
 

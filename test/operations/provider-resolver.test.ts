@@ -65,8 +65,8 @@ describe('createProviderResolver', () => {
     const { resolver: orgs } = resolver({ envFallback: false });
     const config = await orgs.resolve('acme');
     expect(config.llm).toEqual([
-      { provider: 'openai', model: 'gpt-4.1-mini', apiKey: 'sk-acme-secret-0001' },
-      { provider: 'llama-cpp', baseURL: 'http://acme-llama.test:8080/v1' },
+      { provider: 'openai', model: 'gpt-4.1-mini', apiKey: 'sk-acme-secret-0001', orgId: 'acme' },
+      { provider: 'llama-cpp', baseURL: 'http://acme-llama.test:8080/v1', orgId: 'acme' },
     ]);
     expect(config.stt).toBeUndefined();
     expect(backend.requests.map((request) => request.type).sort()).toEqual(['llm', 'stt', 'tts']);
@@ -183,7 +183,9 @@ describe('createProviderResolver', () => {
 
   it('names the wrong key for a 401', async () => {
     const { resolver: orgs } = resolver({ apiKey: 'wrong-key', envFallback: false });
-    await expect(orgs.resolve('acme')).rejects.toThrow(/HTTP 401 \(check the resolver apiKey\)/);
+    await expect(orgs.resolve('acme')).rejects.toThrow(
+      /the backend refused the resolver's key \(HTTP 401\)\. Fix: set the resolver's `apiKey` to a key your backend accepts\./,
+    );
   });
 
   it('never gives one organisation another one’s entry, with interleaved and single-flight requests', async () => {

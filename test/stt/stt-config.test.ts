@@ -54,7 +54,7 @@ describe('STT config validation: the path, what was received and the fix', () =>
 
   it('a VAD silence out of range', async () => {
     expect(await configProblems({ stt: { provider: 'openai', minSilenceMs: 10 } })).toContain(
-      'stt.minSilenceMs: expected at least 50 ms, got 10. Fix: use e.g. 250.',
+      'stt.minSilenceMs: expected `minSilenceMs` of at least 50 ms, got 10. Fix: use 50 or more.',
     );
   });
 

@@ -1,3 +1,4 @@
+import { durationSchema } from '../../config/durations.js';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
 import { FIX, nonEmptyString, secretString, urlSchema, languageCode } from '../../config/schema-helpers.js';
@@ -29,11 +30,7 @@ export interface DeepgramSTTConfig extends EntryBase {
 export const deepgramSTTOptions = z.strictObject({
   model: nonEmptyString('a Deepgram model', 'nova-3').default('nova-3'),
   language: languageCode('en').default('en'),
-  endpointingMs: z
-    .number({ error: `expected a number of milliseconds${FIX}use e.g. 25.` })
-    .int({ error: `expected a whole number of milliseconds${FIX}use e.g. 25.` })
-    .nonnegative({ error: `expected a number of milliseconds >= 0${FIX}use e.g. 25.` })
-    .optional(),
+  endpointingMs: durationSchema('`endpointingMs`').optional(),
   keyterms: z.array(z.string(), { error: `expected an array of strings${FIX}e.g. ["LiveKit"].` }).optional(),
   interimResults: z.boolean({ error: `expected true or false${FIX}use \`interimResults: false\` to turn them off.` }).optional(),
   apiKey: secretString('Deepgram API key', 'DEEPGRAM_API_KEY').optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, nonEmptyString, secretString, urlSchema, positiveMs } from '../../config/schema-helpers.js';
+import { durationSchema } from '../../config/durations.js';
+import { FIX, nonEmptyString, secretString, urlSchema } from '../../config/schema-helpers.js';
 
 /** LiveKit Inference (LiveKit Cloud's gateway): `inference.LLM`. */
 export interface InferenceLLMConfig extends EntryBase {
@@ -34,5 +35,5 @@ export const inferenceLLMOptions = z.strictObject({
     .enum(['priority', 'standard', 'low'], { error: `expected "priority", "standard" or "low"${FIX}use one of them.` })
     .optional(),
   modelOptions: z.record(z.string(), z.unknown()).optional(),
-  timeoutMs: positiveMs('`timeoutMs`').optional(),
+  timeoutMs: durationSchema('`timeoutMs`', { min: 10 }).optional(),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, headersSchema, languageCode, nonEmptyString, positiveMs, secretString, urlSchema } from '../../config/schema-helpers.js';
+import { durationSchema } from '../../config/durations.js';
+import { FIX, headersSchema, languageCode, nonEmptyString, secretString, urlSchema } from '../../config/schema-helpers.js';
 
 // What the OpenAI-format providers (OpenAI, OpenAI-compatible servers, OpenRouter, llama.cpp, Groq, Gemini,
 // Anthropic, Azure OpenAI) share in their options.
@@ -56,7 +57,7 @@ export const openAIFormatLLMFields = {
     .positive({ error: `expected a positive number of tokens${FIX}use e.g. 256.` })
     .optional(),
   headers: headersSchema.optional(),
-  timeoutMs: positiveMs('`timeoutMs`').optional(),
+  timeoutMs: durationSchema('`timeoutMs`', { min: 10 }).optional(),
 };
 
 /** The schema of a hosted OpenAI-format LLM: a default model and base URL, and its own key variable. */
@@ -72,11 +73,7 @@ export const hostedLLMOptions = (what: string, model: string, keyName: string, k
 export const openAIFormatSTTFields = {
   language: languageCode('en').default('en'),
   prompt: z.string({ error: `expected a string${FIX}pass the prompt as text.` }).optional(),
-  minSilenceMs: z
-    .number({ error: `expected a number of milliseconds${FIX}use e.g. 250.` })
-    .min(50, { error: `expected at least 50 ms${FIX}use e.g. 250.` })
-    .max(5_000, { error: `expected at most 5000 ms${FIX}use e.g. 250.` })
-    .default(250),
+  minSilenceMs: durationSchema('`minSilenceMs`', { min: 50, max: 5_000 }).default(250),
 };
 
 /** The speaking rate of the OpenAI-format TTS providers. */
