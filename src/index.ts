@@ -59,12 +59,10 @@ export {
   ChainSTT,
   ChainTTS,
   classifyError,
-  MemoryCooldownStore,
   VerbalPolicy,
   backoffDelay,
   type ChainLLMOptions,
   type ChainSTTOptions,
   type ChainTTSOptions,
   type CooldownEntry,
-  type CooldownStore,
 } from './policies/index.js';

@@ -24,6 +24,11 @@ export interface RetryOptions {
    * heard part of it, so it is not retried silently) and the next turn starts on another option. @default 5000
    */
   stallTimeoutMs?: number;
+  /**
+   * The longest a rate limit cools an option, in ms, whatever its `Retry-After` says (a bogus or hostile header must
+   * not silence a model for days, fleet-wide). @default 600000 (10 minutes)
+   */
+  maxCooldownMs?: number;
 }
 
 /** What the agent says while the stack retries and when it gives up. `false` turns the spoken policy off. */
@@ -48,6 +53,7 @@ export const DEFAULT_RETRY_OPTIONS = {
   factor: 2,
   jitter: true,
   stallTimeoutMs: 5_000,
+  maxCooldownMs: 600_000,
 } as const satisfies RetryOptions;
 
 /** The English phrases and timings of the spoken policy. */
@@ -84,6 +90,7 @@ export const retrySchema = z
     jitter: z.boolean({ error: `expected true or false${FIX}use \`jitter: true\`.` }).default(DEFAULT_RETRY_OPTIONS.jitter),
     hedgeAfterMs: durationSchema('`hedgeAfterMs`', { min: 1 }).optional(),
     stallTimeoutMs: durationSchema('`stallTimeoutMs`', { min: 10 }).default(DEFAULT_RETRY_OPTIONS.stallTimeoutMs),
+    maxCooldownMs: durationSchema('`maxCooldownMs`', { min: 1 }).default(DEFAULT_RETRY_OPTIONS.maxCooldownMs),
   })
   .refine((retry) => retry.maxDelayMs >= retry.initialDelayMs, {
     error: `expected \`maxDelayMs\` >= \`initialDelayMs\`${FIX}raise \`maxDelayMs\` or lower \`initialDelayMs\`.`,

@@ -1,10 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { EventEmitter } from 'eventemitter3';
 import type { ResolvedRetryOptions } from '../config/policy-config.js';
 import type { Logger } from '../config/logger.js';
 import { ConfigError, type Modality, ProviderError, RetriesExhaustedError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { classifyError } from './classify-error.js';
-import { type CooldownEntry, type CooldownStore, isHardCooldown, type MaybePromise, MemoryCooldownStore } from './cooldown-store.js';
+import { isSecretKey } from '../config/secrets.js';
+import type { OptionStatus } from '../state/fleet-state.js';
+import { FLEET_KEYS } from '../state/fleet-state.js';
+import { createMemoryStore } from '../state/create-memory-store.js';
+import { guardStore } from '../state/guard-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { type CooldownEntry, isHardCooldown } from './cooldown-store.js';
 import type { VoiceStackEvents } from './events.js';
 
 /** How long a 429 or 402 without `Retry-After` cools its option, in ms. */
@@ -20,8 +27,11 @@ export interface ChainOptions<M extends Modality> {
   logger: Logger;
   /** Where `retry`, `fallback`, `holding`, `exhausted` and `recovered` are emitted. */
   events?: EventEmitter<VoiceStackEvents> | undefined;
-  /** Shared cooldowns (the stack's store). @default a new {@link MemoryCooldownStore} */
-  cooldowns?: CooldownStore | undefined;
+  /**
+   * Where cooldowns live, shared by every chain, stack and process given the same store (the stack's store).
+   * @default a new in-memory store (this chain only)
+   */
+  store?: StateStore | undefined;
   /** Cooldown after a 429/402 without `Retry-After`, in ms. @default 30000 */
   defaultCooldownMs?: number;
   /** How long another failure puts an option after the healthy ones, in ms. @default 30000 */
@@ -69,7 +79,7 @@ export class ChainCore<M extends Modality> {
   readonly retry: ResolvedRetryOptions;
   readonly logger: Logger;
   readonly #events: EventEmitter<VoiceStackEvents> | undefined;
-  readonly #store: CooldownStore;
+  readonly #store: StateStore;
   readonly #defaultCooldownMs: number;
   readonly #demotionMs: number;
   readonly #keys: readonly string[];
@@ -88,7 +98,8 @@ export class ChainCore<M extends Modality> {
     this.retry = init.retry;
     this.logger = init.logger;
     this.#events = init.events;
-    this.#store = init.cooldowns ?? new MemoryCooldownStore();
+    // Fail open: a store that throws, rejects or hangs reads as "no cooldown" and never reaches a turn.
+    this.#store = guardStore(init.store ?? createMemoryStore(), { logger: init.logger });
     this.#defaultCooldownMs = init.defaultCooldownMs ?? DEFAULT_COOLDOWN_MS;
     this.#demotionMs = init.demotionMs ?? DEFAULT_DEMOTION_MS;
     this.#keys = init.options.map((option) => cooldownKey(modality, option));
@@ -118,7 +129,7 @@ export class ChainCore<M extends Modality> {
 
   /** The cooldown entry of each option, in the options' order. */
   async entries(): Promise<(CooldownEntry | undefined)[]> {
-    return this.#entriesNow() ?? Promise.all(this.#keys.map((key) => this.#read(key)));
+    return this.#entriesNow();
   }
 
   classify(error: unknown, option: ProviderOption<M>): ProviderError {
@@ -131,7 +142,11 @@ export class ChainCore<M extends Modality> {
    */
   async recordFailure(option: ProviderOption<M>, error: ProviderError, note = '', fields: Record<string, unknown> = {}): Promise<void> {
     const now = Date.now();
-    const entry = cooldownEntryFor(error, now, { defaultCooldownMs: this.#defaultCooldownMs, demotionMs: this.#demotionMs });
+    const entry = cooldownEntryFor(error, now, {
+      defaultCooldownMs: this.#defaultCooldownMs,
+      demotionMs: this.#demotionMs,
+      maxCooldownMs: this.retry.maxCooldownMs ?? DEFAULT_MAX_COOLDOWN_MS,
+    });
     const cooling = isHardCooldown(entry, now);
     this.logger.warn(`${this.name} option ${option.label} failed${note}: ${error.message}`, {
       label: option.label,
@@ -141,13 +156,9 @@ export class ChainCore<M extends Modality> {
       ...fields,
       ...(cooling && { coolingMs: entry.until - now }),
     });
-    try {
-      const key = this.keyOf(option);
-      if (!supersedes(entry, await this.#read(key), now)) return;
-      await this.#write(key, entry, entry.until - now);
-    } catch (storeError) {
-      this.#storeFailed(storeError);
-    }
+    const key = this.keyOf(option);
+    if (!supersedes(entry, this.#read(key), now)) return;
+    await this.#write(key, option, entry, now);
   }
 
   /** The option answered: forget its failure and, if it had one, log it and emit `recovered`. Never rejects. */
@@ -158,15 +169,9 @@ export class ChainCore<M extends Modality> {
       this.logger.info(`${this.name} option ${option.label} works again`, { label: option.label });
       this.emit('recovered', { modality: this.modality, provider: option.provider, model: option.model });
     };
-    try {
-      const entry = this.#read(key);
-      // The healthy path (no entry in an in-memory store) stays synchronous: no promise per turn.
-      if (entry === undefined) return;
-      const done = entry instanceof Promise ? entry.then((found) => found && forget()) : forget();
-      done.catch((storeError: unknown) => this.#storeFailed(storeError));
-    } catch (storeError) {
-      this.#storeFailed(storeError);
-    }
+    // The healthy path (no entry) stays synchronous: no promise per turn.
+    if (this.#read(key) === undefined) return;
+    void forget();
   }
 
   /** Emits a policy event; a listener that throws is logged, never breaks the chain. */
@@ -238,34 +243,56 @@ export class ChainCore<M extends Modality> {
     return expiredError('stall', this.modality, option.label, detail);
   }
 
-  // The store seam: every access to the cooldowns goes through these three (sync reads when the store answers sync).
+  // The store seam: every access to the cooldowns goes through these three. Reads are synchronous (the store's local
+  // view); the guard turns any store failure into "no entry" and logs it once per outage.
 
-  #read(key: string): MaybePromise<CooldownEntry | undefined> {
-    return this.#store.get(key);
+  #read(key: string): CooldownEntry | undefined {
+    const entry = this.#store.get<CooldownEntry>(key);
+    return entry && Number.isFinite(entry.until) ? entry : undefined;
   }
 
-  async #write(key: string, entry: CooldownEntry, ttlMs: number): Promise<void> {
-    await this.#store.set(key, entry, ttlMs);
+  /** Writes the entry with what the dashboard shows of it (`OptionStatus`), for as long as it matters. */
+  async #write(key: string, option: ProviderOption<M>, entry: CooldownEntry, now: number): Promise<void> {
+    const status: OptionStatus = {
+      label: option.label,
+      modality: this.modality,
+      state: isHardCooldown(entry, now) ? 'cooling' : 'demoted',
+      reason: entry.category,
+      ...(entry.statusCode !== undefined && { status: entry.statusCode }),
+      until: entry.until,
+    };
+    // Kept past `until` so that the option's first success afterwards is noticed (`recovered`), then dropped.
+    await this.#store.set(key, { ...status, ...entry }, Math.max(0, entry.until - now) + RECOVERY_NOTICE_MS);
   }
 
   async #forget(key: string): Promise<void> {
     await this.#store.delete(key);
   }
 
-  #entriesNow(): (CooldownEntry | undefined)[] | undefined {
-    const entries = this.#keys.map((key) => this.#read(key));
-    return entries.some((entry) => entry instanceof Promise) ? undefined : (entries as (CooldownEntry | undefined)[]);
-  }
-
-  #storeFailed(error: unknown): void {
-    this.logger.warn(`Failed to update the ${this.name} cooldown store`, { error: String(error) });
+  #entriesNow(): (CooldownEntry | undefined)[] {
+    return this.#keys.map((key) => this.#read(key));
   }
 }
 
-/** The cooldown key: options of the same provider, model and endpoint share one, across stacks and processes too. */
+/**
+ * The cooldown key: options of the same provider, model, endpoint and credentials share one, across stacks, processes
+ * and machines sharing a store. The credentials appear as a short hash (never the key), so one tenant's rate limit
+ * does not cool another tenant's key on the same model.
+ */
 export function cooldownKey(modality: Modality, option: ProviderOption): string {
-  const baseURL = (option.source?.options as { baseURL?: unknown } | undefined)?.baseURL;
-  return `${modality}:${option.label}@${typeof baseURL === 'string' ? baseURL : option.source ? 'default' : option.path}`;
+  const options = (option.source?.options ?? {}) as Record<string, unknown>;
+  const baseURL = options.baseURL;
+  const endpoint = typeof baseURL === 'string' ? baseURL : option.source ? 'default' : option.path;
+  return `${FLEET_KEYS.optionPrefix}${modality}:${option.label}@${endpoint}#${credentialFingerprint(options)}`;
+}
+
+/** 12 hex digits of a SHA-256 over the option's secret fields (`apiKey`, `apiSecret` …); `env` when it has none (keys from the environment). */
+export function credentialFingerprint(options: Record<string, unknown>): string {
+  const secrets = Object.keys(options)
+    .filter((name) => isSecretKey(name) && typeof options[name] === 'string')
+    .sort()
+    .map((name) => `${name}=${options[name] as string}`);
+  return secrets.length === 0 ? 'env' : createHash('sha256').update(secrets.join('\n')).digest('hex').slice(0, 12);
 }
 
 /**
@@ -302,14 +329,25 @@ export function availableIn<O>(
   return Math.min(...candidates.map(({ entry }) => entry!.until)) - now;
 }
 
-/** What a failure writes: a cooldown until `Retry-After` (or the default) for 429/402, a demotion otherwise. */
+/** How long an entry outlives its `until`, so that a success after it still emits `recovered`. */
+const RECOVERY_NOTICE_MS = 10 * 60_000;
+
+/** The longest a `Retry-After` cools an option unless `retry.maxCooldownMs` says otherwise, in ms. */
+export const DEFAULT_MAX_COOLDOWN_MS = 600_000;
+
+/**
+ * What a failure writes: a cooldown until `Retry-After` (or the default) for 429/402, a demotion otherwise. The
+ * cooldown is clamped to `maxCooldownMs`; a `Retry-After` that is not a usable number gets the default.
+ */
 export function cooldownEntryFor(
   error: Pick<ProviderError, 'category' | 'retryAfterMs' | 'statusCode'>,
   now: number,
-  durations: { defaultCooldownMs: number; demotionMs: number },
+  durations: { defaultCooldownMs: number; demotionMs: number; maxCooldownMs?: number },
 ): CooldownEntry {
   const cooling = error.category === 'rate_limit' || error.category === 'quota';
-  const until = now + (cooling ? (error.retryAfterMs ?? durations.defaultCooldownMs) : durations.demotionMs);
+  const asked = error.retryAfterMs;
+  const retryAfter = asked !== undefined && Number.isFinite(asked) && asked >= 0 ? asked : durations.defaultCooldownMs;
+  const until = now + (cooling ? Math.min(retryAfter, durations.maxCooldownMs ?? DEFAULT_MAX_COOLDOWN_MS) : durations.demotionMs);
   return { until, category: error.category, statusCode: error.statusCode, at: now };
 }
 

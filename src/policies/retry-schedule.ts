@@ -1,7 +1,8 @@
 import pRetry from 'p-retry';
 import type { ResolvedRetryOptions } from '../config/policy-config.js';
-import type { MaybePromise } from './cooldown-store.js';
 
+/** A value or a promise of it. */
+type MaybePromise<T> = T | Promise<T>;
 type Backoff = Pick<ResolvedRetryOptions, 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'>;
 
 /**

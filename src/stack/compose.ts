@@ -3,7 +3,6 @@ import type { EventEmitter } from 'eventemitter3';
 import type { ResolvedRetryOptions, ResolvedVerbalOptions } from '../config/policy-config.js';
 import { isRealtimeModel } from '../config/livekit-instance.js';
 import { ConfigError } from '../errors/index.js';
-import { type CooldownStore, MemoryCooldownStore } from '../policies/cooldown-store.js';
 import { ChainLLM } from '../policies/llm-chain.js';
 import { ChainSTT, type HearingNotice } from '../policies/stt-chain.js';
 import { ChainTTS } from '../policies/tts-chain.js';
@@ -11,6 +10,7 @@ import { VerbalPolicy } from '../policies/verbal-policy.js';
 import type { Logger } from '../config/logger.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import type { VoiceStackEvents } from '../policies/events.js';
+import type { StateStore } from '../state/state-store.js';
 import type { Attachment } from './voice-stack.js';
 
 /** What composing a slot into one LiveKit instance needs. */
@@ -19,8 +19,8 @@ export interface ComposeContext {
   verbal: ResolvedVerbalOptions | false;
   events: EventEmitter<VoiceStackEvents>;
   logger: Logger;
-  /** Cooldowns shared by every session of the stack (and by stacks given the same store). @default one per composition */
-  cooldowns?: CooldownStore;
+  /** Where the chains keep cooldowns: shared by every session of the stack, and by every stack and process given the same store. */
+  store: StateStore;
   /** Registers something `stack.attach(session)` installs (spoken policy, metrics …). */
   attach(attachment: Attachment): void;
   /** Registers something `stack.close()` releases (timers, probes, sockets). */
@@ -95,6 +95,6 @@ function chainOptions<O>(options: O, context: ComposeContext) {
     retry: context.retry,
     logger: context.logger,
     events: context.events,
-    cooldowns: context.cooldowns ?? new MemoryCooldownStore(),
+    store: context.store,
   };
 }

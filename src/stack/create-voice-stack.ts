@@ -6,7 +6,8 @@ import type { Modality } from '../errors/index.js';
 import { creationError } from '../errors/missing-setup-error.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
 import type { AnyAdapter } from '../providers/define-adapter.js';
-import { type CooldownStore, MemoryCooldownStore } from '../policies/cooldown-store.js';
+import { defaultStore } from '../state/default-store.js';
+import type { StateStore } from '../state/state-store.js';
 import { defaultLogger, ensureLiveKitLogger, type Logger } from '../config/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
@@ -34,10 +35,11 @@ export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = reado
   /** The mode controller's mode this stack serves, shown in the startup banner. Set by `createModeController()`. */
   mode?: string;
   /**
-   * Where the chains keep their cooldowns. Pass one store to several stacks (or a Redis-backed one to a fleet of
-   * workers) to share them. @default a new in-memory store, shared by every session of this stack
+   * Where the chains keep their cooldowns, shared by every stack and process given the same store: LiveKit runs each
+   * call in its own process, so a cooldown must outlive it. `createRedisStore()` shares them across machines;
+   * `createMemoryStore()` keeps them in this process. @default the machine store (`createMachineStore()`)
    */
-  cooldowns?: CooldownStore;
+  store?: StateStore;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     verbal: parsed.verbal,
     events,
     logger,
-    cooldowns: options.cooldowns ?? new MemoryCooldownStore(),
+    store: options.store ?? defaultStore(),
     attach: (attachment) => void attachments.push(attachment),
     onClose: (close) => void closers.push(close),
   };
@@ -101,11 +103,11 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const calls = new WeakMap<object, CallFields>();
   for (const instance of [sttInstance, llmInstance, ttsInstance]) bindStreamsToCalls(instance, calls);
 
-  const cooldowns = compose.cooldowns;
+  const store = compose.store;
   const stack = new VoiceStack({
     language: config.language,
     // Another language's stack for calls in it: same config and options, the same cooldowns.
-    derive: (language) => createVoiceStack({ ...config, language }, { ...options, logger, cooldowns }),
+    derive: (language) => createVoiceStack({ ...config, language }, { ...options, logger, store }),
     stt: sttInstance,
     llm: llmInstance,
     tts: ttsInstance,

@@ -37,7 +37,7 @@ const ORPHAN_MS = 60_000;
  * Plain `node:fs`: no native addon, no server, and nothing experimental (no `node:sqlite` warning on users' consoles).
  */
 export function createMachineStore(options: MachineStoreOptions = {}): StateStore {
-  const dir = options.dir ?? (process.env.LIVEKIT_VOICE_STACK_STATE_DIR || join(tmpdir(), `livekit-voice-stack-${safeUser()}`));
+  const dir = options.dir ?? defaultMachineStoreDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let sequence = 0;
   const tempPath = () => join(dir, `.tmp-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`);
@@ -179,6 +179,11 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
     ping: async () => void statSync(dir),
     close: async () => clearInterval(timer),
   };
+}
+
+/** `LIVEKIT_VOICE_STACK_STATE_DIR`, else `<os.tmpdir()>/livekit-voice-stack-<user>`: read at each call. */
+export function defaultMachineStoreDir(): string {
+  return process.env.LIVEKIT_VOICE_STACK_STATE_DIR || join(tmpdir(), `livekit-voice-stack-${safeUser()}`);
 }
 
 /** A file name for `key`: readable and prefix-searchable when short, a hash when long (names are capped at 255 bytes). */

@@ -1,12 +1,16 @@
-import { createMachineStore } from './create-machine-store.js';
+import { createMachineStore, defaultMachineStoreDir } from './create-machine-store.js';
 import type { StateStore } from './state-store.js';
 
-let machine: StateStore | undefined;
+const machines = new Map<string, StateStore>();
 
 /**
- * The store used when none is given: one machine store per process (its default directory), shared by the stacks,
- * resolvers and mode controllers of the process, and through its files with every other process on the machine.
+ * The store used when none is given: the machine store of the default directory (`LIVEKIT_VOICE_STACK_STATE_DIR`,
+ * read at each call), one instance per directory in a process, shared by its stacks, resolvers and mode controllers,
+ * and through its files with every other process on the machine.
  */
 export function defaultStore(): StateStore {
-  return (machine ??= createMachineStore());
+  const dir = defaultMachineStoreDir();
+  let store = machines.get(dir);
+  if (!store) machines.set(dir, (store = createMachineStore({ dir })));
+  return store;
 }

@@ -1,3 +1,4 @@
+import { createMemoryStore } from '../../src/state/create-memory-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,4 +32,9 @@ export function failingStore(how: 'reject' | 'throw' | 'hang'): StateStore {
     ping: failAsync,
     close: async () => undefined,
   };
+}
+
+/** A store that forgets every write: each failure is tried again at once (distinct outages), as fault matrices need. */
+export function forgetfulStore(): StateStore {
+  return { ...createMemoryStore(), kind: 'forgetful', set: async () => undefined, setIfAbsent: async () => true };
 }

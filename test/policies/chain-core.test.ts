@@ -5,7 +5,9 @@ import type { Logger } from '../../src/config/logger.js';
 import { type ErrorCategory, ProviderError } from '../../src/errors/index.js';
 import type { ProviderOption } from '../../src/providers/provider-option.js';
 import { availableIn, ChainCore, cooldownEntryFor, cooldownKey, passOrder, supersedes } from '../../src/policies/chain-core.js';
-import { type CooldownEntry, MemoryCooldownStore } from '../../src/policies/cooldown-store.js';
+import type { CooldownEntry } from '../../src/policies/cooldown-store.js';
+import { createMemoryStore } from '../../src/state/create-memory-store.js';
+import { failingStore } from '../helpers/state.js';
 import type { VoiceStackEvents } from '../../src/policies/events.js';
 
 const NOW = 1_000_000;
@@ -105,40 +107,61 @@ describe('cooldownEntryFor and supersedes', () => {
 
 describe('ChainCore', () => {
   it('keys options by modality, label and endpoint, so stacks on one store share cooldowns', () => {
-    expect(cooldownKey('llm', a)).toBe('llm:a/a@llm[a/a]');
+    expect(cooldownKey('llm', a)).toBe('fleet:option:llm:a/a@llm[a/a]#env');
     const sourced = option('openrouter/x', { source: { options: { baseURL: 'http://proxy/v1' } } as ProviderOption['source'] });
-    expect(cooldownKey('llm', sourced)).toBe('llm:openrouter/x@http://proxy/v1');
-    expect(cooldownKey('tts', sourced)).toBe('tts:openrouter/x@http://proxy/v1');
+    expect(cooldownKey('llm', sourced)).toBe('fleet:option:llm:openrouter/x@http://proxy/v1#env');
+    expect(cooldownKey('tts', sourced)).toBe('fleet:option:tts:openrouter/x@http://proxy/v1#env');
+  });
+
+  it('keys two tenants with their own keys on one model apart, by a hash that never shows the key', () => {
+    const tenant = (apiKey: string) =>
+      option('openai/gpt-4.1-mini', { source: { options: { apiKey, baseURL: 'https://api.openai.com/v1' } } as ProviderOption['source'] });
+    const acme = cooldownKey('llm', tenant('sk-acme-0123456789abcdef'));
+    const globex = cooldownKey('llm', tenant('sk-globex-0123456789abcdef'));
+    expect(acme).not.toBe(globex);
+    expect(acme).toBe(cooldownKey('llm', tenant('sk-acme-0123456789abcdef')));
+    expect(acme).toMatch(/^fleet:option:llm:openai\/gpt-4\.1-mini@https:\/\/api\.openai\.com\/v1#[0-9a-f]{12}$/);
+    expect(acme).not.toContain('0123456789');
+  });
+
+  it('clamps Retry-After to maxCooldownMs (10 minutes by default), and ignores one that is not a number', () => {
+    const durations = { defaultCooldownMs: 30_000, demotionMs: 30_000 };
+    expect(cooldownEntryFor(failure('rate_limit', 100_000_000_000_000_000), NOW, durations).until).toBe(NOW + 600_000);
+    expect(cooldownEntryFor(failure('rate_limit', 1_000_000_000_000), NOW, { ...durations, maxCooldownMs: 60_000 }).until).toBe(
+      NOW + 60_000,
+    );
+    expect(cooldownEntryFor(failure('rate_limit', Number.NaN), NOW, durations).until).toBe(NOW + 30_000);
+    expect(cooldownEntryFor(failure('rate_limit', 5_000), NOW, durations).until).toBe(NOW + 5_000);
   });
 
   it('records a 429 in the store, skips the option, and forgets it with one `recovered` when it answers again', async () => {
-    const cooldowns = new MemoryCooldownStore();
+    const store = createMemoryStore();
     const events = new EventEmitter<VoiceStackEvents>();
     const recovered: string[] = [];
     events.on('recovered', ({ provider, model }) => recovered.push(`${provider}/${model}`));
-    const core = new ChainCore('llm', { options: [a, b], retry, logger: recordingLogger(), events, cooldowns });
+    const core = new ChainCore('llm', { options: [a, b], retry, logger: recordingLogger(), events, store });
     await core.recordFailure(a, failure('rate_limit', 60_000));
-    expect(cooldowns.get(core.keyOf(a))).toMatchObject({ category: 'rate_limit' });
+    // With what the dashboard lists of it.
+    expect(store.get(core.keyOf(a))).toMatchObject({ category: 'rate_limit', label: 'a/a', modality: 'llm', state: 'cooling' });
     expect(core.planNow()).toEqual([b]);
     core.markHealthy(b); // no entry: nothing to forget, no event
     core.markHealthy(a);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(cooldowns.size).toBe(0);
+    expect(store.list('fleet:option:')).toEqual([]);
     expect(recovered).toEqual(['a/a']);
     expect(core.planNow()).toEqual([a, b]);
   });
 
   it('keeps the longer cooldown another process wrote', async () => {
-    const cooldowns = new MemoryCooldownStore();
-    const core = new ChainCore('llm', { options: [a], retry, logger: recordingLogger(), cooldowns });
+    const store = createMemoryStore();
+    const core = new ChainCore('llm', { options: [a], retry, logger: recordingLogger(), store });
     const longer = entry('rate_limit', Date.now() + 120_000);
-    cooldowns.set(core.keyOf(a), longer);
+    await store.set(core.keyOf(a), longer, 120_000);
     await core.recordFailure(a, failure('rate_limit', 1_000));
-    expect(cooldowns.get(core.keyOf(a))).toBe(longer);
+    expect(store.get(core.keyOf(a))).toEqual(longer);
   });
 
   it('logs a throwing listener instead of breaking the chain, for every event, `recovered` included', async () => {
-    const cooldowns = new MemoryCooldownStore();
     const events = new EventEmitter<VoiceStackEvents>();
     const logger = recordingLogger();
     events.on('recovered', () => {
@@ -147,28 +170,25 @@ describe('ChainCore', () => {
     events.on('fallback', () => {
       throw new Error('listener bug');
     });
-    const core = new ChainCore('llm', { options: [a, b], retry, logger, events, cooldowns });
+    const core = new ChainCore('llm', { options: [a, b], retry, logger, events, store: createMemoryStore() });
     await core.recordFailure(a, failure('server'));
     core.moveTo(b, { option: a, error: failure('server') });
     core.markHealthy(a);
     await new Promise((resolve) => setImmediate(resolve));
     expect(logger.lines).toContain("a 'fallback' listener threw");
     expect(logger.lines).toContain("a 'recovered' listener threw");
-    expect(logger.lines.some((line) => line.includes('cooldown store'))).toBe(false);
+    expect(logger.lines.some((line) => line.includes('state store'))).toBe(false);
   });
 
-  it('reads an async store (Redis-like) through the same rules', async () => {
-    const map = new Map<string, CooldownEntry>();
-    const cooldowns = {
-      get: async (key: string) => map.get(key),
-      set: async (key: string, value: CooldownEntry) => void map.set(key, value),
-      delete: async (key: string) => void map.delete(key),
-    };
-    const core = new ChainCore('stt', { options: [a, b] as never, retry, logger: recordingLogger(), cooldowns });
-    await core.recordFailure(a as never, failure('quota'));
-    expect(core.planNow()).toBeUndefined(); // the store answers later
-    expect(await core.plan()).toEqual([b]);
-    expect(await core.availableInMs(new Set([b]) as never)).toBeGreaterThan(29_000);
+  it.each(['reject', 'throw', 'hang'] as const)('treats a store that %ss as holding no cooldown, and logs it once', async (how) => {
+    const logger = recordingLogger();
+    const core = new ChainCore('stt', { options: [a, b] as never, retry, logger, store: failingStore(how) });
+    for (let turn = 0; turn < 5; turn++) {
+      await core.recordFailure(a as never, failure('quota'));
+      expect(core.planNow()).toEqual([a, b]);
+      core.markHealthy(a as never);
+    }
+    expect(logger.lines.filter((line) => line.includes('state store'))).toHaveLength(1);
   });
 
   it('makes timeouts and stalls as errors of their own category, worded for the modality', () => {

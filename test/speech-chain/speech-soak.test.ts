@@ -1,6 +1,6 @@
 import { stt, tts } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createVoiceStack, type CooldownStore } from '../../src/index.js';
+import { createVoiceStack } from '../../src/index.js';
 import {
   mockCartesiaTTS,
   mockDeepgramSTT,
@@ -14,6 +14,7 @@ import {
 import { recordEvents, recordingLogger } from '../resilience/helpers.js';
 import { gc, random, resources } from '../helpers/soak-probes.js';
 import { SPEECH_KEYS } from './speech-secrets.js';
+import { forgetfulStore } from '../helpers/state.js';
 
 // The speech side of the soak (mirrors test/resilience/soak.test.ts): hundreds of TTS utterances and STT streams
 // through the chains with random faults, over real local WebSocket servers (countable sockets; the msw-backed OpenAI
@@ -23,7 +24,7 @@ const STREAMS = process.env.SOAK ? 2_000 : 120;
 const STT_BATCH = 10;
 
 // Every failure is tried again on the next utterance (as in distinct outages): the failover path runs all the time.
-const forgetful: CooldownStore = { get: () => undefined, set: () => undefined, delete: () => undefined };
+const forgetful = forgetfulStore();
 const TTS_FAULTS: TTSScenario[] = [
   {},
   {},
@@ -78,7 +79,7 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
           ],
           retry: { windowMs: 150, initialDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 60 },
         },
-        { env: {}, logger, cooldowns: forgetful },
+        { env: {}, logger, store: forgetful },
       );
       const recorder = recordEvents(stack);
       const chain = stack.tts as tts.TTS;
@@ -177,7 +178,7 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
           // The mocks answer after 300 ms of speech; the deaf-stream check allows 400 ms.
           retry: { windowMs: 300, initialDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 400 },
         },
-        { env: {}, logger, cooldowns: forgetful },
+        { env: {}, logger, store: forgetful },
       );
       const recorder = recordEvents(stack);
       const chain = stack.stt as stt.STT;

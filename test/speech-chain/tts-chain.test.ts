@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack, type CooldownStore } from '../../src/index.js';
+import { createVoiceStack } from '../../src/index.js';
 import {
   mockCartesiaTTS,
   mockElevenLabsTTS,
@@ -13,6 +13,7 @@ import { useMswServer } from '../helpers/msw.js';
 import { recordEvents } from '../resilience/helpers.js';
 import { captureUnhandledRejections, speak, synthesizeOnce } from '../tts/tts-helpers.js';
 import { startAudioSession } from './audio-session.js';
+import { forgetfulStore } from '../helpers/state.js';
 
 const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });
 const llm = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });
@@ -101,13 +102,13 @@ describe('TTS chain against the mocks', () => {
   it('a TTS switch never closes the session: four turns whose primary TTS fails each time are all spoken', async () => {
     speech.use({ status: 503 });
     // A store that forgets failures: the primary is tried (and fails) on every turn, as with four distinct outages.
-    const forgetful: CooldownStore = { get: () => undefined, set: () => undefined, delete: () => undefined };
+    const forgetful = forgetfulStore();
     const stack = await createVoiceStack(
       {
         llm: { provider: 'openai', model: 'gpt-4.1-mini' },
         tts: [{ provider: 'openai' }, { provider: 'cartesia', baseURL: cartesia.baseURL }],
       },
-      { env, cooldowns: forgetful },
+      { env, store: forgetful },
     );
     const recorder = recordEvents(stack);
     const call = await startAudioSession(stack, { audioInput: false });

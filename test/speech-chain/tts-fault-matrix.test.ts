@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVoiceStack, type CooldownStore, type ErrorCategory, type VoiceStack } from '../../src/index.js';
+import { createVoiceStack, type ErrorCategory, type VoiceStack } from '../../src/index.js';
 import {
   mockCartesiaTTS,
   mockElevenLabsTTS,
@@ -13,6 +13,7 @@ import { useMswServer } from '../helpers/msw.js';
 import { recordEvents, recordingLogger } from '../resilience/helpers.js';
 import { type AudioSession, startAudioSession } from './audio-session.js';
 import { ProducedText, SPEECH_KEYS } from './speech-secrets.js';
+import { forgetfulStore } from '../helpers/state.js';
 
 // The fault matrix of the TTS chain: every fault of issue 4, for every TTS endpoint format the mocks cover, through
 // a real AgentSession (fake audio output). One session per format: each fault is one turn whose primary TTS fails
@@ -209,7 +210,7 @@ beforeAll(() => void process.on('unhandledRejection', onRejection));
 afterAll(() => void process.off('unhandledRejection', onRejection));
 
 // Forgets failures: the primary is tried (and fails) on every turn, as in distinct outages. Cooldowns are tested in tts-chain.test.ts.
-const forgetful: CooldownStore = { get: () => undefined, set: () => undefined, delete: () => undefined };
+const forgetful = forgetfulStore();
 
 describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
   const fallback: Format = format === 'openai' ? 'cartesia' : 'openai';
@@ -226,7 +227,7 @@ describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
         tts: [entryOf(format), entryOf(fallback)],
         retry: { stallTimeoutMs: STALL_MS },
       },
-      { env: {}, logger, cooldowns: forgetful },
+      { env: {}, logger, store: forgetful },
     );
     recorder = recordEvents(stack);
     call = await startAudioSession(stack, {
