@@ -2,7 +2,8 @@
  * Keyless: three calls against local mocks of OpenAI Realtime and of the self-hosted pipeline. The first call's Realtime
  * handshake is refused (429), so it runs on the pipeline from its first word; the second one, seconds later, goes
  * straight to the pipeline (Realtime is retried after `retryAfterMs`); then an admin sets the mode again (as the
- * dashboard does) and the third call gets Realtime.
+ * dashboard does) and the third call gets Realtime. Last, the admin makes the pipeline the mode and rolls Realtime out
+ * to 10 % of calls: a call id always lands in the same mode for a given rollout (room-17 in Realtime, room-5 not).
  */
 import { voice } from '@livekit/agents';
 import { setupServer } from 'msw/node';
@@ -11,6 +12,7 @@ import { localOnly, mockOpenAIEndpoint, mockOpenAIRealtime } from 'livekit-voice
 import { createModes } from './modes.js';
 
 export interface SimulatedCall {
+  callId: string;
   mode: string;
   fellBackFrom: string | undefined;
   reply: string;
@@ -33,9 +35,21 @@ export async function simulate({ print = true }: { print?: boolean } = {}): Prom
   const calls: SimulatedCall[] = [];
   try {
     realtime.use({ status: 429, retryAfter: 20, times: 1 }); // OpenAI refuses the first call's handshake
-    for (const question of ['Hello, is anyone there?', 'Hello again!', 'Third time lucky?']) {
+    const script = [
+      { callId: 'room-1', question: 'Hello, is anyone there?' },
+      { callId: 'room-2', question: 'Hello again!' },
+      { callId: 'room-3', question: 'Third time lucky?' },
+      { callId: 'room-17', question: 'Am I in the 10 %?' },
+      { callId: 'room-5', question: 'And me?' },
+    ];
+    for (const { callId, question } of script) {
       if (calls.length === 2) await controller.setMode('openai_realtime'); // an explicit switch tries Realtime again at once
-      const call = await controller.stackForCall();
+      if (calls.length === 3) {
+        await controller.setMode('runpod_streaming');
+        await controller.setRollout({ openai_realtime: 10 }); // 10 % of calls, chosen by call id
+        if (print) console.log(`[admin] mode runpod_streaming, rollout ${JSON.stringify(controller.rollout)}`);
+      }
+      const call = await controller.stackForCall(callId);
       const { llm, tts, connOptions } = call.stack.sessionOptions();
       const session = call.bind(
         new voice.AgentSession({ llm: llm!, ...(tts && { tts }), connOptions, vad: null, turnHandling: { turnDetection: null } }),
@@ -45,10 +59,10 @@ export async function simulate({ print = true }: { print?: boolean } = {}): Prom
       const reply = result.events
         .flatMap((event) => (event.type === 'message' && event.item.role === 'assistant' ? [event.item.textContent ?? ''] : []))
         .join(' ');
-      calls.push({ mode: call.mode, fellBackFrom: call.fellBackFrom, reply });
+      calls.push({ callId, mode: call.mode, fellBackFrom: call.fellBackFrom, reply });
       if (print)
         console.log(
-          `[call ${calls.length}] mode ${call.mode}${call.fellBackFrom ? ` (fell back from ${call.fellBackFrom})` : ''}\n  caller: ${question}\n  agent:  ${reply}`,
+          `[call ${callId}] mode ${call.mode}${call.fellBackFrom ? ` (fell back from ${call.fellBackFrom})` : ''}\n  caller: ${question}\n  agent:  ${reply}`,
         );
       await session.close();
     }
