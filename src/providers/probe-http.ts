@@ -57,28 +57,36 @@ export function probeChatCompletion(
 
 async function errorDetail(response: Response): Promise<string> {
   try {
-    const text = (await response.text()).trim();
-    if (!text) return '';
-    let message: unknown = text;
-    try {
-      const json = JSON.parse(text) as {
-        error?: { message?: unknown } | string;
-        message?: unknown;
-        detail?: { message?: unknown } | string;
-      };
-      // `detail`: FastAPI servers (ElevenLabs, Kokoro-FastAPI).
-      message =
-        (typeof json.error === 'object' ? json.error?.message : json.error) ??
-        json.message ??
-        (typeof json.detail === 'object' ? json.detail?.message : json.detail) ??
-        text;
-    } catch {
-      // not JSON: keep the text
-    }
-    return `: ${String(message).replace(/\s+/g, ' ').slice(0, 160)}`;
+    const message = providerMessage(await response.text());
+    return message ? `: ${message}` : '';
   } catch {
     return '';
   }
+}
+
+/**
+ * The provider's own words in an error body, on one line (at most 160 characters): `error.message`, `error` (a string),
+ * `message` or `detail` (FastAPI servers: ElevenLabs, Kokoro-FastAPI) of a JSON body, else the text itself.
+ */
+export function providerMessage(body: string): string {
+  const text = body.trim();
+  if (!text) return '';
+  let message: unknown = text;
+  try {
+    const json = JSON.parse(text) as {
+      error?: { message?: unknown } | string;
+      message?: unknown;
+      detail?: { message?: unknown } | string;
+    };
+    message =
+      (typeof json.error === 'object' ? json.error?.message : json.error) ??
+      json.message ??
+      (typeof json.detail === 'object' ? json.detail?.message : json.detail) ??
+      text;
+  } catch {
+    // not JSON: keep the text
+  }
+  return String(message).replace(/\s+/g, ' ').slice(0, 160);
 }
 
 function describeFetchError(error: unknown): string {

@@ -1,4 +1,5 @@
 import type { AdapterContext, ProbeResult } from './define-adapter.js';
+import { providerMessage } from './probe-http.js';
 
 /**
  * Opens a WebSocket with these headers and closes it as soon as the handshake succeeds: proves reachability and
@@ -28,7 +29,7 @@ export async function probeWebSocket(
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.once('end', () => {
-        const body = Buffer.concat(chunks).toString().replace(/\s+/g, ' ').trim().slice(0, 160);
+        const body = providerMessage(Buffer.concat(chunks).toString());
         done({ ok: false, error: `HTTP ${response.statusCode}${body ? `: ${body}` : ''}` });
       });
       response.once('error', () => done({ ok: false, error: `HTTP ${response.statusCode}` }));

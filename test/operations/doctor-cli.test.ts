@@ -95,7 +95,8 @@ const env = () => ({
   LOCAL_LLM_BASE_URL: `${llama.url}/v1`,
 });
 
-describe('livekit-voice-stack doctor', () => {
+// Each test spawns the CLI through `npx tsx` (several at once): seconds apiece on a shared machine, as runCli's own limit allows.
+describe('livekit-voice-stack doctor', { timeout: 60_000 }, () => {
   it('prints a table and exits 0 while the slot has a working option; --strict exits 1', async () => {
     llama.llamaHealth = 503;
     vllm.chatStatus = 200;
