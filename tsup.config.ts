@@ -4,7 +4,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli/index.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+  // `@internal` members (a chain's core, its sink, its stream bookkeeping) stay out of the published types.
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' }, compilerOptions: { stripInternal: true } },
   sourcemap: true,
   clean: true,
   // One copy of shared modules (errors, stack) across `.` and `./testing`, in both formats.

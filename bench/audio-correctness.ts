@@ -1,6 +1,6 @@
 import * as elevenlabs from '@livekit/agents-plugin-elevenlabs';
 import type { tts } from '@livekit/agents';
-import { tonePCM } from '../src/testing/index.js';
+import { tonePCM } from '../src/testing/tts-scenario.js';
 import { rawTTS, stackTTSContender, timeUtterance, ttsEntry, ttsFallbackAdapterContender, type TTSContender } from './speech-contenders.js';
 
 export interface AudioCorrectnessRow {

@@ -19,7 +19,7 @@ export {
 } from './stack/create-mode-controller.js';
 export type { HealthOptions, HealthReport, HealthResult, SlotHealth } from './stack/health.js';
 export type { LatencyName, LatencyStats, MetricsSummary, OptionMetrics } from './stack/metrics.js';
-export { voiceStackConfigFromEnv, ENV_DEFAULTS, LLM_MODES, type EnvModes, type EnvVoiceStackConfig } from './config/config-from-env.js';
+export { voiceStackConfigFromEnv, ENV_DEFAULTS, type EnvModes, type EnvVoiceStackConfig } from './config/config-from-env.js';
 export { DEFAULT_RETRY_OPTIONS, DEFAULT_VERBAL_OPTIONS, type RetryOptions, type VerbalOptions } from './config/policy-config.js';
 export type * from './config/voice-stack-config.js';
 export type * from './config/llm-config.js';
@@ -45,24 +45,9 @@ export {
 } from './providers/define-adapter.js';
 export type { Logger } from './config/logger.js';
 export type { ProviderOption } from './providers/provider-option.js';
-export { parseRetryAfter } from './providers/response-observer.js';
-export { loadPlugin } from './providers/load-plugin.js';
 export { CARTESIA_DEFAULT_VOICES } from './providers/cartesia/cartesia-voices.js';
 export * from './errors/index.js';
 export type { StateStore, StoreLogger } from './state/state-store.js';
 export { createMemoryStore, type MemoryStoreOptions } from './state/create-memory-store.js';
 export { createMachineStore, type MachineStoreOptions } from './state/create-machine-store.js';
 export { createRedisStore, type RedisStoreOptions, type RedisStoreTarget } from './state/create-redis-store.js';
-export { guardStore, type GuardStoreOptions } from './state/guard-store.js';
-export {
-  ChainLLM,
-  ChainSTT,
-  ChainTTS,
-  classifyError,
-  VerbalPolicy,
-  backoffDelay,
-  type ChainLLMOptions,
-  type ChainSTTOptions,
-  type ChainTTSOptions,
-  type CooldownEntry,
-} from './policies/index.js';

@@ -1,7 +1,5 @@
 export {
   mockOpenAIEndpoint,
-  sleep,
-  verifyLiveKitToken,
   type ChatScenario,
   type MockOpenAIEndpoint,
   type MockOpenAIEndpointOptions,
@@ -29,7 +27,7 @@ export { mockInferenceTTS, type MockInferenceTTS, type MockInferenceTTSOptions }
 export { mockCartesiaTTS, type MockCartesiaTTS, type MockCartesiaTTSOptions } from './cartesia-tts-mock.js';
 export { mockElevenLabsTTS, type MockElevenLabsTTS, type MockElevenLabsTTSOptions } from './elevenlabs-tts-mock.js';
 export { openAIRateLimitHeaders, providerErrorBody, type ErrorDialect, type ScriptedError } from './provider-errors.js';
-export { tonePCM, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
+export type { TTSMockBase, TTSRequest, TTSScenario } from './tts-scenario.js';
 export { mockInferenceSTT, type MockInferenceSTT, type MockInferenceSTTOptions } from './inference-stt-mock.js';
 export { mockDeepgramSTT, type MockDeepgramSTT, type MockDeepgramSTTOptions } from './deepgram-stt-mock.js';
 export {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, createVoiceStack, defineAdapter, loadPlugin, MissingPackageError, VoiceStackError } from '../../src/index.js';
+import { ConfigError, createVoiceStack, defineAdapter, MissingPackageError, VoiceStackError } from '../../src/index.js';
+import { loadPlugin } from '../../src/providers/load-plugin.js';
 import { configProblems } from '../helpers/config-problems.js';
 
 describe('config validation: every problem names its path, what was received and the fix', () => {

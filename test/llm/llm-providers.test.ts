@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
-import { mockOpenAIEndpoint, startTextSession, verifyLiveKitToken } from '../../src/testing/index.js';
+import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
+import { verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
 import { useMswServer } from '../helpers/msw.js';
 
 const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'Hello from OpenAI.' });

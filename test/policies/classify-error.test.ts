@@ -1,7 +1,8 @@
 import { APIConnectionError, APIStatusError, APITimeoutError } from '@livekit/agents';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { classifyError, type ErrorCategory, ProviderError } from '../../src/index.js';
+import { type ErrorCategory, ProviderError } from '../../src/index.js';
+import { classifyError } from '../../src/policies/classify-error.js';
 import { maskText } from '../../src/config/secrets.js';
 import { ResponseObserver } from '../../src/providers/response-observer.js';
 

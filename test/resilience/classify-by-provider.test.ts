@@ -1,7 +1,8 @@
 import { APIError, APIStatusError } from '@livekit/agents';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { classifyError, type ErrorCategory } from '../../src/index.js';
+import { type ErrorCategory } from '../../src/index.js';
+import { classifyError } from '../../src/policies/classify-error.js';
 import { DEFAULT_QUOTA_COOLDOWN_MS } from '../../src/policies/classify-error.js';
 import { parseRetryAfter, ResponseObserver } from '../../src/providers/response-observer.js';
 

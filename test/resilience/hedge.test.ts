@@ -1,7 +1,8 @@
 import { llm } from '@livekit/agents';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { sleep, startTextSession } from '../../src/testing/index.js';
+import { startTextSession } from '../../src/testing/index.js';
+import { sleep } from '../../src/testing/openai-endpoint.js';
 import { useMswServer } from '../helpers/msw.js';
 import { chainEndpoints, chainStack, OPENROUTER_KEY } from './helpers.js';
 

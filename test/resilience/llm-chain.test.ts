@@ -1,6 +1,7 @@
 import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
-import { sleep, startTextSession } from '../../src/testing/index.js';
+import { startTextSession } from '../../src/testing/index.js';
+import { sleep } from '../../src/testing/openai-endpoint.js';
 import { useMswServer } from '../helpers/msw.js';
 import { chainEndpoints, chainStack, count } from './helpers.js';
 

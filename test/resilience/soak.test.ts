@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { llm } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sleep, startTextSession } from '../../src/testing/index.js';
+import { startTextSession } from '../../src/testing/index.js';
+import { sleep } from '../../src/testing/openai-endpoint.js';
 import { gc, random, resources } from '../helpers/soak-probes.js';
 import { chainStack, count } from './helpers.js';
 

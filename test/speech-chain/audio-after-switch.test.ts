@@ -4,10 +4,10 @@ import {
   mockCartesiaTTS,
   mockElevenLabsTTS,
   mockOpenAISpeechEndpoint,
-  tonePCM,
   type MockCartesiaTTS,
   type MockElevenLabsTTS,
 } from '../../src/testing/index.js';
+import { tonePCM } from '../../src/testing/tts-scenario.js';
 import { useMswServer } from '../helpers/msw.js';
 import { speak, type Synthesized } from '../tts/tts-helpers.js';
 

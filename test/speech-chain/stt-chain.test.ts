@@ -5,11 +5,11 @@ import {
   mockInferenceSTT,
   mockOpenAIEndpoint,
   mockOpenAISpeechEndpoint,
-  sleep,
   speechLikeFrames,
   type MockDeepgramSTT,
   type MockInferenceSTT,
 } from '../../src/testing/index.js';
+import { sleep } from '../../src/testing/openai-endpoint.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordEvents } from '../resilience/helpers.js';
 import { listen } from '../stt/stt-helpers.js';

@@ -5,10 +5,10 @@ import {
   mockElevenLabsTTS,
   mockOpenAIEndpoint,
   mockOpenAISpeechEndpoint,
-  sleep,
   type MockCartesiaTTS,
   type MockElevenLabsTTS,
 } from '../../src/testing/index.js';
+import { sleep } from '../../src/testing/openai-endpoint.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordEvents } from '../resilience/helpers.js';
 import { captureUnhandledRejections, speak, synthesizeOnce } from '../tts/tts-helpers.js';

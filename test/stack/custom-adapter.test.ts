@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack, loadPlugin, VoiceStackError } from '../../src/index.js';
+import { createVoiceStack, VoiceStackError } from '../../src/index.js';
+import { loadPlugin } from '../../src/providers/load-plugin.js';
 import { defineAdapter } from '../../src/index.js';
 import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { acmeLLM } from '../../examples/custom-adapter/acme-llm-adapter.js';

@@ -1,7 +1,8 @@
 import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
-import { mockInferenceSTT, sleep, verifyLiveKitToken, type MockInferenceSTT } from '../../src/testing/index.js';
+import { mockInferenceSTT, type MockInferenceSTT } from '../../src/testing/index.js';
+import { sleep, verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
 import { listen, listenExpectingFailure, providerSTT } from './stt-helpers.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
