@@ -9,12 +9,15 @@ export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 10_000;
 /** What the chain forwards to every option: the same context, tools and tool choice. */
 export type ChildRequest = Omit<Parameters<llm.LLM['chat']>[0], 'connOptions'>;
 
+/** What the chain reads from an attempt's stream. */
+export type AttemptStream = AsyncIterableIterator<llm.ChatChunk> & Pick<llm.LLMStream, 'close'>;
+
 /**
  * One request to one option: the child's stream, the failure its run reported, and what its response streamed so
  * far (`progress`, fed by the option's `fetch`: a tool call streams for seconds before the plugin yields it).
  */
 export class Attempt {
-  readonly stream: llm.LLMStream;
+  readonly stream: AttemptStream;
   readonly progress: ResponseProgress;
   error: unknown;
 
@@ -27,11 +30,30 @@ export class Attempt {
   ) {
     const connOptions: APIConnectOptions = { maxRetry: 0, timeoutMs: timeoutOf(option), retryIntervalMs: 0 };
     this.progress = new ResponseProgress(turnProgress);
-    this.stream = withResponseProgress(this.progress, () => (option.instance as llm.LLM).chat({ ...request, connOptions }));
+    let stream: llm.LLMStream;
+    try {
+      stream = withResponseProgress(this.progress, () => (option.instance as llm.LLM).chat({ ...request, connOptions }));
+    } catch (error) {
+      // chat() threw before any stream existed (e.g. a custom LLM that rejects a tool schema): this option's failure.
+      this.error = error;
+      this.stream = endedStream();
+      return;
+    }
+    this.stream = stream;
     // A child stream ends its iteration quietly on failure and reports the error on its LLM instance, which many
     // streams share: capturing this stream's own run() ties the failure to this attempt.
-    captureRunFailure(this.stream, (error) => (this.error = error));
+    captureRunFailure(stream, (error) => (this.error = error));
   }
+}
+
+/** A stream that ends at once: what an attempt whose chat() threw reads (its `error` says why). */
+function endedStream(): AttemptStream {
+  const stream: AttemptStream = {
+    next: () => Promise.resolve({ done: true, value: undefined }),
+    close: () => undefined,
+    [Symbol.asyncIterator]: () => stream,
+  };
+  return stream;
 }
 
 /** The option's time to first token (`timeoutMs` of its config entry), in ms. */

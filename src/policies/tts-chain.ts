@@ -4,7 +4,7 @@ import type { ProviderOption } from '../providers/provider-option.js';
 import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
 import { GuardedOneShotTTS } from './guarded-one-shot-tts.js';
 import { RetryWindow, runWithinWindow } from './retry-schedule.js';
-import { END, FLUSH, SynthesisAttempt, TokenBuffer } from './tts-attempt.js';
+import { END, FLUSH, SynthesisAttempt, type SynthesisOutcome, TokenBuffer } from './tts-attempt.js';
 import type { VerbalPolicy } from './verbal-policy.js';
 
 /** Time from the first text handed to an option to its first audio, when the session gives none, in ms. */
@@ -141,21 +141,28 @@ async function speakThroughChain(
     for (const option of order) {
       if (signal.aborted) return;
       core.moveTo(option, utterance.last);
-      const attempt = new SynthesisAttempt(option, {
-        core,
-        sampleRate: chain.sampleRate,
-        numChannels: chain.numChannels,
-        streamingInstance: chain.streamingInstanceOf(option),
-        buffer,
-        put,
-        signal,
-        connOptions,
-        oneShot,
-      });
-      const outcome = await attempt.run();
+      let attempt: SynthesisAttempt | undefined;
+      let outcome: SynthesisOutcome;
+      try {
+        attempt = new SynthesisAttempt(option, {
+          core,
+          sampleRate: chain.sampleRate,
+          numChannels: chain.numChannels,
+          streamingInstance: chain.streamingInstanceOf(option),
+          buffer,
+          put,
+          signal,
+          connOptions,
+          oneShot,
+        });
+        outcome = await attempt.run();
+      } catch (error) {
+        // stream()/synthesize() threw before any stream existed (run() never throws): this option's failure.
+        outcome = { error: core.classify(error, option), afterAudio: false };
+      }
       if (outcome === 'aborted') return;
       if (outcome === 'done') {
-        if (attempt.sawAudio) core.markHealthy(option);
+        if (attempt?.sawAudio) core.markHealthy(option);
         ended = true;
         return;
       }
