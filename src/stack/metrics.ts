@@ -53,6 +53,9 @@ export interface MetricsSummary {
 /** How many recent turns the percentiles are computed over. */
 export const MAX_TURNS = 1_000;
 
+/** How many finished speeches per session are remembered, so that their late metrics are dropped. */
+const MAX_FINISHED = 64;
+
 interface TurnState {
   /** The call the turn belongs to. */
   sessionId: string;
@@ -110,10 +113,13 @@ export class MetricsCollector {
     const turns = new Map<string, TurnState>();
     let pendingStt: lkMetrics.STTMetrics[] = [];
     const timers = new Set<ReturnType<typeof setTimeout>>();
+    /** The recent speeches whose turn was recorded: their late metrics must not open it again. */
+    const finished = new Set<string>();
 
-    const turnFor = (speechId: string, source = 'generate_reply'): TurnState => {
+    const turnFor = (speechId: string, source = 'generate_reply'): TurnState | undefined => {
       let state = turns.get(speechId);
       if (!state) {
+        if (finished.has(speechId)) return undefined;
         state = { sessionId: call.sessionId, record: emptyTurn(speechId), source, llmSeen: false, done: false };
         turns.set(speechId, state);
         this.#inFlight.add(state);
@@ -124,6 +130,8 @@ export class MetricsCollector {
       if (!turns.has(state.record.speechId!)) return;
       turns.delete(state.record.speechId!);
       this.#inFlight.delete(state);
+      finished.add(state.record.speechId!);
+      if (finished.size > MAX_FINISHED) finished.delete(finished.values().next().value!);
       if (state.source === 'say' && !state.llmSeen) return; // a `say()`, not a reply to the user
       const record = state.record;
       const parts = [record.endOfUtteranceDelayMs, record.llmTtftMs, record.ttsTtfbMs].filter(
@@ -137,6 +145,7 @@ export class MetricsCollector {
     const onSpeech = (event: voice.SpeechCreatedEvent) => {
       const handle = event.speechHandle;
       const state = turnFor(handle.id, event.source);
+      if (!state) return;
       if (event.source !== 'say' && pendingStt.length > 0) {
         const sttMetrics = pendingStt;
         pendingStt = [];
@@ -159,7 +168,8 @@ export class MetricsCollector {
           return;
         case 'eou_metrics': {
           if (!item.speechId) return;
-          const record = turnFor(item.speechId).record;
+          const record = turnFor(item.speechId)?.record;
+          if (!record) return;
           record.endOfUtteranceDelayMs = round(item.endOfUtteranceDelayMs);
           if (record.sttDurationMs === undefined && item.transcriptionDelayMs > 0) record.sttDurationMs = round(item.transcriptionDelayMs);
           return;
@@ -167,6 +177,7 @@ export class MetricsCollector {
         case 'llm_metrics': {
           if (!item.speechId) return;
           const state = turnFor(item.speechId);
+          if (!state) return;
           const label = this.#labelOf('llm', item.metadata);
           // The first request of a turn is its TTFT; later ones (after tool calls) are not what the user waited for.
           if (!state.llmSeen && item.ttftMs >= 0) {
@@ -189,7 +200,8 @@ export class MetricsCollector {
         }
         case 'tts_metrics': {
           if (!item.speechId) return;
-          const record = turnFor(item.speechId).record;
+          const record = turnFor(item.speechId)?.record;
+          if (!record) return;
           if (record.ttsTtfbMs === undefined && item.ttfbMs >= 0) {
             record.ttsTtfbMs = round(item.ttfbMs);
             const label = this.#labelOf('tts', item.metadata);

@@ -1,6 +1,7 @@
+import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack, type TurnMetrics } from '../../src/index.js';
-import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
+import { mockOpenAIEndpoint, sleep, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { withoutCall } from '../helpers/without-call.js';
 
@@ -101,5 +102,46 @@ describe('stack.metrics()', () => {
     } finally {
       await stack.close();
     }
+  });
+
+  it('late metrics of a finished turn do not open it again: the next turn keeps its holding phrase and its fallback', async () => {
+    fast.reset();
+    slow.reset();
+    const stack = await createVoiceStack({
+      llm: [
+        { provider: 'openai-compatible', baseURL: 'http://fast.test/v1', model: 'fast-model' },
+        { provider: 'openai-compatible', baseURL: 'http://slow.test/v1', model: 'slow-model' },
+      ],
+      verbal: { holdingAfterMs: 300 },
+    });
+    const turns: TurnMetrics[] = [];
+    stack.on('turn', (turn) => turns.push(withoutCall(turn) as TurnMetrics));
+    const session = await startTextSession(stack);
+    try {
+      expect((await session.ask('First')).text).toBe('Fast answer.');
+      while (turns.length < 1) await sleep(10);
+      // The first speech's metrics arrive after its turn was recorded (a slow TTS or LLM stream closing late).
+      const speechId = turns[0]!.speechId!;
+      const late = { speechId, ttftMs: 5, ttfbMs: 5, endOfUtteranceDelayMs: 5, transcriptionDelayMs: 5, metadata: {} };
+      for (const type of ['llm_metrics', 'tts_metrics', 'eou_metrics'])
+        session.session.emit(voice.AgentSessionEventTypes.MetricsCollected, {
+          type: 'metrics_collected',
+          metrics: { type, ...late } as never,
+          createdAt: Date.now(),
+        });
+
+      fast.use({ status: 500 });
+      slow.use({ delayMs: 800 });
+      expect((await session.ask('Second')).text).toMatch(/ Slow answer\.$/); // after the holding phrase
+      while (turns.length < 2) await sleep(10);
+      expect(turns[1]).toMatchObject({ servedBy: { llm: 'openai-compatible/slow-model' }, held: true, fallbacks: 1 });
+      expect(turns[0]).toMatchObject({ speechId, held: false, fallbacks: 0 });
+      expect(turns[0]!.llmTtftMs).not.toBe(5);
+    } finally {
+      await session.close();
+      await stack.close();
+    }
+    expect(turns).toHaveLength(2);
+    expect(stack.metrics().turns).toBe(2);
   });
 });
