@@ -1,7 +1,8 @@
 import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack, type TurnMetrics } from '../../src/index.js';
-import { mockOpenAIEndpoint, sleep, startTextSession } from '../../src/testing/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { withoutCall } from '../helpers/without-call.js';
 
