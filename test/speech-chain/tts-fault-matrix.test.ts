@@ -88,9 +88,7 @@ const STALL_MS = 300;
 
 // On the WebSocket formats a status refuses the handshake (what the providers do on auth, rate-limit and server
 // errors); on OpenAI it is the HTTP status of the synthesis. The ElevenLabs plugin (1.9) replaces a refused handshake
-// by "could not connect to ElevenLabs" without the status: every status is a `connection` failure there (the chain
-// still moves on at once; it cannot cool a 429 for its Retry-After nor skip a 401 for the episode).
-const ELEVENLABS_LOSES_STATUS: Fault['per'] = { elevenlabs: { category: 'connection', statusCode: undefined } };
+// by "could not connect to ElevenLabs" without the status: the stack reads the status from the socket's error.
 // Enough audio that the plugins hand the chain a first frame (they cut 100 ms frames) before the fault.
 const MID_STREAM = { audioMs: 1_000, chunkMs: 100 };
 const FAULTS: Fault[] = [
@@ -100,42 +98,36 @@ const FAULTS: Fault[] = [
     category: 'rate_limit',
     statusCode: 429,
     retryAfterMs: { http: 7_000 },
-    per: ELEVENLABS_LOSES_STATUS,
   },
   {
     name: '429 without Retry-After',
     scenario: () => ({ status: 429 }),
     category: 'rate_limit',
     statusCode: 429,
-    per: ELEVENLABS_LOSES_STATUS,
   },
   {
     name: '401',
     scenario: (key) => ({ status: 401, message: `Incorrect API key provided: ${key}` }),
     category: 'auth',
     statusCode: 401,
-    per: ELEVENLABS_LOSES_STATUS,
   },
   {
     name: '404',
     scenario: () => ({ status: 404, message: 'No such voice.' }),
     category: 'not_found',
     statusCode: 404,
-    per: ELEVENLABS_LOSES_STATUS,
   },
   {
     name: '500',
     scenario: (key) => ({ status: 500, message: `upstream failed for Bearer ${key}` }),
     category: 'server',
     statusCode: 500,
-    per: ELEVENLABS_LOSES_STATUS,
   },
   {
     name: '503',
     scenario: () => ({ status: 503, message: 'overloaded' }),
     category: 'server',
     statusCode: 503,
-    per: ELEVENLABS_LOSES_STATUS,
   },
   { name: 'timeout before the first byte', scenario: () => ({ delayMs: 3 * TIMEOUT_MS }), category: 'timeout' },
   // The OpenAI plugin hands over audio only once the whole body arrived: a stalled or reset body is a failure before
@@ -177,19 +169,25 @@ const FAULTS: Fault[] = [
   },
   // A rate limit told on the open socket. Cartesia's plugin swallows a 4xx error message (no audio, no error): the
   // stack reads it from the socket and cools the option as a rate limit. The Inference gateway's `code` is dropped by
-  // its plugin and read the same way. ElevenLabs closes with 1008 after its message: transient, demoted.
+  // its plugin and read the same way. ElevenLabs' message names its code (no status) before the 1008 close, of which
+  // the plugin keeps only the close code: the stack reads the code from the socket too.
   {
     name: 'in-band 429 (concurrency limit) on the open socket',
     scenario: () => ({ error: true, errorCode: 429, code: 'concurrency_limited', message: 'Too many concurrent requests' }),
     category: 'rate_limit',
     statusCode: 429,
     coolingMs: 30_000,
-    per: { elevenlabs: { category: 'server', statusCode: undefined, coolingMs: undefined } },
+    per: {
+      elevenlabs: {
+        scenario: () => ({ error: true, code: 'too_many_concurrent_requests', message: 'Too many concurrent requests.' }),
+        statusCode: undefined,
+      },
+    },
     skip: ['openai'],
   },
   // An exhausted quota: OpenAI says `insufficient_quota` in a 429's body; the Inference gateway its quota body in the
-  // error event; ElevenLabs `quota_exceeded` before its 1008 close (the plugin keeps only the close code). A quota is
-  // cooled for 10 minutes, not retried every 30 s.
+  // error event; ElevenLabs `quota_exceeded` in its error message before the 1008 close. A quota is cooled for
+  // 10 minutes, not retried every 30 s.
   {
     name: 'exhausted quota',
     scenario: () => ({ error: true, status: 429, errorCode: 429, code: 'insufficient_quota', message: 'You exceeded your current quota' }),
@@ -198,7 +196,14 @@ const FAULTS: Fault[] = [
     coolingMs: 600_000,
     per: {
       inference: { scenario: () => ({ error: true, errorCode: 429, code: 'inference_quota_exceeded:MaxGatewayCredits' }) },
-      elevenlabs: { category: 'server', statusCode: undefined, coolingMs: undefined },
+      elevenlabs: {
+        scenario: () => ({
+          error: true,
+          code: 'quota_exceeded',
+          message: 'This request exceeds your quota of 10000. You have 0 credits remaining.',
+        }),
+        statusCode: undefined,
+      },
     },
     skip: ['cartesia'],
   },

@@ -2,6 +2,7 @@ import { elevenLabsTTSOptions } from './elevenlabs-tts-options.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadElevenLabsPlugin } from '../load-plugin.js';
+import { observeOpenedSockets } from '../opened-socket-observer.js';
 import { probeHTTP } from '../probe-http.js';
 
 /** The plugin's defaults (not exported by it). */
@@ -20,7 +21,7 @@ export const elevenLabsTTSAdapter = defineAdapter({
     if (!apiKey) throw new MissingAPIKeyError(where, 'apiKey', 'ELEVEN_API_KEY');
     const elevenlabs = await loadElevenLabsPlugin(where);
     const settings = options.voiceSettings;
-    return new elevenlabs.TTS({
+    const tts = new elevenlabs.TTS({
       apiKey,
       model: options.model,
       encoding: `pcm_${options.sampleRate}` as 'pcm_22050',
@@ -38,6 +39,17 @@ export const elevenLabsTTSAdapter = defineAdapter({
         } as { stability: number; similarity_boost: number },
       }),
     });
+    // The plugin (1.9) keeps only the close code of an error message followed by a 1008 close (`quota_exceeded`,
+    // `max_active_conversations`, a transient failure alike), and replaces a refused handshake by "could not connect
+    // to ElevenLabs" without its status: the chain reads both from the socket.
+    observeOpenedSockets(tts, 'currentConnection', {
+      onMessage: (message) => {
+        if (typeof message.error !== 'string' || !message.error) return;
+        context.reportError?.({ code: message.error, message: typeof message.message === 'string' ? message.message : undefined });
+      },
+      onRefused: (status) => context.reportError?.({ status }),
+    });
+    return tts;
   },
   // Looks the voice up with the key (`GET /v1/voices/{voice_id}`): proves the key and the voice, bills nothing.
   health: (options, context) => {
