@@ -164,14 +164,12 @@ export class ChainCore<M extends Modality> {
   /** The option answered: forget its failure and, if it had one, log it and emit `recovered`. Never rejects. */
   markHealthy(option: ProviderOption<M>): void {
     const key = this.keyOf(option);
-    const forget = async () => {
-      await this.#forget(key);
+    // The healthy path (no entry) is one read from the store's local view: nothing written, no promise per turn.
+    if (this.#read(key) === undefined) return;
+    void this.#forget(key).then(() => {
       this.logger.info(`${this.name} option ${option.label} works again`, { label: option.label });
       this.emit('recovered', { modality: this.modality, provider: option.provider, model: option.model });
-    };
-    // The healthy path (no entry) stays synchronous: no promise per turn.
-    if (this.#read(key) === undefined) return;
-    void forget();
+    });
   }
 
   /** Emits a policy event; a listener that throws is logged, never breaks the chain. */

@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  type FSWatcher,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { StateStore } from './state-store.js';
 
 /** Options of {@link createMachineStore}. */
@@ -24,11 +36,38 @@ interface FileEntry {
 
 /** Leftover temp files older than this belong to a killed writer. */
 const ORPHAN_MS = 60_000;
+/** How long a read trusts the mirror while the directory is watched (a lost watch event costs at most this), in ms. */
+const REVALIDATE_MS = 1_000;
+/**
+ * A parsed entry is reused after a `stat` only when its file was written this long before it was read: a replacement
+ * then differs from it in mtime, even on a file system with one-second timestamps that reuses inode numbers.
+ */
+const SETTLED_MS = 2_000;
+/** Most keys a process mirrors. */
+const MIRROR_MAX = 1_000;
+
+/** The watch generation of each directory, shared by the stores of a process. */
+const generations = new Map<string, { generation: number }>();
+
+/** What a process last saw of one key's file. */
+interface Mirrored {
+  path: string;
+  /** The watch generation and the time of the last check; `undefined` entry: no file, or an expired one. */
+  generation: number;
+  checkedAt: number;
+  /** Inode, size, mtime and ctime of the file `entry` was read from, when it had settled. */
+  signature: string | undefined;
+  entry: FileEntry | undefined;
+}
 
 /**
  * A store shared by every process on this machine, with no server: one small JSON file per key in one directory.
  *
- * - Reads are one `readFileSync` (a few microseconds, from the page cache): synchronous, so a turn never awaits them.
+ * - Reads are synchronous, so a turn never awaits them, and come from an in-process mirror of the entries read
+ *   (a map lookup, well under a microsecond). `fs.watch` on the directory invalidates it when any process writes;
+ *   without a watch (inotify limits, some network file systems) each read checks the file with one `stat` instead,
+ *   which answers an absent key (the healthy path: no cooldown) without an exception, and re-parses a file only when
+ *   it changed. A lost watch event costs at most `REVALIDATE_MS` of staleness.
  * - Writes go to a temp file that is then renamed over the entry: a rename is atomic, so a process killed mid-write
  *   leaves a stray temp file (swept later), never a torn entry. `setIfAbsent` creates with `link()`, which fails when
  *   the entry exists: the single-flight lock holds across processes.
@@ -54,8 +93,48 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       return undefined; // absent (or, never in practice, unreadable): no entry
     }
   };
+  // Any change in the directory other than a temp file bumps the generation: the next read of each key checks its file.
+  // Stores of one directory in a process share it, so that a write through one is seen at once through the others.
+  const shared = generations.get(resolve(dir)) ?? { generation: 0 };
+  generations.set(resolve(dir), shared);
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dir, { persistent: false }, (_event, name) => {
+      if (!name?.startsWith('.tmp-')) shared.generation++;
+    });
+    watcher.on('error', () => {
+      watcher?.close();
+      watcher = undefined;
+    });
+  } catch {
+    watcher = undefined; // no watch available: every read checks its file
+  }
+  const mirror = new Map<string, Mirrored>();
+  const mirrored = (key: string): Mirrored => {
+    let item = mirror.get(key);
+    if (!item) {
+      if (mirror.size >= MIRROR_MAX) mirror.delete(mirror.keys().next().value!);
+      item = { path: join(dir, fileName(key)), generation: -1, checkedAt: -Infinity, signature: undefined, entry: undefined };
+      mirror.set(key, item);
+    }
+    return item;
+  };
+  /** A write of this process: the next read of every key checks its file, without waiting for the watch event. */
+  const invalidate = () => void shared.generation++;
+  const check = (item: Mirrored, now: number) => {
+    const stats = statSync(item.path, { throwIfNoEntry: false });
+    const signature = stats && `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+    if (!stats) item.entry = undefined;
+    else if (signature !== item.signature) item.entry = readEntry(item.path);
+    // Stat first, read second: a file replaced in between is read new under the old signature, so read again next time.
+    item.signature = stats && now - stats.mtimeMs > SETTLED_MS ? signature : undefined;
+    item.generation = shared.generation;
+    item.checkedAt = now;
+  };
   const liveValue = (key: string, now = Date.now()) => {
-    const entry = readEntry(join(dir, fileName(key)));
+    const item = mirrored(key);
+    if (!watcher || item.generation !== shared.generation || now - item.checkedAt >= REVALIDATE_MS) check(item, now);
+    const entry = item.entry;
     return entry && entry.k === key && entry.e > now ? entry : undefined;
   };
 
@@ -136,9 +215,11 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       return found;
     },
     set: async (key, value, ttlMs) => {
+      invalidate();
       renameSync(writeTemp(JSON.stringify({ k: key, e: Date.now() + ttlMs, v: value })), join(dir, fileName(key)));
     },
     setIfAbsent: async (key, value, ttlMs) => {
+      invalidate();
       const path = join(dir, fileName(key));
       const temp = writeTemp(JSON.stringify({ k: key, e: Date.now() + ttlMs, v: value }));
       try {
@@ -165,7 +246,10 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
         unlinkQuietly(temp);
       }
     },
-    delete: async (key) => unlinkQuietly(join(dir, fileName(key))),
+    delete: async (key) => {
+      invalidate();
+      unlinkQuietly(join(dir, fileName(key)));
+    },
     append: async (key, value, { max, ttlMs }) => {
       const listDir = join(dir, `l-${fileName(key)}`);
       mkdirSync(listDir, { recursive: true, mode: 0o700 });
@@ -177,7 +261,11 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
     },
     range: <T>(key: string) => (listItems(join(dir, `l-${fileName(key)}`)) ?? []).map((item) => item.v as T),
     ping: async () => void statSync(dir),
-    close: async () => clearInterval(timer),
+    close: async () => {
+      clearInterval(timer);
+      watcher?.close();
+      watcher = undefined;
+    },
   };
 }
 

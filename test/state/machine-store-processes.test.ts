@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMachineStore } from '../../src/state/create-machine-store.js';
+import { eventually } from '../helpers/state.js';
 
 const worker = new URL('./processes/store-worker.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'lvs-machine-'));
@@ -26,6 +27,20 @@ describe('the machine store across processes', () => {
     const outputs = await Promise.all(racers.map((racer) => racer.exited));
     const won = outputs.flatMap((output) => JSON.parse(output.split('\n')[1]!) as number[]);
     expect(won.sort((a, b) => a - b)).toEqual([...Array(200).keys()]);
+  });
+
+  it("sees another process's writes, replacements and deletes through the reads it answers from memory", async () => {
+    const viewDir = join(dir, 'view');
+    const store = createMachineStore({ dir: viewDir });
+    expect(store.get('cooldown:x')).toBeUndefined(); // mirrored as absent from now on
+    for (const value of [{ n: 1 }, { n: 2 }, { n: 3 }]) {
+      // Same size each time: only the watch (or the file's identity) tells the entries apart.
+      await run(['set', viewDir, 'cooldown:x', JSON.stringify(value)]).exited;
+      expect(await eventually(() => store.get<{ n: number }>('cooldown:x')?.n === value.n)).toBe(true);
+    }
+    await run(['delete', viewDir, 'cooldown:x']).exited;
+    expect(await eventually(() => store.get('cooldown:x') === undefined)).toBe(true);
+    await store.close();
   });
 
   it('never leaves a torn entry when a writer is killed mid-write', async () => {

@@ -12,6 +12,10 @@ if (operation === 'lock') {
   const won: number[] = [];
   for (let i = 0; i < keys; i++) if (await store.setIfAbsent(`lock:${i}`, process.pid, 60_000)) won.push(i);
   process.stdout.write(`${JSON.stringify(won)}\n`);
+} else if (operation === 'set') {
+  await store.set(args[0]!, JSON.parse(args[1]!), 60_000);
+} else if (operation === 'delete') {
+  await store.delete(args[0]!);
 } else if (operation === 'write-forever') {
   const big = 'x'.repeat(50_000);
   process.stdout.write('ready\n');
