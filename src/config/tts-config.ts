@@ -16,6 +16,7 @@ import {
   openAICompatibleTTSOptions,
   type OpenAICompatibleTTSConfig,
 } from '../providers/openai-compatible/openai-compatible-tts-options.js';
+import { piperTTSOptions, type PiperTTSConfig } from '../providers/piper/piper-tts-options.js';
 
 export type { OpenAIFormatTTSBase } from '../providers/openai-format/openai-format-options.js';
 export type {
@@ -26,10 +27,12 @@ export type {
   ElevenLabsTTSConfig,
   OpenAITTSConfig,
   OpenAICompatibleTTSConfig,
+  PiperTTSConfig,
 };
 
 /** Any built-in TTS provider entry. */
-export type BuiltinTTSConfig = InferenceTTSConfig | CartesiaTTSConfig | ElevenLabsTTSConfig | OpenAITTSConfig | OpenAICompatibleTTSConfig;
+export type BuiltinTTSConfig =
+  InferenceTTSConfig | CartesiaTTSConfig | ElevenLabsTTSConfig | OpenAITTSConfig | OpenAICompatibleTTSConfig | PiperTTSConfig;
 
 /** Option schemas by provider (without `provider` and `lastResort`, which the stack handles). */
 export const ttsOptionSchemas = {
@@ -38,4 +41,5 @@ export const ttsOptionSchemas = {
   elevenlabs: elevenLabsTTSOptions,
   openai: openAITTSOptions,
   'openai-compatible': openAICompatibleTTSOptions,
+  piper: piperTTSOptions,
 } as const;

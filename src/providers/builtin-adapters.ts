@@ -18,6 +18,7 @@ import { elevenLabsTTSAdapter } from './elevenlabs/elevenlabs-tts-adapter.js';
 import { inferenceTTSAdapter } from './inference/inference-tts-adapter.js';
 import { openAICompatibleTTSAdapter } from './openai-compatible/openai-compatible-tts-adapter.js';
 import { openAITTSAdapter } from './openai/openai-tts-adapter.js';
+import { piperTTSAdapter } from './piper/piper-tts-adapter.js';
 
 /** Every built-in provider, as adapters. Custom adapters with the same modality and name take precedence. */
 export const builtinAdapters: readonly AnyAdapter[] = [
@@ -40,4 +41,5 @@ export const builtinAdapters: readonly AnyAdapter[] = [
   elevenLabsTTSAdapter,
   openAITTSAdapter,
   openAICompatibleTTSAdapter,
+  piperTTSAdapter,
 ];

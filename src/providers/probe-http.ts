@@ -89,7 +89,8 @@ export function providerMessage(body: string): string {
   return String(message).replace(/\s+/g, ' ').slice(0, 160);
 }
 
-function describeFetchError(error: unknown): string {
+/** Why a `fetch` failed, in a few words: `timed out`, `connection refused`, `host not found`, `connection reset` … */
+export function describeFetchError(error: unknown): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return 'timed out';
   const code = err?.cause?.code;

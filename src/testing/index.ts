@@ -26,6 +26,7 @@ export { mockOpenAISpeechEndpoint, type MockOpenAISpeechEndpoint, type MockOpenA
 export { mockInferenceTTS, type MockInferenceTTS, type MockInferenceTTSOptions } from './inference-tts-mock.js';
 export { mockCartesiaTTS, type MockCartesiaTTS, type MockCartesiaTTSOptions } from './cartesia-tts-mock.js';
 export { mockElevenLabsTTS, type MockElevenLabsTTS, type MockElevenLabsTTSOptions } from './elevenlabs-tts-mock.js';
+export { mockPiperTTS, type MockPiperTTS, type MockPiperTTSOptions } from './piper-tts-mock.js';
 export { openAIRateLimitHeaders, providerErrorBody, type ErrorDialect, type ScriptedError } from './provider-errors.js';
 export type { TTSMockBase, TTSRequest, TTSScenario } from './tts-scenario.js';
 export { mockInferenceSTT, type MockInferenceSTT, type MockInferenceSTTOptions } from './inference-stt-mock.js';

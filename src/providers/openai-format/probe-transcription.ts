@@ -1,23 +1,11 @@
 import type { AdapterContext, ProbeResult } from '../define-adapter.js';
 import { probeHTTP } from '../probe-http.js';
+import { wavHeader } from '../wav-file.js';
 
 /** Half a second of near-silent 16 kHz PCM16 mono, as a WAV file: enough for a transcription endpoint to answer. */
 export function probeWav(ms = 500, sampleRate = 16_000): Uint8Array<ArrayBuffer> {
   const samples = Math.round((sampleRate * ms) / 1000);
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVE', 8);
-  wav.write('fmt ', 12);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(sampleRate, 24);
-  wav.writeUInt32LE(sampleRate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
+  const wav = Buffer.concat([wavHeader(sampleRate, samples * 2), Buffer.alloc(samples * 2)]);
   // A faint 200 Hz hum rather than digital zeros, which some servers reject as empty audio.
   for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 200 * i) / sampleRate) * 200), 44 + i * 2);
   return new Uint8Array(wav);
