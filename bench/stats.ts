@@ -1,3 +1,5 @@
+import { percentile } from '../src/stack/percentile.js';
+
 /** Summary of a sample of durations, in ms. */
 export interface Summary {
   n: number;
@@ -6,14 +8,6 @@ export interface Summary {
   mean: number;
   min: number;
   max: number;
-}
-
-/** Nearest-rank percentile (q in 0..1) of an unsorted sample. NaN when empty. */
-export function percentile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank]!;
 }
 
 export function summarize(values: readonly number[]): Summary {

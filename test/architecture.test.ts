@@ -15,6 +15,38 @@ function layerOf(path: string): string {
 }
 const PLUGINS = /from '@livekit\/agents-plugin-/;
 
+/** The files under src/ that `file` imports: static, type-only, re-exports and dynamic `import()` alike. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)'(\.[^']+)'/g)].map(([, target]) =>
+    join(file, '..', target!).replace(/\.js$/, '.ts'),
+  );
+}
+
+/** The import cycles among `nodes` (Tarjan's strongly connected components of more than one file, or a file importing itself). */
+function cycles(nodes: readonly string[], edges: (node: string) => readonly string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    for (const next of edges(node)) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (stack.includes(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component = stack.splice(stack.indexOf(node));
+    if (component.length > 1 || edges(node).includes(node)) found.push(component.sort());
+  };
+  for (const node of nodes) if (!index.has(node)) visit(node);
+  return found;
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
@@ -35,6 +67,13 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('no import cycles, type-only imports included', () => {
+    const all = files(src);
+    const graph = new Map(all.map((file) => [file, importsOf(file).filter((target) => all.includes(target))]));
+    const found = cycles(all, (file) => graph.get(file) ?? []);
+    expect(found.map((component) => component.map((file) => relative(src, file)).join(' ↔ '))).toEqual([]);
   });
 
   it('core never imports a plugin statically (they load only when a config uses them)', () => {

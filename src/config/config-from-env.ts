@@ -1,5 +1,5 @@
 import { ConfigError, type ConfigIssue } from '../errors/index.js';
-import type { ProviderResolverOptions } from './create-provider-resolver.js';
+import type { ProviderResolverOptions } from './provider-resolver-options.js';
 import type { BuiltinLLMConfig } from './llm-config.js';
 import { urlSchema } from './schema-helpers.js';
 import { formatIssue } from './parse-config.js';

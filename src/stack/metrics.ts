@@ -6,52 +6,10 @@ import type { ProviderOption } from '../providers/provider-option.js';
 import type { TurnMetrics, VoiceStackEvents } from '../policies/events.js';
 import type { Attachment } from './voice-stack.js';
 import { activeCall } from './call-context.js';
+import { percentile } from './percentile.js';
+import { MAX_TURNS, type LatencyName, type LatencyStats, type MetricsSummary, type OptionMetrics } from './metrics-summary.js';
 
-/** p50/p95 (nearest rank) of one figure, in ms, over the collected turns. */
-export interface LatencyStats {
-  count: number;
-  p50: number;
-  p95: number;
-  mean: number;
-}
-
-/** The figures of a turn that are summarised. */
-export type LatencyName = 'sttDurationMs' | 'endOfUtteranceDelayMs' | 'llmTtftMs' | 'ttsTtfbMs' | 'endToEndMs';
-
-/** One option's share of the turns, and its latencies. */
-export interface OptionMetrics {
-  modality: Modality;
-  provider: string;
-  model: string;
-  /** Turns this option served (its modality's part of them). */
-  turns: number;
-  /** Its own figure (STT duration, LLM TTFT or TTS TTFB) and the end-to-end latency of the turns it served. */
-  latency: Partial<Record<LatencyName, LatencyStats>>;
-}
-
-/** What `stack.metrics()` returns: comparable across stacks (e.g. the two modes of a mode controller). */
-export interface MetricsSummary {
-  /** Turns collected (the most recent {@link MAX_TURNS} are kept for the percentiles). */
-  turns: number;
-  /** Every turn, whichever option served it. */
-  latency: Partial<Record<LatencyName, LatencyStats>>;
-  /** Keyed by `provider/model`. */
-  options: Record<string, OptionMetrics>;
-  /** `fallback` events (the chain moved to the next option), in total and per modality. */
-  fallbacks: number;
-  fallbacksByModality: Partial<Record<Modality, number>>;
-  /** Holding phrases spoken (`holding` events). */
-  holds: number;
-  /** Apologies spoken: the LLM chain was exhausted while the spoken policy is on. */
-  apologies: number;
-  /** `exhausted` events of every modality. */
-  exhausted: number;
-  /** `Date.now()` when collection started. */
-  since: number;
-}
-
-/** How many recent turns the percentiles are computed over. */
-export const MAX_TURNS = 1_000;
+export { type LatencyName, type LatencyStats, type MetricsSummary, type OptionMetrics } from './metrics-summary.js';
 
 /** How many finished speeches per session are remembered, so that their late metrics are dropped. */
 const MAX_FINISHED = 64;
@@ -349,16 +307,12 @@ function applySTT(record: TurnMetrics, items: readonly lkMetrics.STTMetrics[], l
 function statsOf(turns: readonly TurnMetrics[], names: readonly LatencyName[]): Partial<Record<LatencyName, LatencyStats>> {
   const out: Partial<Record<LatencyName, LatencyStats>> = {};
   for (const name of names) {
-    const values = turns
-      .map((turn) => turn[name])
-      .filter((value): value is number => value !== undefined)
-      .sort((a, b) => a - b);
+    const values = turns.map((turn) => turn[name]).filter((value): value is number => value !== undefined);
     if (values.length === 0) continue;
-    const rank = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.ceil(p * values.length) - 1))]!;
     out[name] = {
       count: values.length,
-      p50: rank(0.5),
-      p95: rank(0.95),
+      p50: percentile(values, 0.5),
+      p95: percentile(values, 0.95),
       mean: round(values.reduce((sum, value) => sum + value, 0) / values.length),
     };
   }

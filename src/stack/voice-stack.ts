@@ -9,7 +9,7 @@ import type { CallFields, VoiceStackEvents } from '../policies/events.js';
 import { callFieldsOf, sessionConnOptions } from './call-context.js';
 import type { StartupFallback } from './inference-safety-net.js';
 import { checkHealth, type HealthOptions, type HealthReport } from './health.js';
-import type { MetricsCollector, MetricsSummary } from './metrics.js';
+import type { MetricsSummary } from './metrics-summary.js';
 
 /** The options to spread into `new voice.AgentSession({ ...stack.sessionOptions() })`. */
 export interface VoiceStackSessionOptions {
@@ -48,7 +48,7 @@ export interface VoiceStackInit {
   /** Extra resources to release on close (chains, timers, probes). */
   closers: (() => Promise<void> | void)[];
   /** Collects the per-turn metrics of attached sessions (its attachment is in `attachments`). */
-  metrics?: MetricsCollector;
+  metrics?: { summary(): MetricsSummary };
   /** The sessions' connection-option objects → their call (see `bindStreamsToCalls`). */
   calls?: WeakMap<object, CallFields>;
   /** Options left out because they could not start: each attached session gets a `fallback` event for them. */
@@ -84,7 +84,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
 
   readonly #attachments: Attachment[];
   readonly #closers: (() => Promise<void> | void)[];
-  readonly #metrics: MetricsCollector | undefined;
+  readonly #metrics: VoiceStackInit['metrics'];
   readonly #calls: WeakMap<object, CallFields>;
   readonly #startupFallbacks: readonly StartupFallback[];
   readonly #language: string | undefined;

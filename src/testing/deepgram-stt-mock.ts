@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
-import { sleep } from './openai-endpoint.js';
+import { sleep } from './sleep.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { errorBody, refusedHandshake } from './scripted-failure.js';

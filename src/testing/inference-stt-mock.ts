@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { sleep, verifyLiveKitToken } from './openai-endpoint.js';
+import { verifyLiveKitToken } from './openai-endpoint.js';
+import { sleep } from './sleep.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { refusedHandshake } from './scripted-failure.js';

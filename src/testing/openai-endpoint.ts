@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { ScenarioQueue } from './scenario-queue.js';
 import { errorResponse } from './scripted-failure.js';
+import { delayed, sleep } from './sleep.js';
 
 /** One scripted behaviour of a mocked OpenAI-format endpoint. Unset fields fall back to a normal streamed reply. */
 export interface ChatScenario {
@@ -306,36 +307,6 @@ function toolCallDeltas(call: { name: string; arguments: unknown; id?: string },
     { tool_calls: [{ index, id: call.id ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] },
     ...parts.map((part) => ({ tool_calls: [{ index, function: { arguments: part } }] })),
   ];
-}
-
-/** Resolves after `ms` (never, for Infinity), or rejects when `signal` aborts; leaves no timer behind. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-    function done() {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * Waits `ms` (if any) before a mock answers; `false` when the client gave up meanwhile (a timeout), so the handler
- * answers nothing instead of throwing into msw.
- */
-export function delayed(ms: number | undefined, signal: AbortSignal): Promise<boolean> {
-  return ms
-    ? sleep(ms, signal).then(
-        () => true,
-        () => false,
-      )
-    : Promise.resolve(!signal.aborted);
 }
 
 /** Checks a LiveKit Inference token: HS256 signed with `apiSecret`, issued by `apiKey`, not expired. */

@@ -3,7 +3,7 @@ import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios, type WithScenarios } from './scenario-queue.js';
 import { refusedHandshake } from './scripted-failure.js';
 import { chunkPCM, tonePCM } from './tts-scenario.js';
-import { sleep } from './openai-endpoint.js';
+import { sleep } from './sleep.js';
 import { jsonMessage, startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
 /**

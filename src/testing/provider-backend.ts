@@ -1,5 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { sleep } from './openai-endpoint.js';
+import { sleep } from './sleep.js';
 import { ScenarioQueue } from './scenario-queue.js';
 
 type Modality = 'stt' | 'llm' | 'tts';

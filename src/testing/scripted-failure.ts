@@ -1,5 +1,5 @@
 import { HttpResponse } from 'msw';
-import { delayed } from './openai-endpoint.js';
+import { delayed } from './sleep.js';
 import { type ErrorDialect, providerErrorBody } from './provider-errors.js';
 import type { WsRejection } from './ws-mock-server.js';
 

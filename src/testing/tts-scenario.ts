@@ -1,4 +1,4 @@
-import { sleep } from './openai-endpoint.js';
+import { sleep } from './sleep.js';
 
 /**
  * One scripted behaviour of a mocked TTS endpoint, for one synthesis (an HTTP request, or one generation on a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createModeController, createVoiceStack, voiceStackConfigFromEnv } from '../../src/index.js';
-import { KEYS, S0, S1, S2, S3, S4 } from '../setups/setup-envs.js';
+import { KEYS, S0, S1, S2, S3, S4 } from '../helpers/setup-envs.js';
 
 describe('voiceStackConfigFromEnv', () => {
   it('LLM_MODEL=a,b becomes an OpenRouter chain, with the key from the env', () => {

@@ -8,7 +8,7 @@ import {
 } from '../../src/testing/index.js';
 import { selfHostedConfig } from '../../examples/self-hosted/config.js';
 import { useMswServer } from '../helpers/msw.js';
-import { listen } from '../stt/stt-helpers.js';
+import { listen } from '../helpers/listen.js';
 
 const env = {
   STT_BASE_URL: 'http://whisper.lan:8001/v1',

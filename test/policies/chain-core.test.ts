@@ -1,13 +1,13 @@
 import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_OPTIONS } from '../../src/config/policy-config.js';
-import type { Logger } from '../../src/config/logger.js';
 import { type ErrorCategory, ProviderError } from '../../src/errors/index.js';
 import type { ProviderOption } from '../../src/providers/provider-option.js';
 import { availableIn, ChainCore, cooldownEntryFor, cooldownKey, passOrder, supersedes } from '../../src/policies/chain-core.js';
 import type { CooldownEntry } from '../../src/policies/cooldown-store.js';
 import { createMemoryStore } from '../../src/state/create-memory-store.js';
 import { failingStore } from '../helpers/state.js';
+import { recordingLogger } from '../helpers/recorders.js';
 import type { VoiceStackEvents } from '../../src/policies/events.js';
 
 const NOW = 1_000_000;
@@ -34,13 +34,6 @@ function entry(category: ErrorCategory, until: number): CooldownEntry {
 
 function failure(category: ErrorCategory, retryAfterMs?: number): ProviderError {
   return new ProviderError(`Failed to get an LLM reply from a/a: ${category}.`, { category, modality: 'llm', label: 'a/a', retryAfterMs });
-}
-
-/** A logger that keeps its lines, to read what the core said. */
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep = (message: string) => void lines.push(message);
-  return { lines, debug: keep, info: keep, warn: keep, error: keep };
 }
 
 const [a, b, c] = [option('a/a'), option('b/b'), option('c/c')];
@@ -175,8 +168,8 @@ describe('ChainCore', () => {
     core.moveTo(b, { option: a, error: failure('server') });
     core.markHealthy(a);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(logger.lines).toContain("a 'fallback' listener threw");
-    expect(logger.lines).toContain("a 'recovered' listener threw");
+    expect(logger.entries.map((entry) => entry.message)).toContain("a 'fallback' listener threw");
+    expect(logger.entries.map((entry) => entry.message)).toContain("a 'recovered' listener threw");
     expect(logger.lines.some((line) => line.includes('state store'))).toBe(false);
   });
 

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ErrorCategory } from '../../src/index.js';
 import { type ChatScenario, mockOpenAIEndpoint, openAIRateLimitHeaders } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { chainEndpoints, chainStack, LLAMA_KEY, OPENROUTER_KEY } from './helpers.js';
+import { chainEndpoints, chainStack, LLAMA_KEY, OPENROUTER_KEY } from '../helpers/chain-stack.js';
 
 const { openrouter, llama, handlers } = chainEndpoints();
 const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'Hello from OpenAI.' });

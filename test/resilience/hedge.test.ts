@@ -2,9 +2,9 @@ import { llm } from '@livekit/agents';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { startTextSession } from '../../src/testing/index.js';
-import { sleep } from '../../src/testing/openai-endpoint.js';
+import { sleep } from '../../src/testing/sleep.js';
 import { useMswServer } from '../helpers/msw.js';
-import { chainEndpoints, chainStack, OPENROUTER_KEY } from './helpers.js';
+import { chainEndpoints, chainStack, OPENROUTER_KEY } from '../helpers/chain-stack.js';
 
 const { openrouter, llama, handlers } = chainEndpoints();
 const server = useMswServer(...handlers);

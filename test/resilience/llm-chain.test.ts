@@ -1,9 +1,10 @@
 import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { startTextSession } from '../../src/testing/index.js';
-import { sleep } from '../../src/testing/openai-endpoint.js';
+import { sleep } from '../../src/testing/sleep.js';
 import { useMswServer } from '../helpers/msw.js';
-import { chainEndpoints, chainStack, count } from './helpers.js';
+import { chainEndpoints, chainStack } from '../helpers/chain-stack.js';
+import { count } from '../helpers/recorders.js';
 
 const { openrouter, llama, handlers } = chainEndpoints();
 useMswServer(...handlers);

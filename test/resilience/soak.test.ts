@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { llm } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTextSession } from '../../src/testing/index.js';
-import { sleep } from '../../src/testing/openai-endpoint.js';
+import { sleep } from '../../src/testing/sleep.js';
 import { gc, random, resources } from '../helpers/soak-probes.js';
-import { chainStack, count } from './helpers.js';
+import { chainStack } from '../helpers/chain-stack.js';
+import { count } from '../helpers/recorders.js';
 
 // Bounded by default (well under a minute); SOAK=1 for a long run.
 const TURNS = process.env.SOAK ? 20_000 : 1_500;

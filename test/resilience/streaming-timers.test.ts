@@ -1,7 +1,7 @@
 import { llm } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { useMswServer } from '../helpers/msw.js';
-import { chainEndpoints, chainStack, OPENROUTER_KEY } from './helpers.js';
+import { chainEndpoints, chainStack, OPENROUTER_KEY } from '../helpers/chain-stack.js';
 
 // A tool call streams in fragments (id and name first, then the arguments over many chunks) and the plugin yields it
 // only when complete: to a chain that watches the plugin's chunks, a model streaming a tool call looks silent. The

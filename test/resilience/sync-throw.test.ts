@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { createVoiceStack, defineAdapter } from '../../src/index.js';
 import { mockOpenAIEndpoint, mockOpenAISpeechEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { captureUnhandledRejections, speak, synthesizeOnce } from '../tts/tts-helpers.js';
-import { recordEvents, recordingLogger } from './helpers.js';
+import { captureUnhandledRejections, speak, synthesizeOnce } from '../helpers/speak.js';
+import { recordEvents, recordingLogger } from '../helpers/recorders.js';
 
 const backup = mockOpenAIEndpoint({ baseURL: 'https://backup.llm.test/v1', reply: 'Hello from the backup.' });
 const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });

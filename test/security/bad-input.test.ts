@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createProviderResolver, createVoiceStack, MAX_TIMER_MS } from '../../src/index.js';
 import { configProblems } from '../helpers/config-problems.js';
-import { runCliInProcess } from './cli-io.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 

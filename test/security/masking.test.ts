@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVoiceStack, maskSecrets } from '../../src/index.js';
 import { maskText } from '../../src/config/secrets.js';
-import { runCliInProcess } from './cli-io.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 // Fake keys are split ('sk' + '-…') so that secret scanners do not flag these fixtures.
 const HEADER_KEY = 'hdr' + 'FAKEKEYanthropic0123456789';

@@ -1,14 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createMemoryStore,
-  createProviderResolver,
-  createVoiceStack,
-  type Logger,
-  refusePrivateAddresses,
-  VoiceStackError,
-} from '../../src/index.js';
+import { createMemoryStore, createProviderResolver, createVoiceStack, refusePrivateAddresses, VoiceStackError } from '../../src/index.js';
 import { mockOpenAIEndpoint, mockProviderBackend, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
+import { recordingLogger } from '../helpers/recorders.js';
 
 // Split ('sk' + '-…') so that secret scanners do not flag these fixtures.
 const PLATFORM_KEY = 'sk' + '-PLATFORM-openai-0123456789abcdef';
@@ -57,12 +51,6 @@ const acmeProxy = mockOpenAIEndpoint({ baseURL: 'https://proxy.acme.test/v1' });
 const acmeLLM = mockOpenAIEndpoint({ baseURL: 'https://llm.acme.test/v1', reply: 'Acme here.' });
 const globexLLM = mockOpenAIEndpoint({ baseURL: 'https://llm.globex.test/v1', reply: 'Globex here.' });
 useMswServer(...backend.handlers, ...acmeProxy.handlers, ...acmeLLM.handlers, ...globexLLM.handlers);
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (message: string, fields?: Record<string, unknown>) => void lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
-  return { lines, debug: log, info: log, warn: log, error: log };
-}
 
 function resolverWith(options: Partial<Parameters<typeof createProviderResolver>[0]> = {}) {
   const logger = recordingLogger();

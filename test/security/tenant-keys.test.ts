@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack, type Logger, VoiceStackError } from '../../src/index.js';
+import { createVoiceStack, VoiceStackError } from '../../src/index.js';
 import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
+import { recordingLogger } from '../helpers/recorders.js';
 
 // The platform's keys, in the worker's environment. Split ('sk' + '-…') so that secret scanners do not flag them.
 const PLATFORM_ENV = {
@@ -28,12 +29,6 @@ const globexLLM = mockOpenAIEndpoint({ baseURL: 'https://llm.globex.test/v1', re
 const platform = mockOpenAIEndpoint({ baseURL: 'https://platform-proxy.test/v1', reply: 'platform' });
 useMswServer(...acmeLLM.handlers, ...acmeProxy.handlers, ...globexLLM.handlers, ...platform.handlers);
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (message: string, fields?: Record<string, unknown>) => void lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
-  return { lines, debug: log, info: log, warn: log, error: log };
-}
-
 /** Every Authorization header (and x-api-key) an endpoint received. */
 const credentialsSeen = (endpoint: ReturnType<typeof mockOpenAIEndpoint>) =>
   endpoint.requests.map((request) => request.headers.authorization ?? request.headers['x-api-key'] ?? '(none)');
@@ -58,7 +53,7 @@ describe('platform keys never travel to an organisation', () => {
     );
     try {
       expect(acme.options.llm.map((option) => option.label)).toEqual(['openai-compatible/acme-model']);
-      const refusal = acmeLogger.lines.find((line) => line.includes('organisation "acme"'));
+      const refusal = acmeLogger.entries.find((entry) => entry.message.includes('organisation "acme"'))?.message;
       expect(refusal).toMatch(
         /^Failed to create llm\[0\] \(openai\) of organisation "acme": its record has no key \(the platform's OPENAI_API_KEY is never used for an organisation\)\. Fix: add the organisation's own key to the record's `secrets`/,
       );
@@ -150,7 +145,7 @@ describe('a key over plain http', () => {
       { env: { OPENAI_API_KEY: PLATFORM_ENV.OPENAI_API_KEY, OPENAI_BASE_URL: 'http://gpu-box.lan/v1' }, logger },
     );
     await stack.close();
-    const warnings = logger.lines.filter((line) => line.includes('plain http'));
+    const warnings = logger.messages('warn').filter((line) => line.includes('plain http'));
     expect(warnings.map((line) => line.split(' sends')[0])).toEqual(['llm[0] (openai-compatible)', 'llm[3] (openai)']);
     expect(warnings[0]).toContain('to 10.1.2.3. Fix: use https://');
     expect(warnings[1]).toContain('to gpu-box.lan.');

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVoiceStack, voiceStackConfigFromEnv, type FallbackEvent, type Logger } from '../../src/index.js';
+import { createVoiceStack, voiceStackConfigFromEnv, type FallbackEvent } from '../../src/index.js';
 import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { KEYS, S0 } from './setup-envs.js';
+import { recordingLogger } from '../helpers/recorders.js';
+import { KEYS, S0 } from '../helpers/setup-envs.js';
 
 const gateway = mockOpenAIEndpoint({
   baseURL: 'https://agent-gateway.livekit.cloud/v1',
@@ -18,12 +19,6 @@ useMswServer(...gateway.handlers, ...openai.handlers);
 
 /** S0's LLM slot, as the env gives it (speech slots need their own mocks, exercised elsewhere). */
 const llmOnly = (env: Record<string, string>) => ({ llm: voiceStackConfigFromEnv(env).llm });
-
-function recorder() {
-  const lines: string[] = [];
-  const record = (message: string) => void lines.push(message);
-  return { lines, logger: { debug: record, info: record, warn: record, error: record } satisfies Logger };
-}
 
 describe('S0: LiveKit Inference with a safety net', () => {
   beforeAll(() => {
@@ -61,9 +56,9 @@ describe('S0: LiveKit Inference with a safety net', () => {
   it('flag on without LiveKit credentials: the stack starts on the plugins, says so in the banner and a fallback event', async () => {
     gateway.reset();
     openai.reset();
-    const { lines, logger } = recorder();
+    const logger = recordingLogger();
     const stack = await createVoiceStack(llmOnly(S0(true, false)), { env: {}, logger });
-    expect(lines.join('\n')).toContain(
+    expect(logger.lines.join('\n')).toContain(
       'LiveKit Inference: UNAVAILABLE (no LiveKit credentials), running on the plugins, needs OPENAI_API_KEY',
     );
     expect(stack.options.llm.map((option) => option.label)).toEqual(['openai/gpt-4.1-mini']);

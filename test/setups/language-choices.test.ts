@@ -9,8 +9,8 @@ import {
 } from '../../src/testing/index.js';
 import { CARTESIA_DEFAULT_VOICES } from '../../src/providers/cartesia/cartesia-voices.js';
 import { useMswServer } from '../helpers/msw.js';
-import { startAudioSession } from '../speech-chain/audio-session.js';
-import { KEYS } from './setup-envs.js';
+import { startAudioSession } from '../helpers/audio-session.js';
+import { KEYS } from '../helpers/setup-envs.js';
 
 const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'Bien sûr.' });
 useMswServer(...openai.handlers);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack, voiceStackConfigFromEnv, type Logger, type StartupBannerFields } from '../../src/index.js';
-import { KEYS, S0, S1, S2, S3, S4 } from './setup-envs.js';
+import { KEYS, S0, S1, S2, S3, S4 } from '../helpers/setup-envs.js';
 
 /** Creates the setup's stack with a recording logger and returns its banner (message and fields). */
 async function bannerOf(env: Record<string, string>) {

@@ -9,7 +9,7 @@ import {
 } from '../../src/testing/index.js';
 import { tonePCM } from '../../src/testing/tts-scenario.js';
 import { useMswServer } from '../helpers/msw.js';
-import { speak, type Synthesized } from '../tts/tts-helpers.js';
+import { speak, type Synthesized } from '../helpers/speak.js';
 
 // What the caller hears after a TTS switch: the fallback's audio, every sample once, in order, at the rate the
 // session's audio output was built for (`stack.tts.sampleRate`). The mocks send a known tone, so the samples can be

@@ -9,7 +9,7 @@ import {
   type MockDeepgramSTT,
 } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { startAudioSession } from './audio-session.js';
+import { startAudioSession } from '../helpers/audio-session.js';
 import { withoutCall } from '../helpers/without-call.js';
 
 const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });

@@ -11,9 +11,9 @@ import {
   type STTScenario,
   type TTSScenario,
 } from '../../src/testing/index.js';
-import { recordEvents, recordingLogger } from '../resilience/helpers.js';
+import { recordEvents, recordingLogger } from '../helpers/recorders.js';
 import { gc, random, resources } from '../helpers/soak-probes.js';
-import { SPEECH_KEYS } from './speech-secrets.js';
+import { SPEECH_KEYS } from '../helpers/speech-secrets.js';
 import { forgetfulStore } from '../helpers/state.js';
 
 // The speech side of the soak (mirrors test/resilience/soak.test.ts): hundreds of TTS utterances and STT streams

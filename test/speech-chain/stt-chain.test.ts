@@ -9,11 +9,11 @@ import {
   type MockDeepgramSTT,
   type MockInferenceSTT,
 } from '../../src/testing/index.js';
-import { sleep } from '../../src/testing/openai-endpoint.js';
+import { sleep } from '../../src/testing/sleep.js';
 import { useMswServer } from '../helpers/msw.js';
-import { recordEvents } from '../resilience/helpers.js';
-import { listen } from '../stt/stt-helpers.js';
-import { startAudioSession } from './audio-session.js';
+import { recordEvents } from '../helpers/recorders.js';
+import { listen } from '../helpers/listen.js';
+import { startAudioSession } from '../helpers/audio-session.js';
 
 const llm = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });
 const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });

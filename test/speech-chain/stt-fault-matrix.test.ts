@@ -13,8 +13,8 @@ import {
   type STTScenario,
 } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { recordEvents, recordingLogger } from '../resilience/helpers.js';
-import { ProducedText, SPEECH_KEYS } from './speech-secrets.js';
+import { recordEvents, recordingLogger } from '../helpers/recorders.js';
+import { ProducedText, SPEECH_KEYS } from '../helpers/speech-secrets.js';
 
 // The fault matrix of the STT chain: every fault of issue 4, for every STT endpoint format the mocks cover. Each case
 // streams two spoken utterances through `stack.stt` (as a session does: frames over time, input left open) with the

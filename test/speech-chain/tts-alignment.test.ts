@@ -2,7 +2,7 @@ import { tts } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
 import { mockCartesiaTTS, mockElevenLabsTTS, type MockCartesiaTTS, type MockElevenLabsTTS } from '../../src/testing/index.js';
-import { recordEvents } from '../resilience/helpers.js';
+import { recordEvents } from '../helpers/recorders.js';
 
 // Timed transcripts (the words and when they are spoken, which the session uses to sync its transcript with the
 // audio) through the chain: Cartesia sends `timestamps` messages, ElevenLabs `normalizedAlignment` with its audio.

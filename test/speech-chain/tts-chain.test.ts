@@ -8,11 +8,11 @@ import {
   type MockCartesiaTTS,
   type MockElevenLabsTTS,
 } from '../../src/testing/index.js';
-import { sleep } from '../../src/testing/openai-endpoint.js';
+import { sleep } from '../../src/testing/sleep.js';
 import { useMswServer } from '../helpers/msw.js';
-import { recordEvents } from '../resilience/helpers.js';
-import { captureUnhandledRejections, speak, synthesizeOnce } from '../tts/tts-helpers.js';
-import { startAudioSession } from './audio-session.js';
+import { recordEvents } from '../helpers/recorders.js';
+import { captureUnhandledRejections, speak, synthesizeOnce } from '../helpers/speak.js';
+import { startAudioSession } from '../helpers/audio-session.js';
 import { forgetfulStore } from '../helpers/state.js';
 
 const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });

@@ -10,9 +10,9 @@ import {
   type TTSScenario,
 } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { recordEvents, recordingLogger } from '../resilience/helpers.js';
-import { type AudioSession, startAudioSession } from './audio-session.js';
-import { ProducedText, SPEECH_KEYS } from './speech-secrets.js';
+import { recordEvents, recordingLogger } from '../helpers/recorders.js';
+import { type AudioSession, startAudioSession } from '../helpers/audio-session.js';
+import { ProducedText, SPEECH_KEYS } from '../helpers/speech-secrets.js';
 import { forgetfulStore } from '../helpers/state.js';
 
 // The fault matrix of the TTS chain: every fault of issue 4, for every TTS endpoint format the mocks cover, through

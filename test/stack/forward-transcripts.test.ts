@@ -1,8 +1,9 @@
 import { http, HttpResponse, delay } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack, forwardTranscripts, type ForwardedTranscript, type Logger } from '../../src/index.js';
+import { createVoiceStack, forwardTranscripts, type ForwardedTranscript } from '../../src/index.js';
 import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
+import { recordingLogger } from '../helpers/recorders.js';
 
 const llm = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'Noted.' });
 const BACKEND = 'https://app.example.com/api/transcripts';
@@ -24,12 +25,6 @@ function backend(script: { status?: number; delayMs?: number }[] = []) {
 }
 
 const server = useMswServer(...llm.handlers);
-
-function recorder() {
-  const warnings: string[] = [];
-  const logger: Logger = { debug: () => {}, info: () => {}, warn: (message) => void warnings.push(message), error: () => {} };
-  return { warnings, logger };
-}
 
 const transcript = (text: string, sessionId = 'call-1') =>
   ({ role: 'user', text, final: true, provider: 'deepgram', model: 'nova-3', sessionId }) as const;
@@ -63,7 +58,7 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     const app = backend([{ status: 503 }, { status: 500 }]);
     server.use(app.handler);
     const stack = await createVoiceStack({});
-    const { warnings, logger } = recorder();
+    const logger = recordingLogger();
     const forwarder = forwardTranscripts(stack, { url: BACKEND, batchMs: 10, logger });
     stack.emit('transcript', transcript('Hello'));
     stack.emit('transcript', transcript('Are you there?'));
@@ -71,7 +66,7 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     expect(app.attempts).toEqual([503, 500, 200]);
     expect(app.received.map(({ batch }) => batch.map((entry) => entry.text))).toEqual([['Hello', 'Are you there?']]);
     expect(forwarder.dropped).toBe(0);
-    expect(warnings).toEqual([]);
+    expect(logger.messages('warn')).toEqual([]);
     await forwarder.close();
     await stack.close();
   });
@@ -80,7 +75,7 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     const app = backend([{ status: 503 }, { status: 503 }]);
     server.use(app.handler);
     const stack = await createVoiceStack({});
-    const { warnings, logger } = recorder();
+    const logger = recordingLogger();
     const forwarder = forwardTranscripts(stack, { url: `${BACKEND}?token=secret-in-query`, batchMs: 10, retries: 1, logger });
     stack.emit('transcript', transcript('Lost while down'));
     await forwarder.flush();
@@ -88,7 +83,9 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     await forwarder.close();
     await stack.close();
     expect(forwarder.dropped).toBe(1);
-    expect(warnings).toEqual(['Failed to forward 1 transcript to https://app.example.com/api/transcripts: HTTP 503. They are dropped.']);
+    expect(logger.messages('warn')).toEqual([
+      'Failed to forward 1 transcript to https://app.example.com/api/transcripts: HTTP 503. They are dropped.',
+    ]);
     expect(app.received.map(({ batch }) => batch.map((entry) => entry.text))).toEqual([['After recovery']]);
   });
 
@@ -96,7 +93,7 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     const app = backend([{ delayMs: 300 }]);
     server.use(app.handler);
     const stack = await createVoiceStack({});
-    const { warnings, logger } = recorder();
+    const logger = recordingLogger();
     const forwarder = forwardTranscripts(stack, { url: BACKEND, batchMs: 10, maxQueue: 3, maxBatch: 2, logger });
     stack.emit('transcript', transcript('one'));
     stack.emit('transcript', transcript('two'));
@@ -106,7 +103,7 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     await forwarder.close();
     await stack.close();
     expect(forwarder.dropped).toBe(2);
-    expect(warnings.filter((line) => line.includes('more than 3 were waiting'))).toHaveLength(2);
+    expect(logger.messages('warn').filter((line) => line.includes('more than 3 were waiting'))).toHaveLength(2);
     expect(app.received.flatMap(({ batch }) => batch.map((entry) => entry.text))).toEqual(['one', 'two', 'five', 'six', 'seven']);
   });
 });

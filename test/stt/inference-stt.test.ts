@@ -2,8 +2,9 @@ import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
 import { mockInferenceSTT, type MockInferenceSTT } from '../../src/testing/index.js';
-import { sleep, verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
-import { listen, listenExpectingFailure, providerSTT } from './stt-helpers.js';
+import { verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
+import { sleep } from '../../src/testing/sleep.js';
+import { listen, listenExpectingFailure, providerSTT } from '../helpers/listen.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
 const env = { LIVEKIT_API_KEY: credentials.apiKey, LIVEKIT_API_SECRET: credentials.apiSecret };

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
+import { createVoiceStack, type VoiceStack } from '../../src/index.js';
 import { mockCartesiaTTS, type MockCartesiaTTS } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { speak, synthesizeOnce } from './tts-helpers.js';
+import { withStack } from '../helpers/with-stack.js';
+import { speak, synthesizeOnce } from '../helpers/speak.js';
 
 const server = useMswServer();
 let cartesia: MockCartesiaTTS;
@@ -15,24 +16,17 @@ beforeEach(() => {
   server.use(...cartesia.handlers);
 });
 
-async function withStack<T>(
-  entry: Record<string, unknown>,
-  run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>,
-): Promise<T> {
-  const stack = await createVoiceStack(
+/** A stack whose TTS is the cartesia entry `entry` against the mock, closed after `run`. */
+const cartesiaStack = <T>(entry: Record<string, unknown>, run: (stack: VoiceStack) => Promise<T>): Promise<T> =>
+  withStack(
     { tts: { provider: 'cartesia', baseURL: cartesia.baseURL, ...entry } as never },
     { env: { CARTESIA_API_KEY: 'sk_car_test' } },
+    run,
   );
-  try {
-    return await run(stack);
-  } finally {
-    await stack.close();
-  }
-}
 
 describe('cartesia TTS against a local Cartesia API', () => {
   it('streams text into 24 kHz frames over the WebSocket, with model, voice, language, key and API version', async () => {
-    await withStack({ model: 'sonic-turbo', voice: 'voice-abc', language: 'en' }, async (stack) => {
+    await cartesiaStack({ model: 'sonic-turbo', voice: 'voice-abc', language: 'en' }, async (stack) => {
       const audio = await speak(stack.tts!, 'Hello there, how are you today?');
       expect(audio.sampleRate).toBe(24_000);
       expect(audio.samples).toBe(4_800); // 200 ms at 24 kHz
@@ -50,17 +44,17 @@ describe('cartesia TTS against a local Cartesia API', () => {
   });
 
   it('defaults to sonic-3 and a native French voice when `language: "fr"` has no voice', async () => {
-    await withStack({ language: 'fr' }, (stack) => speak(stack.tts!, 'Bonjour, comment allez-vous ?'));
+    await cartesiaStack({ language: 'fr' }, (stack) => speak(stack.tts!, 'Bonjour, comment allez-vous ?'));
     expect(cartesia.requests[0]).toMatchObject({ model: 'sonic-3', voice: '65b25c5d-ff07-4687-a04c-da2f43ef6fa9', language: 'fr' });
   });
 
   it('honours sampleRate', async () => {
-    const audio = await withStack({ sampleRate: 16_000 }, (stack) => speak(stack.tts!, 'Hello there, how are you?'));
+    const audio = await cartesiaStack({ sampleRate: 16_000 }, (stack) => speak(stack.tts!, 'Hello there, how are you?'));
     expect(audio).toMatchObject({ sampleRate: 16_000, samples: 3_200 });
   });
 
   it('one-shot synthesize() posts to /tts/bytes and returns the PCM as frames', async () => {
-    const audio = await withStack({ voice: 'voice-abc' }, (stack) => synthesizeOnce(stack.tts!, 'Hello.'));
+    const audio = await cartesiaStack({ voice: 'voice-abc' }, (stack) => synthesizeOnce(stack.tts!, 'Hello.'));
     expect(audio).toMatchObject({ sampleRate: 24_000, samples: 4_800 });
     expect(cartesia.requests[0]).toMatchObject({
       transport: 'http',

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
+import type { VoiceStack } from '../../src/index.js';
 import { mockElevenLabsTTS, type MockElevenLabsTTS } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { speak, synthesizeOnce } from './tts-helpers.js';
+import { withStack } from '../helpers/with-stack.js';
+import { speak, synthesizeOnce } from '../helpers/speak.js';
 
 const server = useMswServer();
 let elevenlabs: MockElevenLabsTTS;
@@ -15,24 +16,17 @@ beforeEach(() => {
   server.use(...elevenlabs.handlers);
 });
 
-async function withStack<T>(
-  entry: Record<string, unknown>,
-  run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>,
-): Promise<T> {
-  const stack = await createVoiceStack(
+/** A stack whose TTS is the elevenlabs entry `entry` against the mock, closed after `run`. */
+const elevenlabsStack = <T>(entry: Record<string, unknown>, run: (stack: VoiceStack) => Promise<T>): Promise<T> =>
+  withStack(
     { tts: { provider: 'elevenlabs', baseURL: elevenlabs.baseURL, ...entry } as never },
     { env: { ELEVEN_API_KEY: 'xi-test-key' } },
+    run,
   );
-  try {
-    return await run(stack);
-  } finally {
-    await stack.close();
-  }
-}
 
 describe('elevenlabs TTS against a local ElevenLabs API', () => {
   it('streams text into 22.05 kHz frames over the multi-stream WebSocket, with voice, model, language, settings and key', async () => {
-    const audio = await withStack(
+    const audio = await elevenlabsStack(
       {
         voice: 'voice-xyz',
         model: 'eleven_flash_v2_5',
@@ -59,14 +53,14 @@ describe('elevenlabs TTS against a local ElevenLabs API', () => {
   });
 
   it('uses the plugin defaults (voice bIHbv24MWmeRgasZH58o, eleven_turbo_v2_5) and honours sampleRate', async () => {
-    const audio = await withStack({ sampleRate: 16_000 }, (stack) => speak(stack.tts!, 'Hello there.'));
+    const audio = await elevenlabsStack({ sampleRate: 16_000 }, (stack) => speak(stack.tts!, 'Hello there.'));
     expect(audio).toMatchObject({ sampleRate: 16_000, samples: 3_200 });
     expect(elevenlabs.requests[0]).toMatchObject({ voice: 'bIHbv24MWmeRgasZH58o', model: 'eleven_turbo_v2_5' });
     expect(elevenlabs.requests[0]?.query.output_format).toBe('pcm_16000');
   });
 
   it('one-shot synthesize() posts JSON and turns the audio/pcm body into frames', async () => {
-    const audio = await withStack({ voice: 'voice-xyz', language: 'de', voiceSettings: { stability: 0.5 } }, (stack) =>
+    const audio = await elevenlabsStack({ voice: 'voice-xyz', language: 'de', voiceSettings: { stability: 0.5 } }, (stack) =>
       synthesizeOnce(stack.tts!, 'Hallo.'),
     );
     expect(audio).toMatchObject({ sampleRate: 22_050, samples: 4_410 });

@@ -12,7 +12,7 @@ import {
   type MockInferenceTTS,
 } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
-import { captureUnhandledRejections, NO_RETRY, providerTTS, speak, synthesizeOnce } from './tts-helpers.js';
+import { captureUnhandledRejections, NO_RETRY, providerTTS, speak, synthesizeOnce } from '../helpers/speak.js';
 
 const openai = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });
 const server = useMswServer(...openai.handlers);

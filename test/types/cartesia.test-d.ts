@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { type CartesiaTTSConfig, cartesiaTTSOptions } from '../../src/providers/cartesia/cartesia-tts-options.js';
-import type { OptionsOf } from './options-of.js';
+import type { OptionsOf } from '../helpers/options-of.js';
 
 describe('cartesia: schema and option type agree', () => {
   it('cartesiaTTSOptions accepts exactly the fields of CartesiaTTSConfig', () => {

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { type ElevenLabsTTSConfig, elevenLabsTTSOptions } from '../../src/providers/elevenlabs/elevenlabs-tts-options.js';
-import type { OptionsOf } from './options-of.js';
+import type { OptionsOf } from '../helpers/options-of.js';
 
 describe('elevenlabs: schema and option type agree', () => {
   it('elevenLabsTTSOptions accepts exactly the fields of ElevenLabsTTSConfig', () => {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { type InferenceLLMConfig, inferenceLLMOptions } from '../../src/providers/inference/inference-llm-options.js';
 import { type InferenceSTTConfig, inferenceSTTOptions } from '../../src/providers/inference/inference-stt-options.js';
 import { type InferenceTTSConfig, inferenceTTSOptions } from '../../src/providers/inference/inference-tts-options.js';
-import type { OptionsOf } from './options-of.js';
+import type { OptionsOf } from '../helpers/options-of.js';
 
 describe('inference: schema and option type agree', () => {
   it('inferenceLLMOptions accepts exactly the fields of InferenceLLMConfig', () => {

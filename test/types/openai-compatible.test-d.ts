@@ -12,7 +12,7 @@ import {
   type OpenAICompatibleTTSConfig,
   openAICompatibleTTSOptions,
 } from '../../src/providers/openai-compatible/openai-compatible-tts-options.js';
-import type { OptionsOf } from './options-of.js';
+import type { OptionsOf } from '../helpers/options-of.js';
 
 describe('openai-compatible: schema and option type agree', () => {
   it('openAICompatibleLLMOptions accepts exactly the fields of OpenAICompatibleLLMConfig', () => {

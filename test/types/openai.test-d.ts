@@ -4,7 +4,7 @@ import { type OpenAILLMConfig, openAILLMOptions } from '../../src/providers/open
 import { type OpenAIRealtimeLLMConfig, openAIRealtimeLLMOptions } from '../../src/providers/openai/openai-realtime-llm-options.js';
 import { type OpenAISTTConfig, openAISTTOptions } from '../../src/providers/openai/openai-stt-options.js';
 import { type OpenAITTSConfig, openAITTSOptions } from '../../src/providers/openai/openai-tts-options.js';
-import type { OptionsOf } from './options-of.js';
+import type { OptionsOf } from '../helpers/options-of.js';
 
 describe('openai: schema and option type agree', () => {
   it('openAILLMOptions accepts exactly the fields of OpenAILLMConfig', () => {

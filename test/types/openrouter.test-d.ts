@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { type OpenRouterLLMConfig, openRouterLLMOptions } from '../../src/providers/openrouter/openrouter-llm-options.js';
-import type { OptionsOf } from './options-of.js';
+import type { OptionsOf } from '../helpers/options-of.js';
 
 describe('openrouter: schema and option type agree', () => {
   it('openRouterLLMOptions accepts exactly the fields of OpenRouterLLMConfig', () => {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { VoiceStack } from '../../src/index.js';
-import type { Recorded } from '../resilience/helpers.js';
+import type { Recorded } from './recorders.js';
 
 /** Recognisable fake keys, one per speech provider: none may appear in anything the stack produces. */
 export const SPEECH_KEYS = {
