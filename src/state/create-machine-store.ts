@@ -57,7 +57,8 @@ interface Mirrored {
   checkedAt: number;
   /** Inode, size, mtime and ctime of the file `entry` was read from, when it had settled. */
   signature: string | undefined;
-  entry: FileEntry | undefined;
+  /** The file's key and expiry, and its text: each read parses its own copy of the value. */
+  entry: { k: string; e: number; text: string } | undefined;
 }
 
 /**
@@ -93,6 +94,15 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       return undefined; // absent (or, never in practice, unreadable): no entry
     }
   };
+  const readText = (path: string): Mirrored['entry'] => {
+    try {
+      const text = readFileSync(path, 'utf8');
+      const { k, e } = JSON.parse(text) as FileEntry;
+      return { k, e, text };
+    } catch {
+      return undefined;
+    }
+  };
   // Any change in the directory other than a temp file bumps the generation: the next read of each key checks its file.
   // Stores of one directory in a process share it, so that a write through one is seen at once through the others.
   const shared = generations.get(resolve(dir)) ?? { generation: 0 };
@@ -125,7 +135,7 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
     const stats = statSync(item.path, { throwIfNoEntry: false });
     const signature = stats && `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
     if (!stats) item.entry = undefined;
-    else if (signature !== item.signature) item.entry = readEntry(item.path);
+    else if (signature !== item.signature) item.entry = readText(item.path);
     // Stat first, read second: a file replaced in between is read new under the old signature, so read again next time.
     item.signature = stats && now - stats.mtimeMs > SETTLED_MS ? signature : undefined;
     item.generation = shared.generation;
@@ -135,7 +145,7 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
     const item = mirrored(key);
     if (!watcher || item.generation !== shared.generation || now - item.checkedAt >= REVALIDATE_MS) check(item, now);
     const entry = item.entry;
-    return entry && entry.k === key && entry.e > now ? entry : undefined;
+    return entry && entry.k === key && entry.e > now ? (JSON.parse(entry.text) as FileEntry) : undefined;
   };
 
   /** Removes the expired entry at `path`, unless another process replaced it meanwhile (then it is put back). */

@@ -52,6 +52,8 @@ describe.each(kinds)('the %s store', (kind, open) => {
     value.until = 0;
     expect(a.get('cooldown:x')).toEqual({ until: 123, category: 'rate_limit' });
     expect(await eventually(() => b.get('cooldown:x'))).toEqual({ until: 123, category: 'rate_limit' });
+    b.get<{ until: number }>('cooldown:x')!.until = 0; // a reader's copy, not the store's
+    expect(b.get('cooldown:x')).toEqual({ until: 123, category: 'rate_limit' });
     await sleep(200);
     expect(a.get('cooldown:x')).toBeUndefined();
     expect(b.get('cooldown:x')).toBeUndefined();
