@@ -165,11 +165,12 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
    * else the current mode; the fallback mode's when that one fails to build. The call counts as active (fleet-wide)
    * until the session given to `bind()` closes.
    * @param callId e.g. the room name or the SIP call id; a random one when omitted (then the rollout is not repeatable).
-   * @throws when the controller is closing, or neither mode's stack can be built.
+   * @throws {VoiceStackError} `STACK_CLOSED` when the controller is closed, or `close()` ran before this call's stack
+   *   was ready (that stack is closed with the others; the call is not counted).
+   * @throws when neither mode's stack can be built.
    */
   async stackForCall(callId: string = randomUUID()): Promise<CallStack> {
-    if (this.#closing)
-      throw new VoiceStackError('STACK_CLOSED', 'Failed to start a call: the mode controller is closed. Fix: create a new controller.');
+    if (this.#closing) throw closedError('is closed');
     const current = this.mode;
     this.#notice(current);
     const preferred = pickMode(callId, current, this.#rollout()) as M;
@@ -189,6 +190,8 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
         }
         return this.#lease(callId, preferred, stack);
       } catch (error) {
+        // Closed meanwhile: no fallback stack is built for a call that cannot start.
+        if (this.#closing) throw closedError('was closed while the call was starting');
         if (fallbackMode === undefined || fallbackMode === preferred) throw error;
         fellBack = true;
         this.#failedAt.set(preferred, Date.now());
@@ -235,7 +238,10 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     return this.#stacks.get(mode)?.catch(() => undefined);
   }
 
-  /** Closes every stack once no call uses it: idle ones now, busy ones when their last call ends. Resolves when all are closed. */
+  /**
+   * Closes every stack once no call uses it: idle ones (and ones still being built) now, busy ones when their last call
+   * ends. A `stackForCall()` still waiting for its stack rejects with `STACK_CLOSED`. Resolves when all are closed.
+   */
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
       this.#drained = resolve;
@@ -245,6 +251,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   }
 
   #stack(mode: M): Promise<VoiceStack> {
+    if (this.#closing) return Promise.reject(closedError('was closed while the call was starting'));
     let pending = this.#stacks.get(mode);
     if (!pending) {
       pending = this.#build(mode);
@@ -289,6 +296,9 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   }
 
   #lease(callId: string, mode: M, stack: VoiceStack, fellBackFrom?: M): CallStack {
+    // close() ran while the stack was being built or checked: close() closes that stack (no call counted it), so the
+    // call gets an error rather than a closed stack, and no lease or renewal timer is left behind.
+    if (this.#closing) throw closedError('was closed while the call was starting');
     this.#active.set(mode, (this.#active.get(mode) ?? 0) + 1);
     const key = leaseKey(mode, callId);
     const lease: CallLease = { mode, startedAt: Date.now() };
@@ -374,6 +384,13 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
  */
 export function createModeController<const M extends string>(options: ModeControllerOptions<M>): ModeController<M> {
   return new ModeController(options);
+}
+
+function closedError(what: string): VoiceStackError {
+  return new VoiceStackError(
+    'STACK_CLOSED',
+    `Failed to start a call: the mode controller ${what}. Fix: create a new controller for new calls (close() is for shutting down).`,
+  );
 }
 
 function unknownMode(name: string, modes: Record<string, unknown>): ConfigError {

@@ -1,6 +1,14 @@
 import { voice } from '@livekit/agents';
-import { describe, expect, it } from 'vitest';
-import { createMemoryStore, createModeController, type ModeFallbackEvent } from '../../src/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type CallStack,
+  createMemoryStore,
+  createModeController,
+  type ModeFallbackEvent,
+  VoiceStack,
+  VoiceStackError,
+} from '../../src/index.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 
@@ -20,7 +28,7 @@ const modes = {
 } as const;
 
 /** A call as an agent runs it: a real text-mode session over the call's stack. */
-async function startCall(controller: ReturnType<typeof createModeController<keyof typeof modes>>) {
+async function startCall(controller: { stackForCall(): Promise<CallStack> }) {
   const call = await controller.stackForCall();
   const { llm, connOptions } = call.stack.sessionOptions();
   const session = call.bind(new voice.AgentSession({ llm: llm!, connOptions, vad: null, turnHandling: { turnDetection: null } }));
@@ -137,6 +145,89 @@ describe('createModeController', () => {
     await session.close();
     await closing;
     expect(closed).toBe(true);
+  });
+
+  describe('close() while a call is starting', () => {
+    /** Waits until `endpoint` received `count` requests (the build's probe reached it). */
+    const reached = async (endpoint: typeof cloud, count = 1) => {
+      while (endpoint.requests.length < count) await sleep(5);
+    };
+
+    it("during the stack's build: the call gets STACK_CLOSED (not a closed stack), is not counted, and the stack is closed", async () => {
+      cloud.reset();
+      cloud.use({ delayMs: 300, times: 1 }); // the build's probe
+      const closes = vi.spyOn(VoiceStack.prototype, 'close');
+      try {
+        const store = createMemoryStore();
+        const controller = createModeController({ store, modes, mode: 'cloud', probe: true, createOptions: { env: {} } });
+        const starting = controller.stackForCall('call-1').catch((error: unknown) => error);
+        await reached(cloud);
+        await controller.close();
+        const error = await starting;
+        expect(VoiceStackError.isInstance(error) && error.code).toBe('STACK_CLOSED');
+        expect((error as Error).message).toBe(
+          'Failed to start a call: the mode controller was closed while the call was starting. Fix: create a new controller for new calls (close() is for shutting down).',
+        );
+        expect(controller.activeCalls).toBe(0);
+        expect(closes).toHaveBeenCalledTimes(1);
+        expect(await controller.stackOf('cloud')).toBeUndefined();
+      } finally {
+        closes.mockRestore();
+      }
+    });
+
+    it('during a failing build with a fallback mode: no fallback stack is built for the call', async () => {
+      cloud.reset();
+      local.reset();
+      cloud.use({ delayMs: 300, status: 503, times: 1 });
+      const controller = createModeController({
+        store: createMemoryStore(),
+        modes,
+        mode: 'cloud',
+        fallbackMode: 'local',
+        probe: true,
+        createOptions: { env: {} },
+      });
+      const fallbacks: ModeFallbackEvent[] = [];
+      controller.on('fallback', (event) => fallbacks.push(event));
+      const starting = controller.stackForCall().catch((error: unknown) => error);
+      await reached(cloud);
+      await controller.close();
+      const error = await starting;
+      expect(VoiceStackError.isInstance(error) && error.code).toBe('STACK_CLOSED');
+      expect(local.requests).toEqual([]); // the fallback mode was never built (nor probed)
+      expect(fallbacks).toEqual([]);
+      expect(controller.activeCalls).toBe(0);
+    });
+
+    it('after a mode switch, while the new mode is being built: the same, and the call on the old mode ends normally', async () => {
+      cloud.reset();
+      local.reset();
+      const switching = {
+        cloud: modes.cloud,
+        next: { llm: { provider: 'openai-compatible', baseURL: 'http://local.test/v1', model: 'next-model' } },
+      } as const;
+      const controller = createModeController({
+        store: createMemoryStore(),
+        modes: switching,
+        mode: 'cloud',
+        probe: true,
+        createOptions: { env: {} },
+      });
+      const first = await startCall(controller);
+      await controller.setMode('next');
+      local.use({ delayMs: 300, times: 1 }); // the new mode's probe
+      const starting = controller.stackForCall().catch((error: unknown) => error);
+      await reached(local);
+      const closing = controller.close();
+      const error = await starting;
+      expect(VoiceStackError.isInstance(error) && error.code).toBe('STACK_CLOSED');
+      expect(controller.activeCallsByMode()).toEqual({ cloud: 1 });
+      expect(await first.ask('still there?')).toBe('From the cloud.');
+      await first.session.close();
+      await closing;
+      expect(controller.activeCalls).toBe(0);
+    });
   });
 
   it('rejects unknown modes with the known ones', () => {
