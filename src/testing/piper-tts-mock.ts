@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type HttpHandler, http, HttpResponse } from 'msw';
 import { wavHeader } from '../providers/wav-file.js';
-import { delayed } from './openai-endpoint.js';
+import { delayed } from './sleep.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { audioStream, tonePCM, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
