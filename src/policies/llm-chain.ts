@@ -327,6 +327,7 @@ class ChainLLMStream extends llm.LLMStream {
 
   #onFirstToken(option: ProviderOption<'llm'>, turn: Turn): void {
     turn.firstToken = true;
+    this.#progress.answered();
     clearTimeout(this.#holdingTimer);
     this.#core.markHealthy(option);
   }

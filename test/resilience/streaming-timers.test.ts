@@ -1,5 +1,6 @@
 import { llm } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
+import { observeProgress, ResponseProgress } from '../../src/providers/response-progress.js';
 import { useMswServer } from '../helpers/msw.js';
 import { chainEndpoints, chainStack, OPENROUTER_KEY } from '../helpers/chain-stack.js';
 
@@ -94,5 +95,51 @@ describe('chain timers and a response that is streaming a tool call', () => {
     } finally {
       await stack.close();
     }
+  });
+});
+
+describe('the response observer', () => {
+  const EVENTS = [': keep-alive\n\n', 'data: {"n":1}\n\n', 'data: {"n":2}\n\n', 'data: [DONE]\n\n'];
+  const sse = () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const event of EVENTS) controller.enqueue(new TextEncoder().encode(event));
+          controller.close();
+        },
+      }),
+      { headers: { 'content-type': 'text/event-stream' } },
+    );
+  const text = (chunks: Uint8Array[]) => chunks.map((chunk) => new TextDecoder().decode(chunk)).join('');
+
+  /** Reads the body the way the OpenAI SDK does (its async iterator) or a `getReader()` client does, noting the ticks. */
+  async function read(how: 'iterator' | 'reader', turn: ResponseProgress, answerAfter?: number) {
+    const progress = new ResponseProgress(turn);
+    const body = observeProgress(sse(), progress).body!;
+    const ticks: number[] = [];
+    const chunks: Uint8Array[] = [];
+    const seen = (chunk: Uint8Array) => {
+      chunks.push(chunk);
+      ticks.push(progress.lastDataAt === undefined ? 0 : 1);
+      if (chunks.length === answerAfter) turn.answered();
+      progress.lastDataAt = undefined;
+    };
+    if (how === 'iterator') for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) seen(chunk);
+    else {
+      const reader = body.getReader();
+      for (let result = await reader.read(); !result.done; result = await reader.read()) seen(result.value);
+    }
+    return { ticks, text: text(chunks) };
+  }
+
+  it.each(['iterator', 'reader'] as const)(
+    'through the %s: ticks on data events, not keep-alive comments; the body is unchanged',
+    async (how) => {
+      expect(await read(how, new ResponseProgress())).toEqual({ ticks: [0, 1, 1, 1], text: EVENTS.join('') });
+    },
+  );
+
+  it.each(['iterator', 'reader'] as const)('through the %s: stops ticking once the turn has its first token', async (how) => {
+    expect(await read(how, new ResponseProgress(), 2)).toEqual({ ticks: [0, 1, 0, 0], text: EVENTS.join('') });
   });
 });
