@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { AccessToken } from 'livekit-server-sdk';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext, ProbeResult } from '../define-adapter.js';
 
@@ -34,7 +34,7 @@ export function requireInferenceCredentials(options: InferenceEntry, context: Pi
  * Probes an Inference endpoint with a freshly signed token: `probe(url, authorization)` gets the gateway URL joined
  * with `path` (`ws:` for WebSocket paths). Without credentials it fails with the variables to set.
  */
-export function probeInference(
+export async function probeInference(
   options: InferenceEntry,
   context: Pick<AdapterContext, 'env'>,
   path: string,
@@ -42,17 +42,19 @@ export function probeInference(
   { websocket = false } = {},
 ): Promise<ProbeResult> {
   const { apiKey, apiSecret, baseURL } = inferenceCredentials(options, context.env);
-  if (!apiKey || !apiSecret)
-    return Promise.resolve({ ok: false, error: 'no LiveKit API key or secret (set LIVEKIT_API_KEY and LIVEKIT_API_SECRET)' });
+  if (!apiKey || !apiSecret) return { ok: false, error: 'no LiveKit API key or secret (set LIVEKIT_API_KEY and LIVEKIT_API_SECRET)' };
   let base = (baseURL ?? DEFAULT_INFERENCE_URL).replace(/\/+$/, '');
   if (websocket) base = base.replace(/^http/, 'ws');
-  return probe(`${base}${path}`, `Bearer ${inferenceToken(apiKey, apiSecret)}`);
+  return probe(`${base}${path}`, `Bearer ${await inferenceToken(apiKey, apiSecret)}`);
 }
 
-/** The HS256 token LiveKit Inference accepts (what `inference.LLM` builds with livekit-server-sdk's AccessToken). */
-export function inferenceToken(apiKey: string, apiSecret: string, ttlSeconds = 600): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const nbf = Math.floor(Date.now() / 1000);
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ inference: { perform: true }, iss: apiKey, sub: 'agent', nbf, exp: nbf + ttlSeconds })}`;
-  return `${unsigned}.${createHmac('sha256', apiSecret).update(unsigned).digest('base64url')}`;
+/**
+ * The token LiveKit Inference accepts, built as `inference.LLM`/`STT`/`TTS` build theirs (agents 1.9
+ * `inference/utils.ts` `createAccessToken`, not exported): livekit-server-sdk's `AccessToken` for identity `agent`
+ * with the inference grant, signed HS256 with the secret, valid for `ttlSeconds`.
+ */
+export async function inferenceToken(apiKey: string, apiSecret: string, ttlSeconds = 600): Promise<string> {
+  const token = new AccessToken(apiKey, apiSecret, { identity: 'agent', ttl: ttlSeconds });
+  token.addInferenceGrant({ perform: true });
+  return token.toJwt();
 }
