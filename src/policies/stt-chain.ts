@@ -148,6 +148,7 @@ class ChainSpeechStream extends stt.SpeechStream {
   /** Speech-level audio (ms) sent to the current option since its last event, and what to do when it is too much. */
   #unanswered = 0;
   #onDeaf: (() => void) | undefined;
+  readonly #meter = new SpeechMeter();
 
   constructor(chain: ChainSTT, connOptions: APIConnectOptions | undefined) {
     super(chain, undefined, connOptions ?? DEFAULT_API_CONNECT_OPTIONS);
@@ -254,7 +255,7 @@ class ChainSpeechStream extends stt.SpeechStream {
     const failure = captureRunFailure(child);
     child.startTimeOffset = this.startTimeOffset + (Date.now() - startedAt) / 1000;
     // A streaming option with interim results answers speech within a second or so. One that stays silent while
-    // `stallTimeoutMs` of speech-level audio went in is deaf (Deepgram's plugin 1.9 swallows a socket closed
+    // `stallTimeoutMs` of speech-level audio (see SpeechMeter) went in is deaf (Deepgram's plugin 1.9 swallows a socket closed
     // mid-stream and keeps sending into it): close it and move on. VAD-segmented options (no interim results)
     // legitimately say nothing until the end of an utterance: not watched.
     let deaf = false;
@@ -306,7 +307,7 @@ class ChainSpeechStream extends stt.SpeechStream {
         else {
           current.pushFrame(item as AudioFrame);
           if (this.#onDeaf) {
-            this.#unanswered += speechMs(item as AudioFrame);
+            this.#unanswered += this.#meter.speechMs(item as AudioFrame);
             if (this.#unanswered >= this.#chain.core.retry.stallTimeoutMs) this.#onDeaf();
           }
         }
@@ -331,14 +332,34 @@ class ChainSpeechStream extends stt.SpeechStream {
   }
 }
 
-/** The frame's length in ms if it is speech-level audio (RMS above about -40 dBFS), else 0. */
-function speechMs(frame: AudioFrame): number {
-  const { data, samplesPerChannel, sampleRate } = frame;
-  if (!samplesPerChannel || !sampleRate) return 0;
-  let energy = 0;
-  for (let i = 0; i < data.length; i++) energy += data[i]! * data[i]!;
-  return Math.sqrt(energy / data.length) > 300 ? (samplesPerChannel / sampleRate) * 1000 : 0;
+/**
+ * What the deaf-stream check counts as speech on one call's audio: a frame whose RMS is above about -40 dBFS *and*
+ * 1.5 times (3.5 dB) the line's noise floor. The floor follows the quietest frames (down at once, up about 3 % per
+ * 20 ms), so steady noise (a fan, line hiss) becomes the floor within seconds: a provider that rightly hears no words
+ * in it is not taken for deaf, while speech, which dips between syllables and words, keeps the floor below it.
+ */
+class SpeechMeter {
+  /** Starts at the line's level on the first frame: a call usually starts with the line's own noise. */
+  #floor: number | undefined;
+
+  /** The frame's length in ms if it is speech-level audio, else 0. */
+  speechMs(frame: AudioFrame): number {
+    const { data, samplesPerChannel, sampleRate } = frame;
+    if (!samplesPerChannel || !sampleRate || data.length === 0) return 0;
+    let energy = 0;
+    for (let i = 0; i < data.length; i++) energy += data[i]! * data[i]!;
+    const rms = Math.sqrt(energy / data.length);
+    const ms = (samplesPerChannel / sampleRate) * 1000;
+    const floor = Math.max(MIN_FLOOR, this.#floor ?? rms);
+    this.#floor = Math.max(MIN_FLOOR, Math.min(rms, floor * FLOOR_RISE ** (ms / 20)));
+    return rms > 300 && rms > FLOOR_MARGIN * floor ? ms : 0;
+  }
 }
+
+const MIN_FLOOR = 30;
+const FLOOR_RISE = 1.03;
+/** Steady noise stays within a few % of its mean from frame to frame; speech rises well above its own dips. */
+const FLOOR_MARGIN = 1.5;
 
 function endQuietly(stream: stt.SpeechStream): void {
   try {

@@ -5,15 +5,7 @@ import { sleep } from './sleep.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { errorBody, refusedHandshake } from './scripted-failure.js';
-import {
-  failMidStream,
-  interimOf,
-  type STTMockBase,
-  type STTRequest,
-  type STTScenario,
-  timedWords,
-  UtteranceDetector,
-} from './stt-scenario.js';
+import { failMidStream, type STTMockBase, type STTRequest, type STTScenario, timedWords, UtteranceDetector } from './stt-scenario.js';
 import { jsonMessage, startWsMockServer } from './ws-mock-server.js';
 
 export interface MockDeepgramSTTOptions {
@@ -21,8 +13,18 @@ export interface MockDeepgramSTTOptions {
   transcript?: string;
   /** Voiced audio (ms) to receive before the interim transcript (live). @default 300 */
   afterAudioMs?: number;
-  /** Silence (ms) after voiced audio that ends the utterance and sends the final transcript (live). @default 300 */
+  /**
+   * Non-speech (ms) after speech that ends the utterance (the endpoint) when the client sent no `endpointing`
+   * (live). With `endpointing=<ms>` the client's value is used, as Deepgram does. @default 300
+   */
   endOfSpeechMs?: number;
+  /** While speech goes on, an interim result every this many ms of audio (live; "Using Interim Results"). @default 1000 */
+  interimEveryMs?: number;
+  /**
+   * A long utterance is finalized in segments of this much audio: `is_final: true` without `speech_final`, the
+   * endpoint's final carrying the rest (live; "Configure Endpointing and Interim Results"). @default 5000
+   */
+  segmentMs?: number;
   /** Refuse other keys (`Authorization: Token <key>`) with a 401. @default no check */
   apiKey?: string;
 }
@@ -67,6 +69,8 @@ export async function mockDeepgramSTT(options: MockDeepgramSTTOptions = {}): Pro
         transcript: defaultTranscript,
         afterAudioMs: options.afterAudioMs ?? 300,
         endOfSpeechMs: options.endOfSpeechMs ?? 300,
+        interimEveryMs: options.interimEveryMs ?? 1_000,
+        segmentMs: options.segmentMs ?? 5_000,
       });
     },
     onRequest(request, response) {
@@ -118,58 +122,78 @@ function wordsOf(transcript: string) {
   }));
 }
 
+/** Audio (ms) a word takes in the mock's timing: words are heard one by one as speech goes on. */
+const MS_PER_WORD = 300;
+
 function runLive(
   socket: WebSocket,
   record: STTRequest,
   scenario: STTScenario,
-  defaults: { transcript: string; afterAudioMs: number; endOfSpeechMs: number },
+  defaults: { transcript: string; afterAudioMs: number; endOfSpeechMs: number; interimEveryMs: number; segmentMs: number },
 ): void {
   const requestId = randomUUID();
   const abort = new AbortController();
   const channels = Number(record.query.channels) || 1;
   const sampleRate = record.sampleRate ?? 16_000;
   const transcript = scenario.transcript ?? defaults.transcript;
+  const words = transcript.split(/\s+/).filter(Boolean);
+  // The client's `endpointing` (ms of silence that ends an utterance; "Endpointing") when it set one.
+  const endpointing = Number(record.query.endpointing);
+  const endpointingOn = record.query.endpointing !== 'false';
+  const interimResults = record.query.interim_results !== 'false';
   const detector = new UtteranceDetector({
     sampleRate: () => sampleRate,
     channels,
     afterAudioMs: scenario.afterAudioMs ?? defaults.afterAudioMs,
-    endOfSpeechMs: defaults.endOfSpeechMs,
+    // The mock's VAD calls a pause only after three non-speech windows (90 ms), as it needs three to call speech.
+    endOfSpeechMs: endpointing > 0 ? Math.max(endpointing, 90) : defaults.endOfSpeechMs,
+    interimEveryMs: defaults.interimEveryMs,
+    segmentMs: defaults.segmentMs,
   });
+  /** Words already sent in a final result of this utterance. */
+  let finalized = 0;
+  /** Audio (s) sent results cover, for `start`/`duration`. */
+  let cursor = 0;
+  const heard = () => Math.min(words.length, Math.max(finalized + 1, Math.floor(detector.voicedMs / MS_PER_WORD)));
   const send = (message: object) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
-  const results = (text: string, isFinal: boolean, fromFinalize = false) => {
-    const words = wordsOf(text);
+  const results = (text: string, flags: { isFinal: boolean; speechFinal?: boolean; fromFinalize?: boolean }) => {
+    const timed = wordsOf(text);
+    const now = record.audioBytes / (sampleRate * 2 * channels);
     send({
       type: 'Results',
       channel_index: [0, channels],
-      duration: words.at(-1)?.end ?? 0,
-      start: 0,
-      is_final: isFinal,
+      duration: Math.max(0, now - cursor),
+      start: cursor,
+      is_final: flags.isFinal,
       // `speech_final` marks an endpoint, which Deepgram detects only with endpointing on ("Understanding endpointing
-      // and interim results"); without it a final is `is_final` alone.
-      speech_final: isFinal && record.query.endpointing !== 'false',
-      from_finalize: fromFinalize,
-      channel: { alternatives: [{ transcript: text, confidence: 0.98, words }] },
+      // and interim results"); a final inside a long utterance is `is_final` alone.
+      speech_final: Boolean(flags.speechFinal) && endpointingOn,
+      from_finalize: Boolean(flags.fromFinalize),
+      channel: { alternatives: [{ transcript: text, confidence: text ? 0.98 : 0, words: timed }] },
       metadata: {
         request_id: requestId,
         model_info: { name: record.model ?? 'nova-3', version: 'mock', arch: 'mock' },
         model_uuid: 'mock',
       },
     });
+    if (flags.isFinal) cursor = now;
   };
   let finishing: Promise<void> | undefined;
   let failed = false;
   const finish = (fromFinalize: boolean) => {
+    const rest = words.slice(finalized).join(' ');
     detector.reset();
+    finalized = 0;
     finishing ??= (async () => {
       if (scenario.delayMs) await sleep(scenario.delayMs, abort.signal);
-      results(transcript, true, fromFinalize);
+      results(rest, { isFinal: true, speechFinal: !fromFinalize, fromFinalize });
       // Deepgram sends UtteranceEnd only to a client that asked for it with `utterance_end_ms` ("Utterance End").
       if (record.query.utterance_end_ms) {
-        send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: timedWords(transcript).at(-1)?.end ?? 0 });
+        send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: cursor });
       }
-      record.transcripts.push(transcript);
+      if (rest) record.transcripts.push(rest);
     })()
       .catch(() => undefined)
       .finally(() => {
@@ -188,15 +212,28 @@ function runLive(
         socket.close(1011, (scenario.message ?? 'NET-0001').slice(0, 120)),
       );
       if (failed) return;
-      const event = detector.push(pcm);
-      if (event === 'interim' && scenario.malformed) {
-        failed = true;
-        if (socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
-      } else if (event === 'interim') {
-        send({ type: 'SpeechStarted', channel: [0, channels], timestamp: 0 });
-        if (scenario.interim ?? true) results(interimOf(transcript), false);
+      for (const event of detector.push(pcm)) {
+        if (event === 'idle') {
+          // Deepgram keeps answering while it hears no words: results with an empty transcript, about every second.
+          if (interimResults) results('', { isFinal: false });
+        } else if (event === 'interim' && scenario.malformed) {
+          failed = true;
+          if (socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
+          return;
+        } else if (event === 'start') {
+          // With `vad_events=true` Deepgram says when it hears speech start ("Speech Started").
+          if (record.query.vad_events === 'true') send({ type: 'SpeechStarted', channel: [0, channels], timestamp: cursor });
+        } else if (event === 'interim') {
+          if (interimResults && (scenario.interim ?? true)) results(words.slice(finalized, heard()).join(' '), { isFinal: false });
+        } else if (event === 'segment') {
+          // A long utterance: what was heard so far is final (`is_final`), the endpoint is still to come.
+          const upTo = Math.min(heard(), words.length - 1);
+          const text = words.slice(finalized, upTo).join(' ');
+          results(text, { isFinal: true });
+          if (text) record.transcripts.push(text);
+          finalized = Math.max(finalized, upTo);
+        } else if (event === 'final') void finish(false);
       }
-      if (event === 'final') void finish(false);
       return;
     }
     const message = jsonMessage(data);

@@ -170,9 +170,10 @@ function runSession(
           send({ type: 'error', message: scenario.message ?? 'mock: recognition failed', code: scenario.errorCode ?? 500 }),
         );
         if (failed) return;
-        const event = detector.push(pcm);
-        if (event === 'interim' && (scenario.interim ?? true)) send({ type: 'interim_transcript', ...base(interimOf(transcript), 0.9) });
-        if (event === 'final') void finish();
+        for (const event of detector.push(pcm)) {
+          if (event === 'interim' && (scenario.interim ?? true)) send({ type: 'interim_transcript', ...base(interimOf(transcript), 0.9) });
+          if (event === 'final') void finish();
+        }
         break;
       }
       case 'session.finalize':

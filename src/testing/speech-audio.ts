@@ -13,6 +13,11 @@ export interface SpeechLikeFramesOptions {
   trailingSilenceMs?: number;
   /** Peak amplitude, 0 to 1. @default 0.5 */
   amplitude?: number;
+  /**
+   * Steady white noise over the whole signal (a noisy line: a fan, hiss), as its RMS relative to full scale, e.g.
+   * 0.03 (about -30 dBFS). Deterministic. @default 0
+   */
+  noise?: number;
 }
 
 // Formants of the vowels /a/, /i/, /u/, /e/ (Hz): enough spectral shape for a speech VAD to fire.
@@ -46,6 +51,7 @@ export function speechLikeFrames(options: SpeechLikeFramesOptions = {}): AudioFr
   let peak = 0;
   for (const value of voiced) peak = Math.max(peak, Math.abs(value));
   for (let i = 0; i < speech; i++) pcm[leading + i] = Math.round((voiced[i]! / (peak || 1)) * amplitude * 32_767);
+  if (options.noise) addNoise(pcm, options.noise * 32_767);
 
   const perFrame = samples(frameMs);
   const frames: AudioFrame[] = [];
@@ -54,6 +60,17 @@ export function speechLikeFrames(options: SpeechLikeFramesOptions = {}): AudioFr
     frames.push(new AudioFrame(data, sampleRate, 1, data.length));
   }
   return frames;
+}
+
+/** Adds uniform white noise of RMS `rms` (a fixed-seed generator: the same frames every run). */
+function addNoise(pcm: Int16Array, rms: number): void {
+  let seed = 1;
+  const scale = rms * Math.sqrt(3);
+  for (let i = 0; i < pcm.length; i++) {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff;
+    const value = pcm[i]! + ((seed / 0x7fffffff) * 2 - 1) * scale;
+    pcm[i] = Math.max(-32_768, Math.min(32_767, Math.round(value)));
+  }
 }
 
 function synthesiseVowels(length: number, sampleRate: number): Float64Array {

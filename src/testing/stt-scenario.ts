@@ -92,48 +92,169 @@ export function interimOf(transcript: string): string {
   return words.slice(0, Math.max(1, Math.ceil(words.length / 2))).join(' ');
 }
 
+/** What the audio of one push told the {@link UtteranceDetector}. */
+export type UtteranceEvent =
+  /** Speech started (three periodic windows in a row). */
+  | 'start'
+  /** Speech goes on: an interim result is due (the first once `afterAudioMs` of speech arrived, then every `interimEveryMs`). */
+  | 'interim'
+  /** A long utterance reached `segmentMs`: the words so far are final, the utterance goes on. */
+  | 'segment'
+  /** Speech was followed by `endOfSpeechMs` of non-speech: the endpoint. */
+  | 'final'
+  /** `interimEveryMs` of audio without speech (a provider keeps answering, with empty transcripts). */
+  | 'idle';
+
+export interface UtteranceDetectorOptions {
+  sampleRate: () => number;
+  channels?: number;
+  afterAudioMs: number;
+  endOfSpeechMs: number;
+  /** @default 1000 */
+  interimEveryMs?: number;
+  /** @default Infinity (no segment finals) */
+  segmentMs?: number;
+}
+
+/** Analysis window of the detector, in ms. */
+const WINDOW_MS = 30;
+/** Below this RMS (about -47 dBFS) a window is silence whatever its shape. */
+const MIN_RMS = 150;
+
 /**
- * How the streaming mocks decide when an utterance starts and ends, like a provider's endpointing: a chunk is voiced
- * when its RMS is above about -40 dBFS; `interim` once `afterAudioMs` of voiced audio arrived, `final` when voiced
- * audio is followed by `endOfSpeechMs` of silence.
+ * How the streaming mocks decide when an utterance starts and ends, like a provider's voice activity detection: the
+ * audio is cut into 30 ms windows, and a window is speech when it is *periodic* (voiced speech repeats at its pitch,
+ * 80–400 Hz: the normalised autocorrelation at some lag in that range is high) and not near-silent. Hysteresis: an
+ * utterance starts after three periodic windows in a row (autocorrelation ≥ 0.5) and goes on while windows stay
+ * above 0.3. Steady noise (fans, line hiss) is not periodic, so it is not speech however loud it is: this is a
+ * different measure from the chain's deaf-stream detector (energy), so a test can see where the two disagree.
  */
 export class UtteranceDetector {
   #voicedMs = 0;
   #silenceMs = 0;
-  #interimSent = false;
+  #run = 0;
+  #speaking = false;
+  #interims = 0;
+  #sinceInterimMs = 0;
+  #segmentMs = 0;
+  #idleMs = 0;
+  #segmentStartMs = 0;
+  #pending: number[] = [];
 
-  constructor(private readonly options: { sampleRate: () => number; channels?: number; afterAudioMs: number; endOfSpeechMs: number }) {}
+  constructor(private readonly options: UtteranceDetectorOptions) {}
 
-  /** Voiced audio of the current utterance, in ms. */
+  /** Speech (ms) of the current utterance. */
   get voicedMs(): number {
     return this.#voicedMs;
   }
 
-  push(pcm: Uint8Array): 'interim' | 'final' | undefined {
+  /** Speech (ms) of the current utterance before its current segment started. */
+  get segmentStartMs(): number {
+    return this.#segmentStartMs;
+  }
+
+  /** Adds PCM16 audio; returns what it completed, in order. */
+  push(pcm: Uint8Array): UtteranceEvent[] {
+    const channels = this.options.channels ?? 1;
     const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.byteLength / 2));
-    const ms = (samples.length / (this.options.channels ?? 1) / this.options.sampleRate()) * 1000;
-    let energy = 0;
-    for (const sample of samples) energy += sample * sample;
-    const voiced = samples.length > 0 && Math.sqrt(energy / samples.length) > 300;
-    if (voiced) {
-      this.#voicedMs += ms;
-      this.#silenceMs = 0;
-      if (!this.#interimSent && this.#voicedMs >= this.options.afterAudioMs) {
-        this.#interimSent = true;
-        return 'interim';
-      }
-      return undefined;
+    for (let i = 0; i + channels <= samples.length; i += channels) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += samples[i + c]!;
+      this.#pending.push(sum / channels);
     }
-    if (this.#voicedMs === 0) return undefined;
-    this.#silenceMs += ms;
-    return this.#voicedMs >= this.options.afterAudioMs && this.#silenceMs >= this.options.endOfSpeechMs ? 'final' : undefined;
+    const sampleRate = this.options.sampleRate();
+    const size = Math.round((sampleRate * WINDOW_MS) / 1000);
+    const events: UtteranceEvent[] = [];
+    while (this.#pending.length >= size) {
+      const window = this.#pending.splice(0, size);
+      const event = this.#step(periodicity(window, sampleRate));
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  #step(periodic: number): UtteranceEvent | undefined {
+    const { afterAudioMs, endOfSpeechMs } = this.options;
+    const every = this.options.interimEveryMs ?? 1_000;
+    if (!this.#speaking) {
+      this.#run = periodic >= 0.5 ? this.#run + 1 : 0;
+      if (this.#run < 3) {
+        this.#idleMs += WINDOW_MS;
+        if (this.#idleMs < every) return undefined;
+        this.#idleMs = 0;
+        return 'idle';
+      }
+      this.#speaking = true;
+      this.#voicedMs = 3 * WINDOW_MS;
+      this.#silenceMs = 0;
+      this.#idleMs = 0;
+      return 'start';
+    }
+    if (periodic >= 0.3) {
+      this.#voicedMs += WINDOW_MS;
+      this.#silenceMs = 0;
+    } else this.#silenceMs += WINDOW_MS;
+    this.#sinceInterimMs += WINDOW_MS;
+    this.#segmentMs += WINDOW_MS;
+    if (this.#silenceMs >= endOfSpeechMs) {
+      const heard = this.#voicedMs >= afterAudioMs;
+      this.reset();
+      return heard ? 'final' : undefined;
+    }
+    if (this.#voicedMs < afterAudioMs) return undefined;
+    if (this.#segmentMs >= (this.options.segmentMs ?? Infinity) && this.#silenceMs === 0) {
+      this.#segmentMs = 0;
+      this.#sinceInterimMs = 0;
+      this.#segmentStartMs = this.#voicedMs;
+      return 'segment';
+    }
+    if (this.#interims === 0 || this.#sinceInterimMs >= every) {
+      this.#interims++;
+      this.#sinceInterimMs = 0;
+      return 'interim';
+    }
+    return undefined;
   }
 
   reset(): void {
     this.#voicedMs = 0;
     this.#silenceMs = 0;
-    this.#interimSent = false;
+    this.#run = 0;
+    this.#speaking = false;
+    this.#interims = 0;
+    this.#sinceInterimMs = 0;
+    this.#segmentMs = 0;
+    this.#segmentStartMs = 0;
   }
+}
+
+/**
+ * The highest normalised autocorrelation of a window at a pitch lag (2.5–12.5 ms), 0 for a near-silent window. The
+ * window is read at about 8 kHz (every n-th sample), which keeps the pitch range and costs a few µs per window.
+ */
+function periodicity(window: readonly number[], sampleRate: number): number {
+  const step = Math.max(1, Math.round(sampleRate / 8_000));
+  const x: number[] = [];
+  let energy = 0;
+  for (let i = 0; i < window.length; i += step) {
+    x.push(window[i]!);
+    energy += window[i]! * window[i]!;
+  }
+  if (x.length === 0 || Math.sqrt(energy / x.length) < MIN_RMS) return 0;
+  const rate = sampleRate / step;
+  let best = 0;
+  for (let lag = Math.floor(rate / 400); lag <= Math.ceil(rate / 80) && lag < x.length / 2; lag++) {
+    let product = 0;
+    let a = 0;
+    let b = 0;
+    for (let i = lag; i < x.length; i++) {
+      product += x[i]! * x[i - lag]!;
+      a += x[i]! * x[i]!;
+      b += x[i - lag]! * x[i - lag]!;
+    }
+    if (a > 0 && b > 0) best = Math.max(best, product / Math.sqrt(a * b));
+  }
+  return best;
 }
 
 /**
