@@ -1,6 +1,6 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, llm } from '@livekit/agents';
 import * as openai from '@livekit/agents-plugin-openai';
-import { createVoiceStack, DEFAULT_VERBAL_OPTIONS, type RetryOptions, type VoiceStack } from '../src/index.js';
+import { createVoiceStack, DEFAULT_VERBAL_OPTIONS, type RetryOptions, type StateStore, type VoiceStack } from '../src/index.js';
 
 /** One LLM under test, called the way an `AgentSession` calls it. */
 export interface Contender {
@@ -59,12 +59,24 @@ export function fallbackAdapterContender(name: string, baseURL: string, models: 
   };
 }
 
-/** `createVoiceStack(...).llm` over `openai-compatible` options on the bench endpoint: whatever the stack ships today. */
-export async function stackContender(name: string, baseURL: string, models: string[], retry?: RetryOptions): Promise<Contender> {
-  const stack = await createVoiceStack({
-    llm: models.map((model) => ({ provider: 'openai-compatible' as const, baseURL, model })),
-    ...(retry && { retry }),
-  });
+/**
+ * `createVoiceStack(...).llm` over `openai-compatible` options on the bench endpoint: whatever the stack ships today,
+ * with its default store (the machine store) unless `store` is given.
+ */
+export async function stackContender(
+  name: string,
+  baseURL: string,
+  models: string[],
+  retry?: RetryOptions,
+  store?: StateStore,
+): Promise<Contender> {
+  const stack = await createVoiceStack(
+    {
+      llm: models.map((model) => ({ provider: 'openai-compatible' as const, baseURL, model })),
+      ...(retry && { retry }),
+    },
+    store && { store },
+  );
   const instance = stack.llm as llm.LLM;
   instance.on('error', noop);
   return {

@@ -37,6 +37,14 @@ export async function runOverhead(baseURL: string, turns: number, warmup: number
     await stackContender('stack.llm (2-option chain)', baseURL, ['healthy', 'healthy-b']),
     fallbackAdapterContender('llm.FallbackAdapter (2)', baseURL, ['healthy', 'healthy-b']),
   ];
+  return { turns, warmup, rows: await compareHealthyTurns(contenders, turns, warmup) };
+}
+
+/**
+ * Times `turns` healthy turns of each contender (after `warmup` untimed ones), one turn each per round in a shuffled
+ * order, and closes them. The first contender is the baseline of the ratios.
+ */
+export async function compareHealthyTurns(contenders: Contender[], turns: number, warmup: number): Promise<OverheadRow[]> {
   const samples = new Map<string, Turn[]>(contenders.map((contender) => [contender.name, []]));
   const cpu = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
   try {
@@ -65,15 +73,11 @@ export async function runOverhead(baseURL: string, turns: number, warmup: number
     };
   });
   const raw = summaries[0]!;
-  return {
-    turns,
-    warmup,
-    rows: summaries.map((row) => ({
-      ...row,
-      ttftMedianRatio: ratio(row.ttft.median, raw.ttft.median),
-      totalMedianRatio: ratio(row.total.median, raw.total.median),
-      ttftP99AddedMs: round(row.ttft.p99 - raw.ttft.p99),
-      ttftMedianAddedMs: round(row.ttft.median - raw.ttft.median),
-    })),
-  };
+  return summaries.map((row) => ({
+    ...row,
+    ttftMedianRatio: ratio(row.ttft.median, raw.ttft.median),
+    totalMedianRatio: ratio(row.total.median, raw.total.median),
+    ttftP99AddedMs: round(row.ttft.p99 - raw.ttft.p99),
+    ttftMedianAddedMs: round(row.ttft.median - raw.ttft.median),
+  }));
 }

@@ -11,6 +11,7 @@ import type { STTResult } from './stt.js';
 import type { TTSFailoverRow } from './tts-failover.js';
 import type { TTSOverheadResult } from './tts-overhead.js';
 import type { TTSScaleResult } from './tts-scale.js';
+import type { StoreResult } from './store.js';
 
 export interface Machine {
   cpu: string;
@@ -42,6 +43,7 @@ export interface BenchResults {
   stt?: STTResult;
   audio?: AudioCorrectnessRow[];
   ttsScale?: TTSScaleResult;
+  store?: StoreResult;
   targets: Target[];
   /** Process warnings raised while a phase ran (e.g. MaxListenersExceededWarning), counted per message. */
   warnings: { phase: string; warning: string; count: number }[];
@@ -156,6 +158,22 @@ export function judgeTargets(results: Omit<BenchResults, 'targets' | 'durationS'
       target: `no errors at ${results.ttsScale!.concurrency} concurrent TTS streams`,
       figure: `${ttsAtScale.errors} errors in ${ttsAtScale.streams} streams (CPU per stream ${x(ttsAtScale.cpuRatio)} of raw)`,
       met: ttsAtScale.errors === 0,
+    });
+  }
+  // Fleet state (issue 10): the shared stores keep the healthy path within 1 % of the raw plugin; one backend round per
+  // organisation per TTL however many calls start at once.
+  for (const row of results.store?.healthy.filter((row) => row.contender.startsWith('stack')) ?? []) {
+    targets.push({
+      target: `${row.contender}: median TTFT within 1 % of the raw plugin`,
+      figure: `${x(row.ttftMedianRatio)} (+${ms(row.ttftMedianAddedMs)} ms)`,
+      met: row.ttftMedianRatio <= 1.01,
+    });
+  }
+  for (const row of results.store?.stampede ?? []) {
+    targets.push({
+      target: `${row.calls} concurrent resolve() over ${results.store!.processes} processes, ${row.case} entries, ${row.store} store: one backend round per organisation`,
+      figure: `${row.roundsPerOrgMax} at most (mean ${row.roundsPerOrgMean}), ${row.errors} errors`,
+      met: row.roundsPerOrgMax <= 1 && row.errors === 0,
     });
   }
   return targets;
@@ -292,7 +310,7 @@ export function markdown(results: BenchResults): string {
       ),
     );
   }
-  out.push(...speechMarkdown(results));
+  out.push(...speechMarkdown(results), ...storeMarkdown(results));
   if (results.warnings.length) {
     out.push(
       '',
@@ -466,6 +484,52 @@ function speechMarkdown(results: BenchResults): string[] {
       ),
     );
   }
+  return out;
+}
+
+/** The tables of the store phase (fleet state). */
+function storeMarkdown(results: BenchResults): string[] {
+  const s = results.store;
+  if (!s) return [];
+  const out = ['', `### 10. Fleet state: the store on a healthy turn (${s.turns} turns each, ${s.warmup} warm-up, interleaved)`, ''];
+  if (s.note) out.push(`${s.note}.`, '');
+  out.push(
+    table(
+      ['contender', 'TTFT median', 'TTFT p99', 'TTFT ratio', 'median added', 'p99 added', 'CPU per turn', 'errors'],
+      s.healthy.map((r) => [
+        r.contender,
+        ms(r.ttft.median),
+        ms(r.ttft.p99),
+        x(r.ttftMedianRatio),
+        `${ms(r.ttftMedianAddedMs)} ms`,
+        `${ms(r.ttftP99AddedMs)} ms`,
+        `${r.cpuUs} µs`,
+        r.errors,
+      ]),
+    ),
+    '',
+    'A cooldown written in one process, read by another (half the round trip of a ping and its echo through the store, in ms):',
+    '',
+    table(
+      ['store', 'n', 'p50', 'p99', 'max'],
+      s.propagation.map((r) => [r.store, r.oneWay.n, ms(r.oneWay.median), ms(r.oneWay.p99), ms(r.oneWay.max)]),
+    ),
+    '',
+    `A stampede: concurrent resolve() calls over ${s.processes} processes and ${s.orgs} organisations, against a backend that answers in 50 ms; backend rounds (one request per modality) per organisation:`,
+    '',
+    table(
+      ['store', 'entries', 'calls', 'rounds per org (max / mean)', 'resolve p50', 'resolve p99', 'errors'],
+      s.stampede.map((r) => [
+        r.store,
+        r.case,
+        r.calls,
+        `${r.roundsPerOrgMax} / ${r.roundsPerOrgMean}`,
+        `${ms(r.resolve.median)} ms`,
+        `${ms(r.resolve.p99)} ms`,
+        r.errors,
+      ]),
+    ),
+  );
   return out;
 }
 

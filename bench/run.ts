@@ -17,6 +17,7 @@ const { runTTSFailover } = await import('./tts-failover.js');
 const { runSTT } = await import('./stt.js');
 const { runAudioCorrectness } = await import('./audio-correctness.js');
 const { runTTSScale } = await import('./tts-scale.js');
+const { runStore } = await import('./store.js');
 
 /** Every knob, overridable by env for longer runs (e.g. BENCH_TURNS=2000). */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -45,6 +46,11 @@ const settings = {
   audioUtterances: env('BENCH_AUDIO_UTTERANCES', 5),
   ttsConcurrency: env('BENCH_TTS_CONCURRENCY', 200),
   ttsScaleRounds: env('BENCH_TTS_SCALE_ROUNDS', 3),
+  storeTurns: env('BENCH_STORE_TURNS', 300),
+  storePropagation: env('BENCH_STORE_PROPAGATION', 200),
+  stampedeProcesses: env('BENCH_STAMPEDE_PROCESSES', 4),
+  stampedeCalls: env('BENCH_STAMPEDE_CALLS', 1000),
+  stampedeOrgs: env('BENCH_STAMPEDE_ORGS', 10),
 };
 /** BENCH_ONLY=overhead,tts runs some phases and writes nothing (for profiling). */
 const only = process.env.BENCH_ONLY?.split(',').map((phase) => phase.trim());
@@ -180,6 +186,21 @@ try {
     phase = 'tts-scale';
     log(`9/9 TTS scale: ${settings.ttsConcurrency} concurrent streams × ${settings.ttsScaleRounds} rounds × 2 contenders`);
     results.ttsScale = await runTTSScale(speech.cartesia, settings.ttsConcurrency, settings.ttsScaleRounds);
+  }
+  if (runs('store')) {
+    phase = 'store';
+    log(
+      `store: ${settings.storeTurns} turns × 4 contenders; ${settings.storePropagation} cooldowns to another process; ${settings.stampedeCalls} resolve() over ${settings.stampedeProcesses} processes, per store`,
+    );
+    results.store = await runStore({
+      baseURL: server.baseURL,
+      turns: settings.storeTurns,
+      warmup: settings.warmup,
+      propagationSamples: settings.storePropagation,
+      stampedeProcesses: settings.stampedeProcesses,
+      stampedeCalls: settings.stampedeCalls,
+      stampedeOrgs: settings.stampedeOrgs,
+    });
   }
   log(`requests per model: ${JSON.stringify(await server.requests())}`);
 } finally {
