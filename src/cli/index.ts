@@ -132,7 +132,8 @@ async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv): Pro
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(
+    throw new VoiceStackError(
+      'CONFIG_INVALID',
       `Failed to read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Fix: pass the path of a JSON config file.`,
     );
   }
@@ -140,7 +141,8 @@ async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv): Pro
     return JSON.parse(text) as VoiceStackConfig;
   } catch {
     // JSON.parse quotes the text around the mistake, which may be a key: say where it is instead.
-    throw new Error(
+    throw new VoiceStackError(
+      'CONFIG_INVALID',
       `Failed to parse ${file}: not valid JSON at ${jsonErrorPosition(text)}. Fix: the file must hold one JSON object, e.g. {"llm": {"provider": "llama-cpp"}}.`,
     );
   }

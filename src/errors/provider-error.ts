@@ -1,3 +1,4 @@
+import { BRAND } from './error-brand.js';
 import { VoiceStackError } from './voice-stack-error.js';
 
 /** The three kinds of model a stack composes. */
@@ -30,6 +31,8 @@ export interface ProviderErrorOptions {
 
 /** A provider call failed. `category` says why; `isRetryable` whether the same option may heal within seconds. */
 export class ProviderError extends VoiceStackError {
+  /** @internal */
+  static override readonly [BRAND] = 'ProviderError';
   override readonly name = 'ProviderError';
   readonly category: ErrorCategory;
   readonly modality: Modality;
@@ -55,6 +58,8 @@ export class ProviderError extends VoiceStackError {
 
 /** Every option of a chain failed within the retry window. */
 export class RetriesExhaustedError extends VoiceStackError {
+  /** @internal */
+  static override readonly [BRAND] = 'RetriesExhaustedError';
   override readonly name = 'RetriesExhaustedError';
   readonly modality: Modality;
   readonly errors: readonly ProviderError[];

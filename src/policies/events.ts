@@ -1,4 +1,4 @@
-import type { ErrorCategory, Modality, ProviderError } from '../errors/index.js';
+import type { Modality, ProviderError } from '../errors/index.js';
 
 /**
  * Which call an event belongs to, so that concurrent calls on one stack never mix. `turn` and `transcript` always
@@ -84,12 +84,6 @@ export interface TranscriptEvent extends Partial<CallFields> {
   model: string;
 }
 
-/** A warning worth a look (a setting a provider ignores, a slow probe …). */
-export interface WarningEvent {
-  message: string;
-  category?: ErrorCategory;
-}
-
 /** The events of a VoiceStack: `stack.on(name, (payload) => …)`. */
 export interface VoiceStackEvents {
   retry: (event: RetryEvent) => void;
@@ -99,5 +93,4 @@ export interface VoiceStackEvents {
   recovered: (event: RecoveredEvent) => void;
   turn: (event: TurnMetrics) => void;
   transcript: (event: TranscriptEvent) => void;
-  warning: (event: WarningEvent) => void;
 }

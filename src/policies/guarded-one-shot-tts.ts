@@ -1,4 +1,5 @@
 import { type APIConnectOptions, tts } from '@livekit/agents';
+import { VoiceStackError } from '../errors/index.js';
 
 type Audio = tts.SynthesizedAudio;
 
@@ -31,7 +32,10 @@ export class GuardedOneShotTTS extends tts.TTS {
   }
 
   stream(): tts.SynthesizeStream {
-    throw new Error(`Failed to stream from ${this.label}: it is a one-shot TTS. Fix: wrap it with tts.StreamAdapter.`);
+    throw new VoiceStackError(
+      'INVALID_USE',
+      `Failed to stream from ${this.label}: it is a one-shot TTS. Fix: wrap it with tts.StreamAdapter.`,
+    );
   }
 }
 

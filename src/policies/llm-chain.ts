@@ -1,5 +1,5 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
-import type { ProviderError } from '../errors/index.js';
+import { type ProviderError, VoiceStackError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
 import { ResponseProgress } from '../providers/response-progress.js';
@@ -124,7 +124,10 @@ class ChainStreamOwner extends llm.LLM {
     return this.#chain.provider;
   }
   chat(): llm.LLMStream {
-    throw new Error('Failed to chat: this is the chain’s internal stream owner. Fix: call chat() on the ChainLLM.');
+    throw new VoiceStackError(
+      'INVALID_USE',
+      'Failed to chat: this is the chain’s internal stream owner. Fix: call chat() on the ChainLLM.',
+    );
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type VADStream,
 } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
+import { VoiceStackError } from '../errors/index.js';
 
 type AudioBuffer = Parameters<stt.STT['recognize']>[0];
 type ConversationItem = Parameters<stt.STT['_pushConversationItem']>[0];
@@ -38,8 +39,10 @@ class SegmentationVAD extends inference.VAD {
       _pumpTask?: Promise<void>;
     };
     stream.endInput = () => {
-      if (internals.inputClosed) throw new Error('Input is closed');
-      if (internals.closed) throw new Error('Stream is closed');
+      if (internals.inputClosed)
+        throw new VoiceStackError('INVALID_USE', 'Failed to end the input: it is already ended. Fix: call endInput() once.');
+      if (internals.closed)
+        throw new VoiceStackError('STACK_CLOSED', 'Failed to end the input: the stream is closed. Fix: call endInput() before close().');
       internals.inputClosed = true;
       internals.inputWriter.close().catch(() => undefined);
       // The pump ends once it has read the last frame: then end the output too.

@@ -137,7 +137,6 @@ const EVENT_NAMES = [
   'recovered',
   'turn',
   'transcript',
-  'warning',
 ] as const satisfies readonly (keyof VoiceStackEvents)[];
 
 /** Re-emits the policies' events on the stack, with the fields of the call whose stream emitted them. */

@@ -2,7 +2,7 @@ import { type llm, type SessionConnectOptions, type stt, type tts, type VAD, voi
 import { EventEmitter } from 'eventemitter3';
 import type { ParsedConfig, ParsedEntry } from '../config/parse-config.js';
 import { maskSecrets } from '../config/secrets.js';
-import type { Modality } from '../errors/index.js';
+import { type Modality, VoiceStackError } from '../errors/index.js';
 import type { Logger } from '../config/logger.js';
 import { closeInstance, type ProviderOption } from '../providers/provider-option.js';
 import type { CallFields, VoiceStackEvents } from '../policies/events.js';
@@ -120,10 +120,15 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
   forLanguage(language: string): Promise<VoiceStack> {
     if (language === this.#language) return Promise.resolve(this);
     if (this.#closed)
-      return Promise.reject(new Error('Failed to build a stack for a language: the stack is closed. Fix: create a new stack.'));
+      return Promise.reject(
+        new VoiceStackError('STACK_CLOSED', 'Failed to build a stack for a language: the stack is closed. Fix: create a new stack.'),
+      );
     if (!this.#derive)
       return Promise.reject(
-        new Error('Failed to build a stack for a language: this stack was not built by createVoiceStack(). Fix: use createVoiceStack().'),
+        new VoiceStackError(
+          'INVALID_USE',
+          'Failed to build a stack for a language: this stack was not built by createVoiceStack(). Fix: use createVoiceStack().',
+        ),
       );
     let pending = this.#languages.get(language);
     if (!pending) {
@@ -151,7 +156,10 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
   /** p50/p95 latencies per provider and model, turns served per option, fallbacks, holds and apologies. */
   metrics(): MetricsSummary {
     if (!this.#metrics)
-      throw new Error('Failed to read metrics: this stack was built without a metrics collector. Fix: create it with createVoiceStack().');
+      throw new VoiceStackError(
+        'INVALID_USE',
+        'Failed to read metrics: this stack was built without a metrics collector. Fix: create it with createVoiceStack().',
+      );
     return this.#metrics.summary();
   }
 
@@ -239,7 +247,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
 }
 
 /** The events a language's sibling stack re-emits on its parent. */
-const FORWARDED_EVENTS = ['retry', 'fallback', 'holding', 'exhausted', 'recovered', 'turn', 'transcript', 'warning'] as const;
+const FORWARDED_EVENTS = ['retry', 'fallback', 'holding', 'exhausted', 'recovered', 'turn', 'transcript'] as const;
 
 /** `llm: openrouter/a → llama-cpp/local; tts: cartesia/sonic-turbo`. */
 export function describeOptions(options: Readonly<Record<Modality, readonly ProviderOption[]>>): string {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ConfigError, MissingPackageError } from '../errors/index.js';
+import { ConfigError, MissingPackageError, VoiceStackError } from '../errors/index.js';
 import { LruMap } from './lru-map.js';
 import type { StateStore } from './state-store.js';
 
@@ -139,7 +139,12 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
   sweep.unref();
 
   const connected = () => {
-    if (client.status !== 'ready') throw new Error(`Redis at ${where} is not connected (${lastError ?? client.status})`);
+    if (client.status !== 'ready')
+      throw new VoiceStackError(
+        'STORE_UNAVAILABLE',
+        `Failed to reach Redis at ${where}: it is not connected (${lastError ?? client.status}). Fix: check that Redis is running at that URL; calls go on without shared state meanwhile.`,
+        { isRetryable: true },
+      );
   };
   const publish = (change: Change) => JSON.stringify(change);
 
@@ -228,7 +233,14 @@ async function readAll(client: Redis, prefix: string): Promise<{ values: Map<str
 
 async function check(transaction: Promise<[error: Error | null, result: unknown][] | null>): Promise<void> {
   const replies = await transaction;
-  if (!replies) throw new Error('the transaction was discarded');
+  if (!replies)
+    throw new VoiceStackError(
+      'STORE_UNAVAILABLE',
+      'Failed to write to Redis: the transaction was discarded. Fix: check that Redis is reachable and accepts MULTI/EXEC (some proxies do not).',
+      {
+        isRetryable: true,
+      },
+    );
   const failed = replies.find(([error]) => error);
   if (failed) throw failed[0];
 }

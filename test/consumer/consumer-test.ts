@@ -6,7 +6,9 @@
 //   TYPESCRIPT_VERSIONS, and checks that our own .d.ts files also pass with `skipLibCheck: false`;
 // - runs the README usage example, getting-started step 2 and docs/testing.md's examples with vitest (ESM, `"type":
 //   "module"`), against the /testing mocks, with no logger set up by the host;
-// - runs a CommonJS program (`.cts`, compiled by tsc to `require()`) against the CJS build.
+// - runs a CommonJS program (`.cts`, compiled by tsc to `require()`) against the CJS build, and loads both builds in
+//   one process (two real copies) to check that each error class recognises its errors across them;
+// - checks that the published .d.ts files show no `@internal` declaration (published-types.ts).
 // The project's node_modules is kept between runs (in the OS temp dir, one per checkout), so a run re-installs only
 // the tarball; `npm install --prefer-offline` fills it from npm's cache.
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
@@ -15,6 +17,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asModule, codeBlock, codeBlocks, repositoryRoot } from '../helpers/docs-code-blocks.js';
+import { internalLeaks } from './published-types.js';
 
 /** Each is type-checked; the first also emits the CommonJS program. */
 const TYPESCRIPT_VERSIONS = ['5.9.3', '7.0.2'];
@@ -92,6 +95,10 @@ writeFileSync(
 run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
   env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
 });
+
+// The published .d.ts files show no `@internal` declaration of src/ (stripInternal).
+const leaks = internalLeaks(join(project, 'node_modules/livekit-voice-stack/dist'));
+if (leaks.length) throw new Error(`The published types show @internal declarations:\n${leaks.join('\n')}`);
 
 // 3. The docs' code blocks: every one to type-check, and the runnable ones under the names the harness imports.
 mkdirSync(join(project, 'blocks/all'), { recursive: true });
