@@ -1,6 +1,7 @@
 import { type APIConnectOptions, APIConnectionError, APIError, APIStatusError, APITimeoutError, shortuuid, tts } from '@livekit/agents';
 import { AudioFrame, AudioResampler } from '@livekit/rtc-node';
 import type { z } from 'zod';
+import { VoiceStackError } from '../../errors/index.js';
 import { describeFetchError, providerMessage } from '../probe-http.js';
 import { parseWav, type WavAudio } from '../wav-file.js';
 import type { piperTTSOptions } from './piper-tts-options.js';
@@ -54,7 +55,10 @@ export class PiperTTS extends tts.TTS {
   }
 
   stream(): tts.SynthesizeStream {
-    throw new Error('Failed to stream from Piper: its HTTP server answers one WAV per request. Fix: wrap it with tts.StreamAdapter.');
+    throw new VoiceStackError(
+      'INVALID_USE',
+      'Failed to stream from Piper: its HTTP server answers one WAV per request. Fix: wrap it with tts.StreamAdapter.',
+    );
   }
 
   override async close(): Promise<void> {
