@@ -20,6 +20,7 @@ import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
 import { activeCall, bindStreamsToCalls } from './call-context.js';
 import { withoutUnstartableInference } from './inference-safety-net.js';
 import { startupBanner } from './startup-banner.js';
+import { withoutDuplicates } from './without-duplicates.js';
 import { applyLanguage } from './language-choices.js';
 import type { CallFields } from '../policies/events.js';
 
@@ -73,11 +74,13 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   ]);
   const created = settled.map((result) => (result.status === 'fulfilled' ? result.value : []));
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? (result.reason as AggregateError).errors : []));
-  const [sttOptions, llmOptions, ttsOptions] = created as [ProviderOption<'stt'>[], ProviderOption<'llm'>[], ProviderOption<'tts'>[]];
   if (failures.length) {
     await Promise.allSettled(created.flat().map((option) => closeInstance(option.instance)));
     throw creationError(failures);
   }
+  const [sttOptions, llmOptions, ttsOptions] = (await Promise.all(
+    MODALITIES.map((modality, index) => withoutDuplicates(modality, created[index]!, logger)),
+  )) as [ProviderOption<'stt'>[], ProviderOption<'llm'>[], ProviderOption<'tts'>[]];
   options.signal?.throwIfAborted();
 
   const events = new EventEmitter<VoiceStackEvents>();
@@ -128,6 +131,8 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   else logger.info(`voice stack ready: ${describeOptions(providers) || 'no providers'}\n${banner.text}`, { ...banner.fields });
   return stack;
 }
+
+const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 
 const EVENT_NAMES = [
   'retry',

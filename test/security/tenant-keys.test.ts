@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createVoiceStack, VoiceStackError } from '../../src/index.js';
-import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
+import { mockOpenAIEndpoint, mockOpenAISpeechEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordingLogger } from '../helpers/recorders.js';
 
@@ -27,7 +27,16 @@ const acmeLLM = mockOpenAIEndpoint({ baseURL: 'https://llm.acme.test/v1', reply:
 const acmeProxy = mockOpenAIEndpoint({ baseURL: 'https://proxy.acme.test/v1', reply: 'should never answer' });
 const globexLLM = mockOpenAIEndpoint({ baseURL: 'https://llm.globex.test/v1', reply: 'Hello from Globex.' });
 const platform = mockOpenAIEndpoint({ baseURL: 'https://platform-proxy.test/v1', reply: 'platform' });
-useMswServer(...acmeLLM.handlers, ...acmeProxy.handlers, ...globexLLM.handlers, ...platform.handlers);
+const openaiCloud = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'Hello from OpenAI.' });
+const openaiSpeech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1' });
+useMswServer(
+  ...acmeLLM.handlers,
+  ...acmeProxy.handlers,
+  ...globexLLM.handlers,
+  ...platform.handlers,
+  ...openaiCloud.handlers,
+  ...openaiSpeech.handlers,
+);
 
 /** Every Authorization header (and x-api-key) an endpoint received. */
 const credentialsSeen = (endpoint: ReturnType<typeof mockOpenAIEndpoint>) =>
@@ -150,5 +159,63 @@ describe('a key over plain http', () => {
     expect(warnings[0]).toContain('to 10.1.2.3. Fix: use https://');
     expect(warnings[1]).toContain('to gpu-box.lan.');
     expect(logger.lines.join('\n')).not.toContain(ACME_KEY);
+  });
+});
+
+describe("what the OpenAI SDK reads from the worker's process.env", () => {
+  it("two tenants' OpenAI records without a baseURL go to OpenAI, without the platform's base URL, organisation, project or custom headers", async () => {
+    // The platform's settings in the worker's real environment, which the OpenAI SDK reads on its own.
+    vi.stubEnv('OPENAI_BASE_URL', 'https://platform-proxy.test/v1');
+    vi.stubEnv('OPENAI_API_KEY', PLATFORM_ENV.OPENAI_API_KEY);
+    vi.stubEnv('OPENAI_ORG_ID', 'org-PLATFORM');
+    vi.stubEnv('OPENAI_PROJECT_ID', 'proj_PLATFORM');
+    vi.stubEnv('OPENAI_CUSTOM_HEADERS', 'x-platform-proxy-token: PLATFORMPROXYTOKEN');
+    for (const mock of [platform, openaiCloud, openaiSpeech]) mock.reset();
+    const acme = await createVoiceStack(
+      { llm: { provider: 'openai', model: 'gpt-4o-mini', apiKey: ACME_KEY, orgId: 'acme' } },
+      { logger: recordingLogger() },
+    );
+    const globex = await createVoiceStack(
+      { tts: { provider: 'openai', apiKey: GLOBEX_KEY, orgId: 'globex' } },
+      { logger: recordingLogger() },
+    );
+    const ours = await createVoiceStack({ llm: { provider: 'openai', model: 'gpt-4o-mini' } }, { logger: recordingLogger() });
+    try {
+      const session = await startTextSession(acme);
+      try {
+        expect((await session.ask('Hi')).text).toBe('Hello from OpenAI.');
+      } finally {
+        await session.close();
+      }
+      await globex.tts!.synthesize('Hello.').collect();
+      const platformSession = await startTextSession(ours);
+      try {
+        expect((await platformSession.ask('Hi')).text).toBe('platform');
+      } finally {
+        await platformSession.close();
+      }
+
+      const tenantRequests = [...openaiCloud.requests, ...openaiSpeech.requests];
+      expect(openaiCloud.chatRequests()).toHaveLength(1);
+      expect(openaiSpeech.requests).toHaveLength(1);
+      expect(openaiCloud.chatRequests().map((request) => request.headers.authorization)).toEqual([`Bearer ${ACME_KEY}`]);
+      expect(openaiSpeech.requests.map((request) => request.headers.authorization)).toEqual([`Bearer ${GLOBEX_KEY}`]);
+      for (const request of tenantRequests) {
+        expect(request.headers).not.toHaveProperty('openai-organization');
+        expect(request.headers).not.toHaveProperty('openai-project');
+        expect(request.headers).not.toHaveProperty('x-platform-proxy-token');
+      }
+      // The platform's own entry still gets all of them.
+      expect(platform.chatRequests()).toHaveLength(1);
+      expect(platform.chatRequests()[0]!.headers).toMatchObject({
+        authorization: `Bearer ${PLATFORM_ENV.OPENAI_API_KEY}`,
+        'openai-organization': 'org-PLATFORM',
+        'openai-project': 'proj_PLATFORM',
+        'x-platform-proxy-token': 'PLATFORMPROXYTOKEN',
+      });
+    } finally {
+      vi.unstubAllEnvs();
+      await Promise.all([acme.close(), globex.close(), ours.close()]);
+    }
   });
 });

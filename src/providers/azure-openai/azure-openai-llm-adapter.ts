@@ -4,6 +4,7 @@ import type { AdapterContext } from '../define-adapter.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
 import { probeHTTP } from '../probe-http.js';
+import { sdkEnvOptions } from '../openai-format/openai-client.js';
 
 /** Azure's GA data-plane version, used when neither the entry nor `OPENAI_API_VERSION` gives one. */
 export const AZURE_OPENAI_API_VERSION = '2024-10-21';
@@ -44,12 +45,13 @@ export const azureOpenAILLMAdapter = defineAdapter({
     const [plugin, { AzureOpenAI }] = await Promise.all([loadOpenAIPlugin(`${context.path} (azure-openai)`), import('openai')]);
     const client = new AzureOpenAI({
       endpoint,
+      baseURL: null, // else the SDK reads OPENAI_BASE_URL from process.env (and refuses it beside `endpoint`)
       apiKey,
       apiVersion,
       deployment: options.deployment,
+      ...sdkEnvOptions(context.env, options.headers),
       maxRetries: 0, // the chain owns retries
       fetch: context.fetch,
-      ...(options.headers && { defaultHeaders: options.headers }),
     });
     return new plugin.LLM({
       model: options.deployment,

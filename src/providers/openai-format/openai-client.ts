@@ -3,6 +3,9 @@ import { MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext } from '../define-adapter.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
 
+/** OpenAI's API, where the SDK sends requests without a `baseURL`. */
+const OPENAI_API_URL = 'https://api.openai.com/v1';
+
 /** Where a missing key should come from, for the error message. */
 export interface KeySource {
   provider: string;
@@ -30,12 +33,39 @@ export async function createOpenAIClient(options: OpenAIClientOptions, context: 
     throw new MissingAPIKeyError(`${context.path} (${keySource.provider})`, 'apiKey', keySource.envVariable);
   }
   const [plugin, { OpenAI }] = await Promise.all([loadOpenAIPlugin(`${context.path} (${keySource.provider})`), import('openai')]);
+  // Nothing comes from process.env (see sdkEnvOptions): an organisation's entry never gets the platform's
+  // OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID or custom headers.
   const client: OpenAI = new OpenAI({
     apiKey: apiKey || 'none', // the SDK refuses an empty key; self-hosted servers ignore it
-    ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
+    baseURL: options.baseURL ?? OPENAI_API_URL,
+    ...sdkEnvOptions(context.env, options.headers),
     maxRetries: 0,
     fetch: options.fetch ?? context.fetch,
-    ...(options.headers && { defaultHeaders: options.headers }),
   });
   return { plugin, client, apiKey: apiKey || 'none' };
+}
+
+/**
+ * What the OpenAI SDK (and `AzureOpenAI`) would read from process.env, taken from the entry's env instead (an
+ * organisation's entry sees none): the organisation and project headers, and `OPENAI_CUSTOM_HEADERS`, whose names
+ * from process.env are cleared (`null`) before the entry's own and `headers` are set.
+ */
+export function sdkEnvOptions(env: Readonly<Record<string, string | undefined>>, headers?: Record<string, string>) {
+  return {
+    organization: env.OPENAI_ORG_ID ?? null,
+    project: env.OPENAI_PROJECT_ID ?? null,
+    defaultHeaders: { ...envHeaders(env), ...headers },
+  };
+}
+
+function envHeaders(env: Readonly<Record<string, string | undefined>>): Record<string, string | null> {
+  const parse = (text: string | undefined) =>
+    (text ?? '').split('\n').flatMap((line) => {
+      const colon = line.indexOf(':');
+      return colon > 0 ? [[line.slice(0, colon).trim(), line.slice(colon + 1).trim()] as const] : [];
+    });
+  return {
+    ...Object.fromEntries(parse(process.env.OPENAI_CUSTOM_HEADERS).map(([name]) => [name, null])),
+    ...Object.fromEntries(parse(env.OPENAI_CUSTOM_HEADERS)),
+  };
 }
