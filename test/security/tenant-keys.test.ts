@@ -218,4 +218,18 @@ describe("what the OpenAI SDK reads from the worker's process.env", () => {
       await Promise.all([acme.close(), globex.close(), ours.close()]);
     }
   });
+
+  it("an azure-openai entry builds when the platform sets OPENAI_BASE_URL (the SDK refused it beside the entry's endpoint)", async () => {
+    vi.stubEnv('OPENAI_BASE_URL', 'https://platform-proxy.test/v1');
+    try {
+      const stack = await createVoiceStack(
+        { llm: { provider: 'azure-openai', endpoint: 'https://acme.openai.azure.com', deployment: 'gpt-4o-mini', apiKey: ACME_KEY } },
+        { logger: recordingLogger(), env: {} },
+      );
+      expect(stack.options.llm.map((option) => option.label)).toEqual(['azure-openai/gpt-4o-mini']);
+      await stack.close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });
