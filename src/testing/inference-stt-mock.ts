@@ -4,6 +4,7 @@ import { verifyLiveKitToken } from './openai-endpoint.js';
 import { sleep } from './sleep.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
+import { providerErrorBody } from './provider-errors.js';
 import { refusedHandshake } from './scripted-failure.js';
 import {
   failMidStream,
@@ -167,7 +168,16 @@ function runSession(
         if (failed) return;
         const bytesPerSecond = (record.sampleRate ?? 16_000) * 2;
         failed = failMidStream(scenario, socket, { bytes: record.audioBytes, bytesPerSecond }, () =>
-          send({ type: 'error', message: scenario.message ?? 'mock: recognition failed', code: scenario.errorCode ?? 500 }),
+          send({
+            type: 'error',
+            // The gateway's quota error carries its quota body as the message (as its TTS events do).
+            message: scenario.code
+              ? JSON.stringify(
+                  providerErrorBody('inference', { status: scenario.errorCode ?? 429, code: scenario.code, message: scenario.message }),
+                )
+              : (scenario.message ?? 'mock: recognition failed'),
+            code: scenario.errorCode ?? 500,
+          }),
         );
         if (failed) return;
         for (const event of detector.push(pcm)) {

@@ -18,6 +18,14 @@ export interface STTScenario {
   status?: number;
   /** `Retry-After` header with `status`: seconds (a number) or an HTTP date (a string). */
   retryAfter?: number | string;
+  /** More response headers with `status` (HTTP mocks), e.g. `x-ratelimit-*` (see `openAIRateLimitHeaders`). */
+  headers?: Record<string, string>;
+  /**
+   * The provider's machine-readable error code, in the error body (`status`) or, on Inference, in its `error` event
+   * (`error`; `inference_quota_exceeded:<category>` sends the gateway's quota body as the message): OpenAI
+   * `insufficient_quota`, Deepgram `ASR_PAYMENT_REQUIRED` … @default the provider's code for the status
+   */
+  code?: string;
   /** Error message in the body (`status`) or in the provider's error message (`error`). */
   message?: string;
   /**

@@ -5,6 +5,7 @@ import {
   mockDeepgramSTT,
   mockInferenceSTT,
   mockOpenAITranscriptionEndpoint,
+  openAIRateLimitHeaders,
   pushFrames,
   speechLikeFrames,
   type MockDeepgramSTT,
@@ -58,8 +59,8 @@ function entryOf(format: Format) {
 }
 
 /**
- * Speech-level audio an option may take without answering. The mocks send one interim transcript after 300 ms of
- * speech and the final one at its end (1.2 s): real streaming STTs answer about every second.
+ * Speech-level audio an option may take without answering. The mocks send an interim transcript after 300 ms of
+ * speech, then about every second, and the final one at its end (1.2 s), as real streaming STTs do.
  */
 const STALL_MS = 1_500;
 const TIMEOUT_MS = 500;
@@ -72,7 +73,7 @@ interface Fault {
   retryAfterMs?: number;
   /** The plugin survives the fault: the primary transcribes, no failover. */
   harmless?: boolean;
-  per?: Partial<Record<Format, Partial<Pick<Fault, 'category' | 'statusCode' | 'retryAfterMs' | 'harmless'>>>>;
+  per?: Partial<Record<Format, Partial<Pick<Fault, 'scenario' | 'category' | 'statusCode' | 'retryAfterMs' | 'harmless'>>>>;
   skip?: Format[];
 }
 
@@ -87,6 +88,40 @@ const FAULTS: Fault[] = [
     per: { openai: { retryAfterMs: 7_000 } },
   },
   { name: '429 without Retry-After', scenario: () => ({ status: 429 }), category: 'rate_limit', statusCode: 429 },
+  // OpenAI often sends a 429 without Retry-After but with its rate-limit headers: the exhausted window's reset is the wait.
+  {
+    name: '429 with x-ratelimit-* and no Retry-After',
+    scenario: () => ({ status: 429, headers: openAIRateLimitHeaders(6_000) }),
+    category: 'rate_limit',
+    statusCode: 429,
+    retryAfterMs: 6_000,
+    skip: ['inference', 'deepgram'],
+  },
+  // An exhausted quota, as each provider says it: OpenAI a 429 `insufficient_quota`; Deepgram a refused handshake 402
+  // `ASR_PAYMENT_REQUIRED`; the Inference gateway an `error` event (code 429) whose message is its quota body
+  // (`inference_quota_exceeded`, category `MaxGatewayCredits`). Cooled 10 minutes, not retried every 30 s. (A quota
+  // refused at the gateway's handshake reaches the chain as a bare 429: the plugin reads no body there.)
+  {
+    name: 'exhausted quota',
+    scenario: () => ({ status: 429, code: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan.' }),
+    category: 'quota',
+    statusCode: 429,
+    retryAfterMs: 600_000,
+    per: {
+      deepgram: {
+        scenario: () => ({ status: 402, code: 'ASR_PAYMENT_REQUIRED', message: 'Project does not have enough credits.' }),
+        statusCode: 402,
+      },
+      inference: {
+        scenario: () => ({
+          error: true,
+          errorCode: 429,
+          code: 'inference_quota_exceeded:MaxGatewayCredits',
+          message: 'STT quota exceeded, category: MaxGatewayCredits, remaining_limit: 0',
+        }),
+      },
+    },
+  },
   { name: '401', scenario: (key) => ({ status: 401, message: `Incorrect API key provided: ${key}` }), category: 'auth', statusCode: 401 },
   { name: '404', scenario: () => ({ status: 404, message: 'No such model.' }), category: 'not_found', statusCode: 404 },
   { name: '500', scenario: (key) => ({ status: 500, message: `upstream failed for Token ${key}` }), category: 'server', statusCode: 500 },
@@ -101,6 +136,8 @@ const FAULTS: Fault[] = [
   // check (STALL_MS of speech without an event). OpenAI uploads one utterance at a time: a stalled upload is the
   // timeout above.
   { name: 'stall mid-stream', scenario: () => ({ stallAfterAudioMs: 700 }), category: 'stall', skip: ['openai'] },
+  // Deaf from the first word: the socket opens and stays silent (never an interim): a timeout, not a stall.
+  { name: 'deaf from the start', scenario: () => ({ stallAfterAudioMs: 0 }), category: 'timeout', skip: ['openai'] },
   // Closed by the provider after its interim transcript. Inference reports it (close code 1011: a server error);
   // Deepgram's plugin 1.9 swallows it and goes deaf: the deaf-stream check catches it.
   {
