@@ -7,12 +7,13 @@ import {
   openAICompatibleSTTOptions,
   type OpenAICompatibleSTTConfig,
 } from '../providers/openai-compatible/openai-compatible-stt-options.js';
+import { voskSTTOptions, type VoskSTTConfig } from '../providers/vosk/vosk-stt-options.js';
 
 export type { OpenAIFormatSTTBase } from '../providers/openai-format/openai-format-options.js';
-export type { InferenceSTTConfig, DeepgramSTTConfig, OpenAISTTConfig, OpenAICompatibleSTTConfig };
+export type { InferenceSTTConfig, DeepgramSTTConfig, OpenAISTTConfig, OpenAICompatibleSTTConfig, VoskSTTConfig };
 
 /** Any built-in STT provider entry. */
-export type BuiltinSTTConfig = InferenceSTTConfig | DeepgramSTTConfig | OpenAISTTConfig | OpenAICompatibleSTTConfig;
+export type BuiltinSTTConfig = InferenceSTTConfig | DeepgramSTTConfig | OpenAISTTConfig | OpenAICompatibleSTTConfig | VoskSTTConfig;
 
 /** Option schemas by provider (without `provider` and `lastResort`, which the stack handles). */
 export const sttOptionSchemas = {
@@ -20,4 +21,5 @@ export const sttOptionSchemas = {
   deepgram: deepgramSTTOptions,
   openai: openAISTTOptions,
   'openai-compatible': openAICompatibleSTTOptions,
+  vosk: voskSTTOptions,
 } as const;

@@ -13,6 +13,7 @@ import { deepgramSTTAdapter } from './deepgram/deepgram-stt-adapter.js';
 import { inferenceSTTAdapter } from './inference/inference-stt-adapter.js';
 import { openAICompatibleSTTAdapter } from './openai-compatible/openai-compatible-stt-adapter.js';
 import { openAISTTAdapter } from './openai/openai-stt-adapter.js';
+import { voskSTTAdapter } from './vosk/vosk-stt-adapter.js';
 import { cartesiaTTSAdapter } from './cartesia/cartesia-tts-adapter.js';
 import { elevenLabsTTSAdapter } from './elevenlabs/elevenlabs-tts-adapter.js';
 import { inferenceTTSAdapter } from './inference/inference-tts-adapter.js';
@@ -36,6 +37,7 @@ export const builtinAdapters: readonly AnyAdapter[] = [
   deepgramSTTAdapter,
   openAISTTAdapter,
   openAICompatibleSTTAdapter,
+  voskSTTAdapter,
   inferenceTTSAdapter,
   cartesiaTTSAdapter,
   elevenLabsTTSAdapter,

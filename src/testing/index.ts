@@ -31,6 +31,7 @@ export { openAIRateLimitHeaders, providerErrorBody, type ErrorDialect, type Scri
 export type { TTSMockBase, TTSRequest, TTSScenario } from './tts-scenario.js';
 export { mockInferenceSTT, type MockInferenceSTT, type MockInferenceSTTOptions } from './inference-stt-mock.js';
 export { mockDeepgramSTT, type MockDeepgramSTT, type MockDeepgramSTTOptions } from './deepgram-stt-mock.js';
+export { mockVoskSTT, type MockVoskSTT, type MockVoskSTTOptions } from './vosk-stt-mock.js';
 export {
   mockOpenAITranscriptionEndpoint,
   type MockOpenAITranscriptionEndpoint,
