@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { sleep } from './openai-endpoint.js';
+import { sleep } from './sleep.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
 import { refusedHandshake } from './scripted-failure.js';

@@ -1,9 +1,10 @@
-import { createServer } from 'node:net';
 import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack, type FallbackEvent } from '../../src/index.js';
+import type { FallbackEvent, VoiceStack } from '../../src/index.js';
 import { mockDeepgramSTT, mockVoskSTT, speechLikeFrames, type MockDeepgramSTT, type MockVoskSTT } from '../../src/testing/index.js';
-import { listen, listenExpectingFailure, providerSTT } from './stt-helpers.js';
+import { closedPort } from '../helpers/closed-port.js';
+import { withStack } from '../helpers/with-stack.js';
+import { listen, listenExpectingFailure, providerSTT } from '../helpers/listen.js';
 
 let vosk: MockVoskSTT;
 let deepgram: MockDeepgramSTT;
@@ -19,27 +20,13 @@ beforeEach(() => {
   deepgram.reset();
 });
 
-async function withStack<T>(sttSlot: unknown, run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>): Promise<T> {
-  const stack = await createVoiceStack({ stt: sttSlot as never, retry: { initialDelayMs: 10 } }, { env: { DEEPGRAM_API_KEY: 'dg-key' } });
-  try {
-    return await run(stack);
-  } finally {
-    await stack.close();
-  }
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** A stack with this stt slot (fast retries), closed after `run`. */
+const stackWith = <T>(slot: unknown, run: (stack: VoiceStack) => Promise<T>) =>
+  withStack({ stt: slot as never, retry: { initialDelayMs: 10 } }, { env: { DEEPGRAM_API_KEY: 'dg-key' } }, run);
 
 describe('vosk STT against a local vosk-server', () => {
   it('streams PCM16 after the config message: partials become interim transcripts, the result the final one', async () => {
-    const heard = await withStack({ provider: 'vosk', baseURL: vosk.baseURL, language: 'en' }, (stack) => listen(stack.stt!));
+    const heard = await stackWith({ provider: 'vosk', baseURL: vosk.baseURL, language: 'en' }, (stack) => listen(stack.stt!));
     expect(heard.final).toBe('hello from vosk');
     expect(heard.language).toBe('en');
     expect(heard.types).toEqual([
@@ -55,7 +42,7 @@ describe('vosk STT against a local vosk-server', () => {
   it('ends the input with {"eof" : 1} as vosk-server spells it, gets the last result and a clean close', async () => {
     // The utterance is still going when the input ends: only the end-of-stream result carries it.
     const frames = speechLikeFrames({ trailingSilenceMs: 0 });
-    const events = await withStack({ provider: 'vosk', baseURL: vosk.baseURL, phrases: ['hello from vosk', '[unk]'] }, async (stack) => {
+    const events = await stackWith({ provider: 'vosk', baseURL: vosk.baseURL, phrases: ['hello from vosk', '[unk]'] }, async (stack) => {
       const stream = providerSTT(stack).stream();
       for (const frame of frames) stream.pushFrame(frame);
       stream.endInput();
@@ -77,7 +64,7 @@ describe('vosk STT against a local vosk-server', () => {
   });
 
   it('recognize() sends the buffer at its own rate and returns the result', async () => {
-    const event = await withStack({ provider: 'vosk', baseURL: vosk.baseURL }, (stack) =>
+    const event = await stackWith({ provider: 'vosk', baseURL: vosk.baseURL }, (stack) =>
       providerSTT(stack).recognize(speechLikeFrames({ sampleRate: 8_000 })),
     );
     expect(event).toMatchObject({ type: stt.SpeechEventType.FINAL_TRANSCRIPT, alternatives: [{ text: 'hello from vosk' }] });
@@ -86,7 +73,7 @@ describe('vosk STT against a local vosk-server', () => {
 
   it('a server that closes with 1011 mid-stream is a retryable connection error naming the close', async () => {
     vosk.use({ error: true });
-    const failure = await withStack({ provider: 'vosk', baseURL: vosk.baseURL }, (stack) => listenExpectingFailure(providerSTT(stack)));
+    const failure = await stackWith({ provider: 'vosk', baseURL: vosk.baseURL }, (stack) => listenExpectingFailure(providerSTT(stack)));
     expect(failure.errors[0]?.error.message).toBe('Vosk closed the connection (1011: internal error) before the end of the audio');
     expect(failure.errors[0]?.error.retryable).toBe(true);
   });
@@ -94,7 +81,7 @@ describe('vosk STT against a local vosk-server', () => {
   it('in a chain, a Vosk that is down falls back to Deepgram and the call hears the user', async () => {
     const port = await closedPort();
     const fallbacks: FallbackEvent[] = [];
-    const heard = await withStack(
+    const heard = await stackWith(
       [
         { provider: 'vosk', baseURL: `ws://127.0.0.1:${port}` },
         { provider: 'deepgram', baseURL: deepgram.baseURL },
@@ -111,7 +98,7 @@ describe('vosk STT against a local vosk-server', () => {
 
   it('health: a vosk-server answers the end of an empty stream; a closed port is named', async () => {
     const port = await closedPort();
-    const report = await withStack(
+    const report = await stackWith(
       [
         { provider: 'vosk', baseURL: vosk.baseURL, model: 'vosk-model-small-en-us-0.15' },
         { provider: 'vosk', baseURL: `ws://127.0.0.1:${port}` },

@@ -1,7 +1,8 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack, type FallbackEvent } from '../../src/index.js';
+import type { FallbackEvent, VoiceStack } from '../../src/index.js';
 import { mockOpenAISpeechEndpoint, mockPiperTTS } from '../../src/testing/index.js';
+import { closedPort } from '../helpers/closed-port.js';
+import { withStack } from '../helpers/with-stack.js';
 import { useMswServer } from '../helpers/msw.js';
 import { speak, synthesizeOnce } from '../helpers/speak.js';
 
@@ -12,31 +13,14 @@ const piper12 = mockPiperTTS({ baseURL: 'http://piper-12.internal:5000', api: 't
 const kokoro = mockOpenAISpeechEndpoint({ baseURL: 'http://kokoro.internal:8880/v1' });
 useMswServer(...piper.handlers, ...piper13.handlers, ...piper12.handlers, ...kokoro.handlers);
 
-async function withStack<T>(
-  tts: Record<string, unknown> | Record<string, unknown>[],
-  run: (stack: Awaited<ReturnType<typeof createVoiceStack>>) => Promise<T>,
-) {
-  const stack = await createVoiceStack({ tts: tts as never, retry: { initialDelayMs: 10 } }, { env: {} });
-  try {
-    return await run(stack);
-  } finally {
-    await stack.close();
-  }
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** A stack with this tts slot (fast retries), closed after `run`. */
+const stackWith = <T>(slot: unknown, run: (stack: VoiceStack) => Promise<T>) =>
+  withStack({ tts: slot as never, retry: { initialDelayMs: 10 } }, { env: {} }, run);
 
 describe('piper TTS against a mocked Piper HTTP server', () => {
   it('defaults: POST http://localhost:5000/synthesize with JSON; the WAV becomes 22.05 kHz frames', async () => {
     piper.reset();
-    const audio = await withStack({ provider: 'piper' }, (stack) => speak(stack.tts!, 'Hello there.'));
+    const audio = await stackWith({ provider: 'piper' }, (stack) => speak(stack.tts!, 'Hello there.'));
     expect(audio).toMatchObject({ sampleRate: 22_050, samples: 4_410 }); // 200 ms at 22.05 kHz
     expect(piper.requests).toHaveLength(1);
     expect(piper.requests[0]).toMatchObject({ path: '/synthesize', voice: 'en_US-lessac-medium', text: 'Hello there.' });
@@ -45,7 +29,7 @@ describe('piper TTS against a mocked Piper HTTP server', () => {
 
   it('sends voice, speaker_id and length_scale; a 16 kHz voice is resampled to the declared rate', async () => {
     piper.reset();
-    const audio = await withStack(
+    const audio = await stackWith(
       { provider: 'piper', voice: 'fr_FR-siwis-low', speakerId: 0, lengthScale: 1.2, language: 'fr' },
       (stack) => synthesizeOnce(stack.tts!, 'Bonjour.'),
     );
@@ -60,8 +44,8 @@ describe('piper TTS against a mocked Piper HTTP server', () => {
   it('api "json" (piper-tts 1.3–1.4) posts JSON to /, api "text" (1.2) posts the text itself', async () => {
     piper13.reset();
     piper12.reset();
-    const json = await withStack({ provider: 'piper', baseURL: piper13.baseURL, api: 'json' }, (stack) => speak(stack.tts!, 'One.'));
-    const text = await withStack({ provider: 'piper', baseURL: piper12.baseURL, api: 'text', sampleRate: 16_000 }, (stack) =>
+    const json = await stackWith({ provider: 'piper', baseURL: piper13.baseURL, api: 'json' }, (stack) => speak(stack.tts!, 'One.'));
+    const text = await stackWith({ provider: 'piper', baseURL: piper12.baseURL, api: 'text', sampleRate: 16_000 }, (stack) =>
       speak(stack.tts!, 'Two.'),
     );
     expect(json).toMatchObject({ sampleRate: 22_050, samples: 4_410 });
@@ -71,7 +55,7 @@ describe('piper TTS against a mocked Piper HTTP server', () => {
   });
 
   it('health: ok with a voice the server has; names the missing voice, the wrong API and a server that is down', async () => {
-    const report = await withStack(
+    const report = await stackWith(
       [
         { provider: 'piper', voice: 'en_US-lessac-medium' },
         { provider: 'piper', voice: 'de_DE-thorsten-medium' },
@@ -96,7 +80,7 @@ describe('piper TTS against a mocked Piper HTTP server', () => {
     kokoro.reset();
     piper.use({ status: 500 });
     const fallbacks: FallbackEvent[] = [];
-    const audio = await withStack(
+    const audio = await stackWith(
       [{ provider: 'piper' }, { provider: 'openai-compatible', baseURL: kokoro.baseURL, model: 'kokoro', voice: 'af_bella' }],
       (stack) => {
         stack.on('fallback', (event) => fallbacks.push(event));
@@ -114,7 +98,7 @@ describe('piper TTS against a mocked Piper HTTP server', () => {
     kokoro.reset();
     piper.use({ malformed: true });
     const fallbacks: FallbackEvent[] = [];
-    await withStack(
+    await stackWith(
       [{ provider: 'piper' }, { provider: 'openai-compatible', baseURL: kokoro.baseURL, model: 'kokoro', voice: 'af_bella' }],
       (stack) => {
         stack.on('fallback', (event) => fallbacks.push(event));

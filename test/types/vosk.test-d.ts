@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { type VoskSTTConfig, voskSTTOptions } from '../../src/providers/vosk/vosk-stt-options.js';
-import type { OptionsOf } from './options-of.js';
+import type { OptionsOf } from '../helpers/options-of.js';
 
 describe('vosk: schema and option type agree', () => {
   it('voskSTTOptions accepts exactly the fields of VoskSTTConfig', () => {
