@@ -111,12 +111,10 @@ function recognize(socket: WebSocket, record: STTRequest, scenario: STTScenario,
       socket.close(1011, 'internal error'),
     );
     if (failed) return;
-    const event = detector.push(pcm);
-    if (event === 'final') {
-      detector.reset();
-      return result(transcript);
-    }
-    if (event === 'interim' && scenario.malformed) {
+    const events = detector.push(pcm);
+    // The endpointer closed the utterance (the detector starts over on its own).
+    if (events.includes('final')) return result(transcript);
+    if (events.includes('interim') && scenario.malformed) {
       failed = true;
       return send('{"partial" : ');
     }
