@@ -11,7 +11,8 @@ export type VoiceStackErrorCode =
   | 'RETRIES_EXHAUSTED'
   | 'STACK_CLOSED'
   | 'STORE_UNAVAILABLE'
-  | 'INVALID_USE';
+  | 'INVALID_USE'
+  | 'LIVEKIT_INCOMPATIBLE';
 
 export interface VoiceStackErrorOptions {
   /** The lower-level error this one wraps. */

@@ -373,33 +373,6 @@ function article(name: string): string {
   return name === 'LLM' ? 'an LLM' : `a ${name}`;
 }
 
-/**
- * A child stream's `run()` throws its failure into LiveKit's retry loop, which only logs it: keep it for the chain
- * (and tell `onFailure`).
- */
-export function captureRunFailure(
-  stream: object,
-  onFailure?: (error: unknown) => void,
-): { readonly error: unknown; readonly failed: boolean } {
-  const record = { error: undefined as unknown, failed: false };
-  const target = stream as { run?: () => Promise<void> };
-  const run = target.run;
-  if (typeof run === 'function') {
-    // The stream starts run() on a later tick (startSoon), so wrapping it right after construction is in time.
-    target.run = async () => {
-      try {
-        await run.call(stream);
-      } catch (error) {
-        record.failed = true;
-        record.error = error;
-        onFailure?.(error);
-        throw error;
-      }
-    };
-  }
-  return record;
-}
-
 interface ChildEmitter {
   on(event: 'error' | 'metrics_collected', listener: (payload: never) => void): unknown;
   off(event: 'error' | 'metrics_collected', listener: (payload: never) => void): unknown;

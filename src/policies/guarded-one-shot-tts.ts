@@ -1,7 +1,6 @@
 import { type APIConnectOptions, tts } from '@livekit/agents';
 import { VoiceStackError } from '../errors/index.js';
-
-type Audio = tts.SynthesizedAudio;
+import { guardChunkedStream } from '../providers/livekit-internals.js';
 
 /**
  * A one-shot TTS whose failed syntheses cannot become unhandled rejections: LiveKit's `ChunkedStream` runs its work
@@ -37,30 +36,4 @@ export class GuardedOneShotTTS extends tts.TTS {
       `Failed to stream from ${this.label}: it is a one-shot TTS. Fix: wrap it with tts.StreamAdapter.`,
     );
   }
-}
-
-/**
- * Catches the failure of a child's `ChunkedStream` (its `mainTask` starts on the next microtask, so patching it
- * right after `synthesize()` returns is in time) and throws it from the stream's iteration instead.
- */
-export function guardChunkedStream(stream: tts.ChunkedStream): tts.ChunkedStream {
-  const target = stream as unknown as { mainTask?: () => Promise<void>; next: () => Promise<IteratorResult<Audio>> };
-  const mainTask = target.mainTask;
-  if (typeof mainTask !== 'function') return stream;
-  let failure: { error: unknown } | undefined;
-  target.mainTask = () =>
-    mainTask.call(stream).catch((error: unknown) => {
-      failure = { error };
-    });
-  const next = target.next;
-  target.next = async () => {
-    const result = await next.call(stream);
-    if (result.done && failure) {
-      const { error } = failure;
-      failure = undefined;
-      throw error;
-    }
-    return result;
-  };
-  return stream;
 }

@@ -1,7 +1,7 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { ResponseProgress, withResponseProgress } from '../providers/response-progress.js';
-import { captureRunFailure } from './chain-core.js';
+import { captureRunFailure } from '../providers/livekit-internals.js';
 
 /** Time to first token of an option whose config sets no `timeoutMs`, in ms (LiveKit's default). */
 export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 10_000;

@@ -3,7 +3,8 @@ import type { AudioFrame } from '@livekit/rtc-node';
 import { EventEmitter } from 'eventemitter3';
 import { type ProviderError, RetriesExhaustedError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import { captureRunFailure, ChainCore, type ChainOptions, Episode, type LastFailure, listenToChildren } from './chain-core.js';
+import { captureRunFailure } from '../providers/livekit-internals.js';
+import { ChainCore, type ChainOptions, Episode, type LastFailure, listenToChildren } from './chain-core.js';
 import { RetryWindow, runWithinWindow } from './retry-schedule.js';
 
 type AudioBuffer = Parameters<stt.STT['recognize']>[0];

@@ -2,8 +2,8 @@ import { type APIConnectOptions, tts } from '@livekit/agents';
 import { AudioResampler } from '@livekit/rtc-node';
 import type { ProviderError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import { captureRunFailure, type ChainCore } from './chain-core.js';
-import { guardChunkedStream } from './guarded-one-shot-tts.js';
+import { captureRunFailure, guardChunkedStream } from '../providers/livekit-internals.js';
+import type { ChainCore } from './chain-core.js';
 
 type Audio = tts.SynthesizedAudio;
 export const FLUSH = Symbol('flush');

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type RawData, WebSocket } from 'ws';
+import { version } from '@livekit/agents';
+import { liveKitInternalsError } from './livekit-internals.js';
 
 /** What {@link observeOpenedSockets} reports about the sockets it watches. */
 export interface OpenedSocketListener {
@@ -20,12 +22,17 @@ let hooked = false;
  * attaches the listener to a client socket whose first listener is added in that scope: the plugin adds its `open`
  * listener right after `new WebSocket()`. Sockets opened anywhere else are left alone (one `getStore()` per `on()`).
  *
- * Relies on the plugin using the same `ws` module as this package. Returns `false`, observing nothing, when the
- * instance has no such method.
+ * Relies on the plugin using the same `ws` module as this package, and on its private `method`: an instance without
+ * it fails with the LiveKit version that changed (see livekit-internals.ts).
  */
-export function observeOpenedSockets(instance: object, method: string, listener: OpenedSocketListener): boolean {
+export function observeOpenedSockets(instance: object, method: string, listener: OpenedSocketListener): void {
   const original = (instance as Record<string, unknown>)[method];
-  if (typeof original !== 'function') return false;
+  if (typeof original !== 'function')
+    throw liveKitInternalsError(
+      `read what ${instance.constructor?.name ?? 'a plugin'} receives`,
+      `\`${method}()\` on its instance`,
+      `the installed plugin (beside @livekit/agents ${version})`,
+    );
   hookWebSocket();
   Object.defineProperty(instance, method, {
     configurable: true,
@@ -34,7 +41,6 @@ export function observeOpenedSockets(instance: object, method: string, listener:
       return opening.run(listener, () => (original as (...a: unknown[]) => unknown).apply(this, args));
     },
   });
-  return true;
 }
 
 function hookWebSocket(): void {

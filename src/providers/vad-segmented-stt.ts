@@ -13,6 +13,7 @@ import {
 } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { VoiceStackError } from '../errors/index.js';
+import { vadStreamInternals } from './livekit-internals.js';
 
 type AudioBuffer = Parameters<stt.STT['recognize']>[0];
 type ConversationItem = Parameters<stt.STT['_pushConversationItem']>[0];
@@ -29,15 +30,7 @@ type ConversationItem = Parameters<stt.STT['_pushConversationItem']>[0];
 class SegmentationVAD extends inference.VAD {
   override stream(): VADStream {
     const stream = super.stream();
-    const internals = stream as unknown as {
-      inputClosed: boolean;
-      closed: boolean;
-      inputWriter: WritableStreamDefaultWriter<unknown>;
-      outputWriter: WritableStreamDefaultWriter<unknown>;
-      outputReader: ReadableStreamDefaultReader<unknown>;
-      output: { writable: WritableStream<unknown> };
-      _pumpTask?: Promise<void>;
-    };
+    const internals = vadStreamInternals(stream);
     stream.endInput = () => {
       if (internals.inputClosed)
         throw new VoiceStackError('INVALID_USE', 'Failed to end the input: it is already ended. Fix: call endInput() once.');

@@ -5,6 +5,7 @@ import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import type { Modality } from '../errors/index.js';
 import { creationError } from '../errors/missing-setup-error.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
+import { checkLiveKitInternals } from '../providers/livekit-internals.js';
 import type { AnyAdapter } from '../providers/define-adapter.js';
 import { defaultStore } from '../state/default-store.js';
 import type { StateStore } from '../state/state-store.js';
@@ -63,6 +64,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const adapters = [...(options.adapters ?? []), ...builtinAdapters];
   // Plugin constructors log through LiveKit's logger, which throws until it is initialised (`cli.runApp` does it).
   ensureLiveKitLogger();
+  checkLiveKitInternals();
   const logger = options.logger ?? defaultLogger();
   const context = { env: options.env ?? process.env, logger, signal: options.signal };
   const { parsed, fallbacks } = withoutUnstartableInference(parseConfig(applyLanguage(config), adapters), context.env);

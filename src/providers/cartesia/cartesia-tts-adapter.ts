@@ -2,7 +2,7 @@ import { cartesiaTTSOptions } from './cartesia-tts-options.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadCartesiaPlugin } from '../load-plugin.js';
-import { observePooledSockets } from '../pooled-socket-observer.js';
+import { observePooledSockets } from '../livekit-internals.js';
 import { probeHTTP } from '../probe-http.js';
 import { CARTESIA_DEFAULT_VOICES, cartesiaVoiceFor } from './cartesia-voices.js';
 

@@ -3,6 +3,7 @@ import { inferenceLLMOptions } from './inference-llm-options.js';
 import { defineAdapter } from '../define-adapter.js';
 import { probeInference, requireInferenceCredentials } from './inference-credentials.js';
 import { probeHTTP } from '../probe-http.js';
+import { routeInferenceLLMFetch } from '../livekit-internals.js';
 
 /** `{ provider: 'inference' }`: LiveKit Inference, signed with a short-lived token from the LiveKit key and secret. */
 export const inferenceLLMAdapter = defineAdapter({
@@ -22,8 +23,7 @@ export const inferenceLLMAdapter = defineAdapter({
       ...(options.modelOptions && { modelOptions: options.modelOptions }),
     });
     // inference.LLM takes no client option: route its SDK client through context.fetch (Retry-After, msw).
-    const holder = instance as unknown as { client: { withOptions(options: { fetch: typeof fetch }): unknown } };
-    holder.client = holder.client.withOptions({ fetch: context.fetch }) as typeof holder.client;
+    routeInferenceLLMFetch(instance, context.fetch);
     return instance;
   },
   // Signs a token as inference.LLM does, and lists the gateway's models with it: proves the key, the secret and reachability.

@@ -2,7 +2,7 @@ import { inference } from '@livekit/agents';
 import { inferenceTTSOptions } from './inference-tts-options.js';
 import { defineAdapter } from '../define-adapter.js';
 import { probeInference, requireInferenceCredentials } from './inference-credentials.js';
-import { observePooledSockets } from '../pooled-socket-observer.js';
+import { observePooledSockets } from '../livekit-internals.js';
 import { probeWebSocket } from '../probe-websocket.js';
 import { baseLanguage, cartesiaVoiceFor } from '../cartesia/cartesia-voices.js';
 

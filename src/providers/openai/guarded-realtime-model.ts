@@ -2,6 +2,7 @@ import { APIConnectionError, APIStatusError, APITimeoutError, type llm } from '@
 import { WebSocket } from 'ws';
 import type { Logger } from '../../config/logger.js';
 import { parseRetryAfter } from '../response-observer.js';
+import { checkRealtimeSessionClass, realtimeSessionInternals, type RealtimeSessionInternals } from '../livekit-internals.js';
 
 /** How the guarded session retries a refused connection. */
 export interface RealtimeReconnectOptions {
@@ -10,14 +11,6 @@ export interface RealtimeReconnectOptions {
   /** @default 8000 */
   maxDelayMs?: number;
   logger: Logger;
-}
-
-/** What the plugin's `RealtimeSession` keeps internally and the guard replaces or reads (agents-plugin-openai 1.9). */
-interface SessionInternals {
-  createWsConn(): Promise<WebSocket>;
-  currentGeneration?: unknown;
-  messageChannel: { put(event: { type: string }): Promise<void> };
-  _options: { baseURL: string; model: string; apiKey?: string; connOptions: { timeoutMs: number } };
 }
 
 /** The plugin's `realtime` namespace (loaded dynamically: core never imports a plugin statically). */
@@ -42,6 +35,7 @@ export interface PluginRealtime {
 export function guardRealtimeModel<M extends llm.RealtimeModel>(model: M, plugin: PluginRealtime, options: RealtimeReconnectOptions): M {
   // The plugin's session connects from its constructor, so the guard must be in place before: a subclass whose
   // `createWsConn` (private in the plugin's types, a plain method at runtime) replaces the plugin's.
+  checkRealtimeSessionClass(plugin.RealtimeSession);
   const Guarded = class extends (plugin.RealtimeSession as new (model: llm.RealtimeModel) => object) {};
   Object.defineProperty(Guarded.prototype, 'createWsConn', {
     value(this: llm.RealtimeSession) {
@@ -67,7 +61,7 @@ async function guardedConnect(
   plugin: PluginRealtime,
   options: RealtimeReconnectOptions,
 ): Promise<WebSocket> {
-  const internals = session as unknown as SessionInternals;
+  const internals = realtimeSessionInternals(session);
   let guard = guards.get(session);
   if (!guard) guards.set(session, (guard = { closed: new AbortController(), connections: 0 }));
   const { signal } = guard.closed;
@@ -102,7 +96,7 @@ async function guardedConnect(
 }
 
 /** Opens the Realtime WebSocket as the plugin does, with every failure as a LiveKit API error (never an uncaught one). */
-function connect(internals: SessionInternals, plugin: PluginRealtime, signal: AbortSignal): Promise<WebSocket> {
+function connect(internals: RealtimeSessionInternals, plugin: PluginRealtime, signal: AbortSignal): Promise<WebSocket> {
   const { baseURL, model, apiKey, connOptions } = internals._options;
   const url = plugin.processBaseURL({ baseURL, model, isAzure: false });
   return new Promise((resolve, reject) => {
