@@ -158,7 +158,9 @@ export class ChainCore<M extends Modality> {
     });
     const key = this.keyOf(option);
     if (!supersedes(entry, this.#read(key), now)) return;
-    await this.#write(key, option, entry, now);
+    // Not awaited: the next option is tried at once. The built-in stores apply a write to their local view before
+    // they resolve (a Redis round trip, or a store that hangs until the guard's bound, must not delay the fallback).
+    void this.#write(key, option, entry, now);
   }
 
   /** The option answered: forget its failure and, if it had one, log it and emit `recovered`. Never rejects. */

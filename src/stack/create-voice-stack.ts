@@ -8,6 +8,7 @@ import { builtinAdapters } from '../providers/builtin-adapters.js';
 import { checkLiveKitInternals } from '../providers/livekit-internals.js';
 import type { AnyAdapter } from '../providers/define-adapter.js';
 import { defaultStore } from '../state/default-store.js';
+import { guardStore } from '../state/guard-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { defaultLogger, ensureLiveKitLogger, type Logger } from '../config/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
@@ -93,7 +94,8 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     verbal: parsed.verbal,
     events,
     logger,
-    store: options.store ?? defaultStore(),
+    // One guard for the stack's chains (and the stacks it derives): a store outage is logged once, not once per chain.
+    store: guardStore(options.store ?? defaultStore(), { logger }),
     attach: (attachment) => void attachments.push(attachment),
     onClose: (close) => void closers.push(close),
   };
