@@ -2,7 +2,7 @@ import { ConfigError, type ConfigIssue } from '../errors/index.js';
 import type { ProviderResolverOptions } from './provider-resolver-options.js';
 import type { BuiltinLLMConfig } from './llm-config.js';
 import { urlSchema } from './schema-helpers.js';
-import { formatIssue } from './parse-config.js';
+import { describe, formatIssue } from './parse-config.js';
 import type { VoiceStackConfig } from './voice-stack-config.js';
 
 type Env = Record<string, string | undefined>;
@@ -84,13 +84,13 @@ export function voiceStackConfigFromEnv(env: Env = process.env): EnvVoiceStackCo
     if (value === undefined) return fallback;
     if (['1', 'true', 'yes', 'on'].includes(value)) return true;
     if (['0', 'false', 'no', 'off'].includes(value)) return false;
-    issues.push({ path: name, message: `expected true or false, got "${value}". Fix: set ${name}=true or ${name}=false.` });
+    issues.push({ path: name, message: `expected true or false, got ${describe(value)}. Fix: set ${name}=true or ${name}=false.` });
     return fallback;
   };
   const oneOf = <const T extends string>(name: string, values: readonly T[]): T | undefined => {
     const value = read(name)?.toLowerCase();
     if (value === undefined || (values as readonly string[]).includes(value)) return value as T | undefined;
-    issues.push({ path: name, message: `expected one of ${values.join(', ')}, got "${value}". Fix: set ${name}=${values[0]}.` });
+    issues.push({ path: name, message: `expected one of ${values.join(', ')}, got ${describe(value)}. Fix: set ${name}=${values[0]}.` });
     return undefined;
   };
   const missing = (name: string, because: string, fix: string) =>
