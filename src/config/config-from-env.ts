@@ -58,9 +58,10 @@ export interface EnvVoiceStackConfig extends VoiceStackConfig {
  * - LLM: LiveKit Inference (`USE_LIVEKIT_INFERENCE`), RunPod (`RUNPOD_A100_ENDPOINT`, `RUNPOD_A40_ENDPOINT`), OpenRouter
  *   (`LLM_MODEL`, `OPENROUTER_API_KEY`), OpenAI or the self-hosted server of `OPENAI_BASE_URL`, Groq, Gemini, Anthropic,
  *   Azure OpenAI, then llama.cpp as the last resort (`LOCAL_LLM_BASE_URL`).
- * - STT: Inference, Deepgram, Whisper (`WHISPER_ENDPOINT`), the server of `STT_BASE_URL`, OpenAI; `STT_PROVIDER` moves
- *   one provider to the front.
- * - TTS: Inference, Cartesia, ElevenLabs (`ELEVEN_API_KEY`, else `ELEVENLABS_API_KEY`), the server of `TTS_BASE_URL`, OpenAI.
+ * - STT: Inference, Deepgram, Whisper (`WHISPER_ENDPOINT`), the server of `STT_BASE_URL`, OpenAI, Vosk (`STT_HOST`,
+ *   `STT_PORT`); `STT_PROVIDER` moves one provider to the front.
+ * - TTS: Inference, Cartesia, ElevenLabs (`ELEVEN_API_KEY`, else `ELEVENLABS_API_KEY`), the server of `TTS_BASE_URL`, OpenAI,
+ *   Piper (`TTS_HOST`, `TTS_PORT`); `TTS_PROVIDER` moves one provider to the front.
  *
  * `LLM_MODE` adds `modes`; `AICO_BACKEND_URL` adds `providerResolver`. Keys are copied from `env` into the entries
  * (they are masked whenever a config is printed).
@@ -115,11 +116,23 @@ export function voiceStackConfigFromEnv(env: Env = process.env): EnvVoiceStackCo
       return withKey(withKey(entry, read('LIVEKIT_API_KEY')), read('LIVEKIT_API_SECRET'), 'apiSecret');
     },
     missing,
+    local: (slot, scheme, defaultPort, wanted) => {
+      const host = read(`${slot}_HOST`);
+      const port = read(`${slot}_PORT`);
+      if (!wanted && host === undefined && port === undefined) return undefined;
+      if (port !== undefined && !(/^\d+$/.test(port) && Number(port) > 0 && Number(port) < 65_536)) {
+        issues.push({ path: `${slot}_PORT`, message: `expected a port number, got "${port}". Fix: set ${slot}_PORT=${defaultPort}.` });
+        return undefined;
+      }
+      const base = host ?? 'localhost';
+      // A host given as a URL (wss://vosk.example.com) keeps its scheme.
+      return /^[a-z]+:\/\//i.test(base) ? base : `${scheme}://${base}:${port ?? defaultPort}`;
+    },
   };
 
   const llm = llmFromEnv(context);
   const stt = sttFromEnv(context, oneOf('STT_PROVIDER', STT_PROVIDERS));
-  const tts = ttsFromEnv(context);
+  const tts = ttsFromEnv(context, oneOf('TTS_PROVIDER', TTS_PROVIDERS));
   const pipeline: VoiceStackConfig = {};
   if (stt.length) pipeline.stt = stt as unknown as VoiceStackConfig['stt'];
   if (llm.length) pipeline.llm = llm as unknown as BuiltinLLMConfig[];
@@ -166,6 +179,11 @@ interface EnvContext {
   url(name: string, example: string): string | undefined;
   inference(model: string): Entry;
   missing(name: string, because: string, fix: string): void;
+  /**
+   * The base URL of a local server from `<slot>_HOST` and `<slot>_PORT` (S1: Vosk for STT, Piper for TTS), when
+   * either is set or `wanted` (its provider named in `<slot>_PROVIDER`).
+   */
+  local(slot: 'STT' | 'TTS', scheme: 'ws' | 'http', defaultPort: number, wanted: boolean): string | undefined;
   useInference: boolean;
   /** The key of OpenAI's cloud, when the plugins may use it. */
   openAIKey: string | undefined;
@@ -248,12 +266,16 @@ function llmFromEnv(context: EnvContext): Entry[] {
 }
 
 /** The providers `STT_PROVIDER` can move to the front of the STT chain. */
-const STT_PROVIDERS = ['deepgram', 'whisper', 'openai', 'inference'] as const;
+const STT_PROVIDERS = ['deepgram', 'whisper', 'openai', 'inference', 'vosk'] as const;
+
+/** The providers `TTS_PROVIDER` can move to the front of the TTS chain. */
+const TTS_PROVIDERS = ['cartesia', 'elevenlabs', 'openai-compatible', 'openai', 'inference', 'piper'] as const;
 
 /**
  * The STT chain, in this order: LiveKit Inference (`USE_LIVEKIT_INFERENCE`, model `INFERENCE_STT_MODEL`), Deepgram
  * (`DEEPGRAM_API_KEY`), Whisper (`WHISPER_ENDPOINT`, `WHISPER_MODEL`), a self-hosted server (`STT_BASE_URL`, model
- * `OPENAI_STT_MODEL`), OpenAI (`OPENAI_API_KEY` of OpenAI's cloud). `STT_PROVIDER` moves its provider to the front;
+ * `OPENAI_STT_MODEL`), OpenAI (`OPENAI_API_KEY` of OpenAI's cloud), a local Vosk (`STT_HOST`, `STT_PORT`).
+ * `STT_PROVIDER` moves its provider to the front (`vosk` adds Vosk at `localhost:2700` when no host is set);
  * `STT_LANGUAGE` sets every entry's language.
  */
 function sttFromEnv(context: EnvContext, first: (typeof STT_PROVIDERS)[number] | undefined): Entry[] {
@@ -281,6 +303,8 @@ function sttFromEnv(context: EnvContext, first: (typeof STT_PROVIDERS)[number] |
       name: 'openai',
       entry: { provider: 'openai', model: openAIModel ?? ENV_DEFAULTS.OPENAI_STT_MODEL, apiKey: context.openAIKey },
     });
+  const vosk = context.local('STT', 'ws', 2700, first === 'vosk');
+  if (vosk) stt.push({ name: 'vosk', entry: { provider: 'vosk', baseURL: vosk } });
   if (first && !stt.some(({ name }) => name === first))
     context.missing(
       `STT_PROVIDER`,
@@ -295,23 +319,29 @@ function sttFromEnv(context: EnvContext, first: (typeof STT_PROVIDERS)[number] |
  * The TTS chain, in this order: LiveKit Inference (`USE_LIVEKIT_INFERENCE`, model `INFERENCE_TTS_MODEL`), Cartesia
  * (`CARTESIA_API_KEY`), ElevenLabs (`ELEVEN_API_KEY`, else `ELEVENLABS_API_KEY`; `ELEVENLABS_VOICE_ID`,
  * `ELEVENLABS_MODEL`), a self-hosted server (`TTS_BASE_URL`, model `OPENAI_TTS_MODEL`, voice `OPENAI_TTS_VOICE`),
- * OpenAI (`OPENAI_API_KEY` of OpenAI's cloud). `TTS_LANGUAGE` sets every entry's language.
+ * OpenAI (`OPENAI_API_KEY` of OpenAI's cloud), a local Piper (`TTS_HOST`, `TTS_PORT`). `TTS_PROVIDER` moves one
+ * provider to the front (`piper` adds Piper at `localhost:5000` when no host is set); `TTS_LANGUAGE` sets every
+ * entry's language.
  */
-function ttsFromEnv(context: EnvContext): Entry[] {
+function ttsFromEnv(context: EnvContext, first: (typeof TTS_PROVIDERS)[number] | undefined): Entry[] {
   const { read } = context;
   const language = read('TTS_LANGUAGE');
   const openAIModel = read('OPENAI_TTS_MODEL');
   const openAIVoice = read('OPENAI_TTS_VOICE');
-  const tts: Entry[] = [];
-  if (context.useInference) tts.push(context.inference(read('INFERENCE_TTS_MODEL') ?? ENV_DEFAULTS.INFERENCE_TTS_MODEL));
+  const tts: { name: string; entry: Entry }[] = [];
+  if (context.useInference)
+    tts.push({ name: 'inference', entry: context.inference(read('INFERENCE_TTS_MODEL') ?? ENV_DEFAULTS.INFERENCE_TTS_MODEL) });
   const cartesiaKey = read('CARTESIA_API_KEY');
-  if (cartesiaKey) tts.push({ provider: 'cartesia', apiKey: cartesiaKey });
+  if (cartesiaKey) tts.push({ name: 'cartesia', entry: { provider: 'cartesia', apiKey: cartesiaKey } });
   // LiveKit's plugin reads ELEVEN_API_KEY; several teams spell it ELEVENLABS_API_KEY. LiveKit's spelling wins when both are set.
   const elevenKey = read('ELEVEN_API_KEY') ?? read('ELEVENLABS_API_KEY');
   if (elevenKey) {
     const voice = read('ELEVENLABS_VOICE_ID');
     const model = read('ELEVENLABS_MODEL');
-    tts.push({ provider: 'elevenlabs', apiKey: elevenKey, ...(voice && { voice }), ...(model && { model }) });
+    tts.push({
+      name: 'elevenlabs',
+      entry: { provider: 'elevenlabs', apiKey: elevenKey, ...(voice && { voice }), ...(model && { model }) },
+    });
   }
   const selfHosted = context.url('TTS_BASE_URL', 'http://localhost:8880/v1');
   if (selfHosted) {
@@ -321,14 +351,26 @@ function ttsFromEnv(context: EnvContext): Entry[] {
       model: openAIModel ?? ENV_DEFAULTS.SELF_HOSTED_TTS_MODEL,
       voice: openAIVoice ?? ENV_DEFAULTS.SELF_HOSTED_TTS_VOICE,
     };
-    tts.push(withKey(entry, context.selfHostedKey));
+    tts.push({ name: 'openai-compatible', entry: withKey(entry, context.selfHostedKey) });
   }
   if (context.openAIKey && !context.openAIBaseURL)
     tts.push({
-      provider: 'openai',
-      model: openAIModel ?? ENV_DEFAULTS.OPENAI_TTS_MODEL,
-      voice: openAIVoice ?? ENV_DEFAULTS.OPENAI_TTS_VOICE,
-      apiKey: context.openAIKey,
+      name: 'openai',
+      entry: {
+        provider: 'openai',
+        model: openAIModel ?? ENV_DEFAULTS.OPENAI_TTS_MODEL,
+        voice: openAIVoice ?? ENV_DEFAULTS.OPENAI_TTS_VOICE,
+        apiKey: context.openAIKey,
+      },
     });
-  return language ? tts.map((entry) => ({ ...entry, language })) : tts;
+  const piper = context.local('TTS', 'http', 5000, first === 'piper');
+  if (piper) tts.push({ name: 'piper', entry: { provider: 'piper', baseURL: piper } });
+  if (first && !tts.some(({ name }) => name === first))
+    context.missing(
+      'TTS_PROVIDER',
+      `its provider "${first}" has no settings`,
+      `set the variables of ${first} (docs/configuration.md), or unset TTS_PROVIDER`,
+    );
+  const ordered = first ? [...tts.filter(({ name }) => name === first), ...tts.filter(({ name }) => name !== first)] : tts;
+  return ordered.map(({ entry }) => (language ? { ...entry, language } : entry));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createModeController, createVoiceStack, voiceStackConfigFromEnv } from '../../src/index.js';
-import { KEYS, S0, S1, S2, S3, S4 } from '../helpers/setup-envs.js';
+import { KEYS, S0, S1, S1_OFFLINE, S2, S3, S4 } from '../helpers/setup-envs.js';
 
 describe('voiceStackConfigFromEnv', () => {
   it('LLM_MODEL=a,b becomes an OpenRouter chain, with the key from the env', () => {
@@ -113,6 +113,40 @@ describe('voiceStackConfigFromEnv: the five replaced setups, as their teams spel
     expect(config.llm).toEqual([{ provider: 'groq', apiKey: KEYS.groq }]);
     expect(() => voiceStackConfigFromEnv({ AICO_BACKEND_URL: S1.AICO_BACKEND_URL })).toThrow(
       'AICO_INTERNAL_API_KEY: not set, but AICO_BACKEND_URL is. Fix:',
+    );
+  });
+
+  it('S1 offline: STT_PROVIDER=vosk and TTS_PROVIDER=piper with their hosts and ports, the local LLM; no cloud', () => {
+    expect(voiceStackConfigFromEnv(S1_OFFLINE)).toEqual({
+      stt: [{ provider: 'vosk', baseURL: 'ws://localhost:2700' }],
+      llm: [{ provider: 'llama-cpp', baseURL: 'http://localhost:8080/v1', model: 'local', lastResort: true }],
+      tts: [{ provider: 'piper', baseURL: 'http://localhost:5000' }],
+    });
+    // The defaults of S1's servers; the provider named goes first, the cloud ones stay behind it.
+    const config = voiceStackConfigFromEnv({
+      STT_PROVIDER: 'vosk',
+      TTS_PROVIDER: 'piper',
+      DEEPGRAM_API_KEY: KEYS.deepgram,
+      CARTESIA_API_KEY: KEYS.cartesia,
+    });
+    expect(config.stt).toEqual([
+      { provider: 'vosk', baseURL: 'ws://localhost:2700' },
+      { provider: 'deepgram', apiKey: KEYS.deepgram },
+    ]);
+    expect(config.tts).toEqual([
+      { provider: 'piper', baseURL: 'http://localhost:5000' },
+      { provider: 'cartesia', apiKey: KEYS.cartesia },
+    ]);
+    // A host and port alone add the local server behind the cloud ones (a local fallback).
+    expect(voiceStackConfigFromEnv({ DEEPGRAM_API_KEY: KEYS.deepgram, STT_HOST: 'vosk.internal', STT_LANGUAGE: 'fr' }).stt).toEqual([
+      { provider: 'deepgram', apiKey: KEYS.deepgram, language: 'fr' },
+      { provider: 'vosk', baseURL: 'ws://vosk.internal:2700', language: 'fr' },
+    ]);
+    expect(() => voiceStackConfigFromEnv({ ...S1_OFFLINE, TTS_PORT: 'five thousand' })).toThrow(
+      'TTS_PORT: expected a port number, got "five thousand". Fix: set TTS_PORT=5000.',
+    );
+    expect(() => voiceStackConfigFromEnv({ TTS_PROVIDER: 'cartesia' })).toThrow(
+      'TTS_PROVIDER: not set, but its provider "cartesia" has no settings',
     );
   });
 

@@ -39,6 +39,17 @@ export const S1 = {
   ELEVENLABS_API_KEY: KEYS.elevenlabs,
 } as const;
 
+/** S1's offline development `.env`: Vosk, a local llama.cpp and Piper, no cloud and no key. */
+export const S1_OFFLINE = {
+  STT_PROVIDER: 'vosk',
+  STT_HOST: 'localhost',
+  STT_PORT: '2700',
+  TTS_PROVIDER: 'piper',
+  TTS_HOST: 'localhost',
+  TTS_PORT: '5000',
+  LOCAL_LLM_BASE_URL: 'http://localhost:8080/v1',
+} as const;
+
 /** S2: one self-hosted OpenAI-compatible server for the three services. */
 export const S2 = {
   OPENAI_API_KEY: KEYS.openai,
