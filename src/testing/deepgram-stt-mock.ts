@@ -159,8 +159,9 @@ function runLive(
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   const results = (text: string, flags: { isFinal: boolean; speechFinal?: boolean; fromFinalize?: boolean }) => {
-    const timed = wordsOf(text);
     const now = record.audioBytes / (sampleRate * 2 * channels);
+    // Word times are seconds from the start of the stream, as Deepgram sends them.
+    const timed = wordsOf(text).map((word) => ({ ...word, start: cursor + word.start, end: cursor + word.end }));
     send({
       type: 'Results',
       channel_index: [0, channels],
