@@ -4,6 +4,7 @@ import type { ProviderOption } from '../providers/provider-option.js';
 import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
 import { ResponseProgress } from '../providers/response-progress.js';
 import { HedgeRace, type Opened } from './hedge-race.js';
+import { ChunkQueue } from './chunk-queue.js';
 import { Attempt, type ChildRequest, timeoutOf } from './llm-attempt.js';
 import { RetryWindow, runWithinWindow } from './retry-schedule.js';
 import type { VerbalPolicy } from './verbal-policy.js';
@@ -152,6 +153,7 @@ class ChainLLMStream extends llm.LLMStream {
   readonly #progress: ResponseProgress;
   #first: Attempt | undefined;
   #holdingTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #reply = new ChunkQueue<llm.ChatChunk>();
 
   constructor(
     chain: ChainLLM,
@@ -177,6 +179,31 @@ class ChainLLMStream extends llm.LLMStream {
     this.#startedAt = init.startedAt;
     this.#progress = init.progress;
     chain.track(this, true);
+    // The child's stream already does, for this turn, what LiveKit's stream machinery would do again here: a request
+    // task with a retry loop, tracing spans and GenAI attributes (which serialise the whole chat context) and a
+    // metrics monitor that copies every chunk from one queue to another and reports metrics nobody listens to (see
+    // ChainStreamOwner). This stream runs run() bare and hands chunks to the session through one light queue
+    // (docs/architecture.md, "Measured facts"). Should a LiveKit version rename its request task, the stream keeps
+    // working through LiveKit's own (`monitorMetrics` below still ends the reply when that task ends).
+    const self = this as unknown as { mainTask?: unknown };
+    if (typeof self.mainTask === 'function') self.mainTask = () => this.run();
+    this.abortController.signal.addEventListener('abort', () => this.#reply.close(), { once: true });
+  }
+
+  /** Not LiveKit's monitor: nothing passes through `queue`, which LiveKit closes when the request task ends. */
+  protected override async monitorMetrics(): Promise<void> {
+    while (!(await this.queue.next()).done);
+    this.#reply.close();
+  }
+
+  /** The reply, as the session reads it: from {@link ChunkQueue}, not LiveKit's `output`. */
+  override next(): Promise<IteratorResult<llm.ChatChunk>> {
+    return this.#reply.next();
+  }
+
+  /** Hands a chunk to the session (dropped once the stream is closed). */
+  #put(chunk: llm.ChatChunk): void {
+    this.#reply.put(chunk);
   }
 
   protected async run(): Promise<void> {
@@ -297,7 +324,7 @@ class ChainLLMStream extends llm.LLMStream {
     let timer = gotToken
       ? setTimeout(expire('stall'), stallTimeoutMs)
       : setTimeout(firstTokenDeadline, Math.max(0, attempt.startedAt + timeoutOf(option) - Date.now()));
-    if (opened) for (const chunk of opened.chunks) this.queue.put(chunk);
+    if (opened) for (const chunk of opened.chunks) this.#put(chunk);
     const onAbort = () => stream.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -311,7 +338,7 @@ class ChainLLMStream extends llm.LLMStream {
         } else if (gotToken) {
           timer.refresh(); // restarts the stall clock: cheaper than a new timer per chunk
         }
-        this.queue.put(chunk);
+        this.#put(chunk);
       }
     } catch (error) {
       attempt.error ??= error;
@@ -350,7 +377,7 @@ class ChainLLMStream extends llm.LLMStream {
     turn.holdingSaid = true;
     const text = verbal.pickHolding(this.chatCtx);
     if (!text) return;
-    this.queue.put({ id: 'livekit-voice-stack-holding', delta: { role: 'assistant', content: `${text} ` } });
+    this.#put({ id: 'livekit-voice-stack-holding', delta: { role: 'assistant', content: `${text} ` } });
     this.#core.logger.info(`LLM reply delayed (${reason}): saying the holding phrase`, { reason });
     this.#core.emit('holding', { modality: 'llm', reason, text });
   }
@@ -359,7 +386,7 @@ class ChainLLMStream extends llm.LLMStream {
     const verbal = this.#chain.verbal;
     await this.#core.reportExhausted(turn.errors, '', { spoken: Boolean(verbal) });
     if (verbal && !this.abortController.signal.aborted) {
-      this.queue.put({ id: 'livekit-voice-stack-apology', delta: { role: 'assistant', content: verbal.apology } });
+      this.#put({ id: 'livekit-voice-stack-apology', delta: { role: 'assistant', content: verbal.apology } });
     }
   }
 }
