@@ -6,6 +6,16 @@ import { z } from 'zod';
  */
 export const FIX = '. Fix: ';
 
+/**
+ * A model id: the ids a provider is known to serve, plus any other string. Editors suggest the known ones; a new
+ * model works the day it ships, with no release of this package.
+ */
+export type ModelId<Known extends string> = Known | (string & {});
+
+/** The schema of a model id: any non-empty string, typed as `Id` (a {@link ModelId}, or LiveKit's own model types). */
+export const modelIdSchema = <Id extends string>(what: string, example: string) =>
+  nonEmptyString(what, example) as unknown as z.ZodType<Id, Id>;
+
 /** An http(s) or ws(s) URL. `new URL('localhost:8080')` parses, so the scheme is checked explicitly. */
 export function urlSchema(example = 'http://localhost:8080/v1') {
   return z.string({ error: `expected a URL${FIX}include the scheme, e.g. "${example}".` }).refine(

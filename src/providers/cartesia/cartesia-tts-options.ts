@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, nonEmptyString, secretString, urlSchema, languageSchema, sampleRateSchema } from '../../config/schema-helpers.js';
+import {
+  FIX,
+  nonEmptyString,
+  secretString,
+  urlSchema,
+  languageSchema,
+  sampleRateSchema,
+  type ModelId,
+  modelIdSchema,
+} from '../../config/schema-helpers.js';
+
+/** Cartesia's models (from the Cartesia plugin's `TTSModels`). Any other id is accepted too. */
+export type CartesiaTTSModel = 'sonic-3' | 'sonic-2' | 'sonic-turbo' | 'sonic' | 'sonic-lite' | 'sonic-preview';
 
 /** Cartesia through `@livekit/agents-plugin-cartesia` (streaming over a WebSocket). */
 export interface CartesiaTTSConfig extends EntryBase {
@@ -10,7 +22,7 @@ export interface CartesiaTTSConfig extends EntryBase {
    * `sonic-turbo` (lowest latency), `sonic-2` …
    * @default "sonic-3"
    */
-  model?: string;
+  model?: ModelId<CartesiaTTSModel>;
   /**
    * A Cartesia voice id.
    * @default a native voice of `language` for en, fr, de, es, pt, ja and zh (see docs/providers/cartesia.md), else the English default
@@ -32,7 +44,7 @@ export interface CartesiaTTSConfig extends EntryBase {
 
 /** The options of { provider: 'cartesia' } (TTS), without `provider` and `lastResort` (the stack's). */
 export const cartesiaTTSOptions = z.strictObject({
-  model: nonEmptyString('a Cartesia model', 'sonic-3').default('sonic-3'),
+  model: modelIdSchema<ModelId<CartesiaTTSModel>>('a Cartesia model', 'sonic-3').default('sonic-3'),
   voice: nonEmptyString('a Cartesia voice id', 'f786b574-daa5-4673-aa0c-cbe3e8534c02').optional(),
   language: languageSchema.default('en'),
   speed: z

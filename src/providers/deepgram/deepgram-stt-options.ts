@@ -1,7 +1,28 @@
 import { durationSchema } from '../../config/durations.js';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, nonEmptyString, secretString, urlSchema, languageCode } from '../../config/schema-helpers.js';
+import { FIX, secretString, urlSchema, languageCode, type ModelId, modelIdSchema } from '../../config/schema-helpers.js';
+
+/** Deepgram's streaming models (from the Deepgram plugin's `STTModels`). Any other id is accepted too. */
+export type DeepgramSTTModel =
+  | 'nova-3'
+  | 'nova-3-general'
+  | 'nova-3-medical'
+  | 'nova-3-multilingual'
+  | 'nova-2'
+  | 'nova-2-general'
+  | 'nova-2-meeting'
+  | 'nova-2-phonecall'
+  | 'nova-2-finance'
+  | 'nova-2-conversationalai'
+  | 'nova-2-voicemail'
+  | 'nova-2-video'
+  | 'nova-2-medical'
+  | 'nova-2-drivethru'
+  | 'nova-2-automotive'
+  | 'nova-2-atc'
+  | 'enhanced-general'
+  | 'base';
 
 /** Deepgram live streaming STT through `@livekit/agents-plugin-deepgram`. */
 export interface DeepgramSTTConfig extends EntryBase {
@@ -11,7 +32,7 @@ export interface DeepgramSTTConfig extends EntryBase {
    * by `nova-2-general` (with a warning) when `language` is not English.
    * @default "nova-3"
    */
-  model?: string;
+  model?: ModelId<DeepgramSTTModel>;
   /** Language code, e.g. `"en"`, `"fr"`, or `"multi"` (nova-3 / nova-2 code-switching). @default "en" */
   language?: string;
   /** Silence (ms) after which Deepgram ends an utterance (`endpointing`). @default 25 */
@@ -28,7 +49,7 @@ export interface DeepgramSTTConfig extends EntryBase {
 
 /** The options of { provider: 'deepgram' } (STT), without `provider` and `lastResort` (the stack's). */
 export const deepgramSTTOptions = z.strictObject({
-  model: nonEmptyString('a Deepgram model', 'nova-3').default('nova-3'),
+  model: modelIdSchema<ModelId<DeepgramSTTModel>>('a Deepgram model', 'nova-3').default('nova-3'),
   language: languageCode('en').default('en'),
   endpointingMs: durationSchema('`endpointingMs`').optional(),
   keyterms: z.array(z.string(), { error: `expected an array of strings${FIX}e.g. ["LiveKit"].` }).optional(),

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, nonEmptyString, secretString, urlSchema, languageSchema, sampleRateSchema, isEnglish } from '../../config/schema-helpers.js';
+import {
+  FIX,
+  nonEmptyString,
+  secretString,
+  urlSchema,
+  languageSchema,
+  sampleRateSchema,
+  isEnglish,
+  type ModelId,
+  modelIdSchema,
+} from '../../config/schema-helpers.js';
 
 /** ElevenLabs voice settings (each 0–1 unless noted). Unset fields keep the voice's own settings. */
 export interface ElevenLabsVoiceSettings {
@@ -16,6 +26,17 @@ export interface ElevenLabsVoiceSettings {
   useSpeakerBoost?: boolean;
 }
 
+/** ElevenLabs' models (from the ElevenLabs plugin's `TTSModels`). Any other id is accepted too. */
+export type ElevenLabsTTSModel =
+  | 'eleven_turbo_v2_5'
+  | 'eleven_flash_v2_5'
+  | 'eleven_multilingual_v2'
+  | 'eleven_v3'
+  | 'eleven_turbo_v2'
+  | 'eleven_flash_v2'
+  | 'eleven_monolingual_v1'
+  | 'eleven_multilingual_v1';
+
 /** ElevenLabs through `@livekit/agents-plugin-elevenlabs` (streaming over a WebSocket). */
 export interface ElevenLabsTTSConfig extends EntryBase {
   provider: 'elevenlabs';
@@ -26,7 +47,7 @@ export interface ElevenLabsTTSConfig extends EntryBase {
    * (`eleven_monolingual_v1`, `eleven_turbo_v2`, `eleven_flash_v2`) are refused with a non-English `language`.
    * @default "eleven_turbo_v2_5"
    */
-  model?: string;
+  model?: ModelId<ElevenLabsTTSModel>;
   /** Language code, sent as `language_code` (enforces the language on multilingual models). @default none (auto) */
   language?: string;
   voiceSettings?: ElevenLabsVoiceSettings;
@@ -51,7 +72,7 @@ const unitInterval = (what: string) =>
 export const elevenLabsTTSOptions = z
   .strictObject({
     voice: nonEmptyString('an ElevenLabs voice id', 'bIHbv24MWmeRgasZH58o').optional(),
-    model: nonEmptyString('an ElevenLabs model', 'eleven_turbo_v2_5').default('eleven_turbo_v2_5'),
+    model: modelIdSchema<ModelId<ElevenLabsTTSModel>>('an ElevenLabs model', 'eleven_turbo_v2_5').default('eleven_turbo_v2_5'),
     language: languageSchema.optional(),
     voiceSettings: z
       .strictObject({

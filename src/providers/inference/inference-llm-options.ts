@@ -1,13 +1,14 @@
+import type { inference } from '@livekit/agents';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
 import { durationSchema } from '../../config/durations.js';
-import { FIX, nonEmptyString, secretString, urlSchema } from '../../config/schema-helpers.js';
+import { FIX, secretString, urlSchema, modelIdSchema } from '../../config/schema-helpers.js';
 
 /** LiveKit Inference (LiveKit Cloud's gateway): `inference.LLM`. */
 export interface InferenceLLMConfig extends EntryBase {
   provider: 'inference';
-  /** Model string, e.g. `"openai/gpt-4.1-mini"`. */
-  model: string;
+  /** Model string, e.g. `"openai/gpt-4.1-mini"` (LiveKit's list of Inference models, or any other). */
+  model: inference.LLMModels;
   /** @default LIVEKIT_INFERENCE_API_KEY, then LIVEKIT_API_KEY */
   apiKey?: string;
   /** @default LIVEKIT_INFERENCE_API_SECRET, then LIVEKIT_API_SECRET */
@@ -26,7 +27,7 @@ export interface InferenceLLMConfig extends EntryBase {
 
 /** The options of { provider: 'inference' } (LLM), without `provider` and `lastResort` (the stack's). */
 export const inferenceLLMOptions = z.strictObject({
-  model: nonEmptyString('an Inference model string', 'openai/gpt-4.1-mini'),
+  model: modelIdSchema<inference.LLMModels>('an Inference model string', 'openai/gpt-4.1-mini'),
   apiKey: secretString('LiveKit API key', 'LIVEKIT_API_KEY').optional(),
   apiSecret: secretString('LiveKit API secret', 'LIVEKIT_API_SECRET').optional(),
   baseURL: urlSchema('https://agent-gateway.livekit.cloud/v1').optional(),

@@ -1,6 +1,7 @@
+import type { inference } from '@livekit/agents';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, nonEmptyString, secretString, urlSchema, languageCode } from '../../config/schema-helpers.js';
+import { FIX, nonEmptyString, secretString, urlSchema, languageCode, modelIdSchema } from '../../config/schema-helpers.js';
 
 /**
  * LiveKit Inference STT (`inference.STT`): one WebSocket to LiveKit's gateway, which runs the model and can fall
@@ -13,7 +14,7 @@ export interface InferenceSTTConfig extends EntryBase {
    * `"deepgram/nova-3:fr"`. `"auto"` lets the gateway pick a model for the language.
    * @default "deepgram/nova-3"
    */
-  model?: string;
+  model?: inference.STTModels;
   /** Language code such as `"en"`, `"fr"` or `"multi"`. Overrides a `:lang` suffix of `model`. @default the model's suffix, else "en" */
   language?: string;
   /**
@@ -34,7 +35,7 @@ export interface InferenceSTTConfig extends EntryBase {
 
 /** The options of { provider: 'inference' } (STT), without `provider` and `lastResort` (the stack's). */
 export const inferenceSTTOptions = z.strictObject({
-  model: nonEmptyString('an Inference STT model string', 'deepgram/nova-3').default('deepgram/nova-3'),
+  model: modelIdSchema<inference.STTModels>('an Inference STT model string', 'deepgram/nova-3').default('deepgram/nova-3'),
   language: languageCode('en').optional(),
   fallback: z
     .array(nonEmptyString('an Inference STT model string', 'assemblyai/universal-streaming'), {

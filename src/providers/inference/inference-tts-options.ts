@@ -1,6 +1,15 @@
+import type { inference } from '@livekit/agents';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, nonEmptyString, secretString, urlSchema, languageSchema, sampleRateSchema } from '../../config/schema-helpers.js';
+import {
+  FIX,
+  nonEmptyString,
+  secretString,
+  urlSchema,
+  languageSchema,
+  sampleRateSchema,
+  modelIdSchema,
+} from '../../config/schema-helpers.js';
 
 /**
  * LiveKit Inference (LiveKit Cloud's gateway): `inference.TTS`, streamed over a WebSocket.
@@ -8,8 +17,8 @@ import { FIX, nonEmptyString, secretString, urlSchema, languageSchema, sampleRat
  */
 export interface InferenceTTSConfig extends EntryBase {
   provider: 'inference';
-  /** Model string, e.g. `"cartesia/sonic-turbo"`, `"deepgram/aura-2"`, `"rime/mistv2"`, `"inworld/inworld-tts-1"`. */
-  model: string;
+  /** Model string, e.g. `"cartesia/sonic-turbo"`, `"deepgram/aura-2"`, `"rime/mistv2"`, `"inworld/inworld-tts-1"` (LiveKit's list of Inference models, or any other). */
+  model: inference.TTSModels;
   /**
    * The provider's voice id.
    * @default for `cartesia/*` models and a non-English `language`, a native voice of that language (see docs/providers/inference.md); otherwise the gateway's default
@@ -46,7 +55,7 @@ export interface InferenceTTSFallbackModel {
 
 /** The options of { provider: 'inference' } (TTS), without `provider` and `lastResort` (the stack's). */
 export const inferenceTTSOptions = z.strictObject({
-  model: nonEmptyString('an Inference TTS model string', 'cartesia/sonic-turbo'),
+  model: modelIdSchema<inference.TTSModels>('an Inference TTS model string', 'cartesia/sonic-turbo'),
   voice: nonEmptyString('a voice id', 'f786b574-daa5-4673-aa0c-cbe3e8534c02').optional(),
   language: languageSchema.optional(),
   apiKey: secretString('LiveKit API key', 'LIVEKIT_API_KEY').optional(),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { nonEmptyString, secretString, urlSchema } from '../../config/schema-helpers.js';
+import { secretString, urlSchema, type ModelId, modelIdSchema } from '../../config/schema-helpers.js';
 import { openAIFormatSTTFields, type OpenAIFormatSTTBase } from '../openai-format/openai-format-options.js';
+
+/** OpenAI transcription models. Any other id is accepted too. */
+export type OpenAITranscriptionModel = 'gpt-4o-transcribe' | 'gpt-4o-mini-transcribe' | 'whisper-1';
 
 /**
  * OpenAI's transcription endpoint (`POST /audio/transcriptions`, Whisper / gpt-4o-transcribe) through the OpenAI
@@ -10,7 +13,7 @@ import { openAIFormatSTTFields, type OpenAIFormatSTTBase } from '../openai-forma
 export interface OpenAISTTConfig extends OpenAIFormatSTTBase {
   provider: 'openai';
   /** @default "gpt-4o-transcribe" */
-  model?: string;
+  model?: ModelId<OpenAITranscriptionModel>;
   /** @default OPENAI_API_KEY */
   apiKey?: string;
   /** @default "https://api.openai.com/v1" (`OPENAI_BASE_URL` is not used: it names the LLM server) */
@@ -19,7 +22,9 @@ export interface OpenAISTTConfig extends OpenAIFormatSTTBase {
 
 /** The options of { provider: 'openai' } (STT), without `provider` and `lastResort` (the stack's). */
 export const openAISTTOptions = z.strictObject({
-  model: nonEmptyString('an OpenAI transcription model', 'gpt-4o-transcribe').default('gpt-4o-transcribe'),
+  model: modelIdSchema<ModelId<OpenAITranscriptionModel>>('an OpenAI transcription model', 'gpt-4o-transcribe').default(
+    'gpt-4o-transcribe',
+  ),
   apiKey: secretString('OpenAI API key', 'OPENAI_API_KEY').optional(),
   baseURL: urlSchema('https://api.openai.com/v1').optional(),
   ...openAIFormatSTTFields,

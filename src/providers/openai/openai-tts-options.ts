@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { FIX, nonEmptyString, secretString, urlSchema, languageSchema } from '../../config/schema-helpers.js';
+import { FIX, nonEmptyString, secretString, urlSchema, languageSchema, type ModelId, modelIdSchema } from '../../config/schema-helpers.js';
 import { openAIFormatSpeed, type OpenAIFormatTTSBase } from '../openai-format/openai-format-options.js';
+
+/** OpenAI speech models. Any other id is accepted too. */
+export type OpenAITTSModel = 'gpt-4o-mini-tts' | 'tts-1' | 'tts-1-hd';
 
 /** OpenAI's speech endpoint through `@livekit/agents-plugin-openai`. */
 export interface OpenAITTSConfig extends OpenAIFormatTTSBase {
   provider: 'openai';
   /** `gpt-4o-mini-tts`, `tts-1`, `tts-1-hd`. @default "gpt-4o-mini-tts" */
-  model?: string;
+  model?: ModelId<OpenAITTSModel>;
   /** `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `nova`, `onyx`, `sage`, `shimmer` … @default "alloy" */
   voice?: string;
   /** How to speak (tone, accent, pace); `gpt-4o-mini-tts` only. */
@@ -20,7 +23,7 @@ export interface OpenAITTSConfig extends OpenAIFormatTTSBase {
 /** The options of { provider: 'openai' } (TTS), without `provider` and `lastResort` (the stack's). */
 export const openAITTSOptions = z
   .strictObject({
-    model: nonEmptyString('an OpenAI TTS model', 'gpt-4o-mini-tts').default('gpt-4o-mini-tts'),
+    model: modelIdSchema<ModelId<OpenAITTSModel>>('an OpenAI TTS model', 'gpt-4o-mini-tts').default('gpt-4o-mini-tts'),
     voice: nonEmptyString('a voice name', 'alloy').default('alloy'),
     speed: openAIFormatSpeed.optional(),
     instructions: z.string({ error: `expected a string${FIX}describe the tone, e.g. "Speak calmly."` }).optional(),
