@@ -42,7 +42,7 @@ export interface BenchResults {
   ttsFailover?: TTSFailoverRow[];
   stt?: STTResult;
   audio?: AudioCorrectnessRow[];
-  ttsScale?: TTSScaleResult;
+  ttsScale?: TTSScaleResult[];
   store?: StoreResult;
   targets: Target[];
   /** Process warnings raised while a phase ran (e.g. MaxListenersExceededWarning), counted per message. */
@@ -152,12 +152,13 @@ export function judgeTargets(results: Omit<BenchResults, 'targets' | 'durationS'
         row.rates[0] === row.expectedRate,
     });
   }
-  const ttsAtScale = results.ttsScale?.rows.find((row) => row.contender.startsWith('stack'));
-  if (ttsAtScale) {
+  for (const scale of results.ttsScale ?? []) {
+    const row = scale.rows.find((candidate) => candidate.contender.startsWith('stack'));
+    if (!row) continue;
     targets.push({
-      target: `no errors at ${results.ttsScale!.concurrency} concurrent TTS streams`,
-      figure: `${ttsAtScale.errors} errors in ${ttsAtScale.streams} streams (CPU per stream ${x(ttsAtScale.cpuRatio)} of raw)`,
-      met: ttsAtScale.errors === 0,
+      target: `no errors at ${scale.concurrency} concurrent TTS streams (${scale.format})`,
+      figure: `${row.errors} errors in ${row.streams} streams (CPU per stream ${x(row.cpuRatio)} of raw)`,
+      met: row.errors === 0,
     });
   }
   // Fleet state (issue 10): the shared stores keep the healthy path within 1 % of the raw plugin; one backend round per
@@ -450,8 +451,7 @@ function speechMarkdown(results: BenchResults): string[] {
       ),
     );
   }
-  if (results.ttsScale) {
-    const t = results.ttsScale;
+  for (const t of results.ttsScale ?? []) {
     out.push(
       '',
       `### 9. Scale: ${t.concurrency} concurrent TTS streams through one instance (${t.format}, ${t.rounds} rounds each, interleaved)`,

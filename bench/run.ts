@@ -184,23 +184,11 @@ try {
   }
   if (runs('tts-scale')) {
     phase = 'tts-scale';
-    log(`9/9 TTS scale: ${settings.ttsConcurrency} concurrent streams × ${settings.ttsScaleRounds} rounds × 2 contenders`);
-    results.ttsScale = await runTTSScale(speech.cartesia, settings.ttsConcurrency, settings.ttsScaleRounds);
-  }
-  if (runs('store')) {
-    phase = 'store';
-    log(
-      `store: ${settings.storeTurns} turns × 4 contenders; ${settings.storePropagation} cooldowns to another process; ${settings.stampedeCalls} resolve() over ${settings.stampedeProcesses} processes, per store`,
-    );
-    results.store = await runStore({
-      baseURL: server.baseURL,
-      turns: settings.storeTurns,
-      warmup: settings.warmup,
-      propagationSamples: settings.storePropagation,
-      stampedeProcesses: settings.stampedeProcesses,
-      stampedeCalls: settings.stampedeCalls,
-      stampedeOrgs: settings.stampedeOrgs,
-    });
+    log(`9/9 TTS scale: ${settings.ttsConcurrency} concurrent streams × ${settings.ttsScaleRounds} rounds × 2 contenders × 2 formats`);
+    results.ttsScale = [
+      await runTTSScale('cartesia', speech.cartesia, settings.ttsConcurrency, settings.ttsScaleRounds),
+      await runTTSScale('openai', openaiSpeech, settings.ttsConcurrency, settings.ttsScaleRounds),
+    ];
   }
   log(`requests per model: ${JSON.stringify(await server.requests())}`);
 } finally {

@@ -1,5 +1,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { rawTTSContender, stackTTSContender, timeUtterance, ttsEntry, type TTSContender, type Utterance } from './speech-contenders.js';
+import {
+  rawTTSContender,
+  stackTTSContender,
+  timeUtterance,
+  ttsEntry,
+  type TTSContender,
+  type TTSFormat,
+  type Utterance,
+} from './speech-contenders.js';
+import { rawName } from './tts-overhead.js';
 import { ratio, round, shuffle, summarize, type Summary } from './stats.js';
 
 export interface TTSScaleRow {
@@ -19,20 +28,21 @@ export interface TTSScaleRow {
 }
 
 export interface TTSScaleResult {
-  format: 'cartesia';
+  format: TTSFormat;
   concurrency: number;
   rounds: number;
   rows: TTSScaleRow[];
 }
 
-/** `concurrency` utterances at once through one instance (Cartesia WebSocket format); rounds alternate the contenders. */
-export async function runTTSScale(baseURL: string, concurrency: number, rounds: number): Promise<TTSScaleResult> {
+/**
+ * `concurrency` utterances at once through one instance, for one format (Cartesia's WebSocket, OpenAI's HTTP); rounds
+ * alternate the contenders.
+ */
+export async function runTTSScale(format: TTSFormat, baseURL: string, concurrency: number, rounds: number): Promise<TTSScaleResult> {
+  const [first, second] = format === 'cartesia' ? ['sonic-3', 'sonic-2'] : ['healthy', 'healthy-b'];
   const contenders: TTSContender[] = [
-    rawTTSContender('raw cartesia.TTS', 'cartesia', baseURL, 'sonic-3'),
-    await stackTTSContender('stack.tts (2-option chain)', [
-      ttsEntry('cartesia', baseURL, 'sonic-3'),
-      ttsEntry('cartesia', baseURL, 'sonic-2'),
-    ]),
+    rawTTSContender(rawName(format), format, baseURL, first),
+    await stackTTSContender('stack.tts (2-option chain)', [ttsEntry(format, baseURL, first), ttsEntry(format, baseURL, second)]),
   ];
   const utterances = new Map<string, Utterance[]>(contenders.map((contender) => [contender.name, []]));
   const batches = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
@@ -81,7 +91,7 @@ export async function runTTSScale(baseURL: string, concurrency: number, rounds: 
   });
   const raw = rows[0]!;
   return {
-    format: 'cartesia',
+    format,
     concurrency,
     rounds,
     rows: rows.map((row) => ({ ...row, cpuRatio: ratio(row.cpuPerStreamUs, raw.cpuPerStreamUs) })),
