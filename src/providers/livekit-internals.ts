@@ -1,4 +1,4 @@
-import { ConnectionPool, inference, stt, tts, version } from '@livekit/agents';
+import { ConnectionPool, inference, llm, stt, tts, version } from '@livekit/agents';
 import type { RawData, WebSocket } from 'ws';
 import { VoiceStackError } from '../errors/index.js';
 
@@ -51,6 +51,11 @@ export const CORE_SHAPES: readonly Shape[] = [
     what: 'forward STT metrics once',
     missing: '`stt.SpeechStream.prototype.monitorMetrics` (the STT chain overrides it)',
     holds: () => method(stt.SpeechStream.prototype, 'monitorMetrics'),
+  },
+  {
+    what: 'hand the LLM chain’s reply to the session',
+    missing: '`llm.LLMStream.prototype.monitorMetrics` (the LLM chain overrides it to end the reply with its task)',
+    holds: () => method(llm.LLMStream.prototype, 'monitorMetrics'),
   },
   {
     what: 'capture an LLM attempt’s failure',
