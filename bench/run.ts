@@ -190,6 +190,21 @@ try {
       await runTTSScale('openai', openaiSpeech, settings.ttsConcurrency, settings.ttsScaleRounds),
     ];
   }
+  if (runs('store')) {
+    phase = 'store';
+    log(
+      `store: ${settings.storeTurns} turns × 4 contenders; ${settings.storePropagation} cooldowns to another process; ${settings.stampedeCalls} resolve() over ${settings.stampedeProcesses} processes, per store`,
+    );
+    results.store = await runStore({
+      baseURL: server.baseURL,
+      turns: settings.storeTurns,
+      warmup: settings.warmup,
+      propagationSamples: settings.storePropagation,
+      stampedeProcesses: settings.stampedeProcesses,
+      stampedeCalls: settings.stampedeCalls,
+      stampedeOrgs: settings.stampedeOrgs,
+    });
+  }
   log(`requests per model: ${JSON.stringify(await server.requests())}`);
 } finally {
   await server.close();
