@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { z } from 'zod';
 import { docsUrl } from '../errors/docs-url.js';
 import { ConfigError, type ConfigIssue, type Modality } from '../errors/index.js';
@@ -5,7 +6,7 @@ import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
 import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
 import { organisationIdProblem } from './organisation-id.js';
 import { FIX, languageSchema } from './schema-helpers.js';
-import { isSecretKey, looksLikeSecret } from './secrets.js';
+import { isSecretKey, looksLikeSecret, maskText, secretValuesOf } from './secrets.js';
 import type { AdapterSchemaSource } from './voice-stack-config.js';
 
 const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
@@ -131,9 +132,9 @@ function parseEntry<A extends AdapterSchemaSource>(
   }
   const orgIdProblem = orgId === undefined ? undefined : organisationIdProblem(orgId);
   if (orgIdProblem) issues.push({ path: `${path}.orgId`, message: orgIdProblem });
-  const result = adapter.options.safeParse(rest, { reportInput: true });
-  if (!result.success) {
-    issues.push(...result.error.issues.map((issue) => formatIssue(issue, [path], knownKeys)));
+  const result = validateOptions(adapter.options, rest, path, knownKeys);
+  if ('issues' in result) {
+    issues.push(...result.issues);
     return undefined;
   }
   return {
@@ -177,6 +178,42 @@ function collectKnownKeys(adapters: readonly AdapterSchemaSource[]): Set<string>
     keys.add(key);
   return keys;
 }
+
+/**
+ * Validates an adapter's options. A zod 4 schema (every built-in adapter's) gets our messages: what was received,
+ * never a secret, "did you mean". Any other Standard Schema (valibot, arktype, zod 3.24+ …) gets its own messages,
+ * with key-like values masked; it must validate synchronously, since the config is checked before anything is created.
+ */
+function validateOptions(
+  schema: StandardSchemaV1,
+  value: Record<string, unknown>,
+  path: string,
+  knownKeys: ReadonlySet<string>,
+): { data: unknown } | { issues: ConfigIssue[] } {
+  if ('_zod' in schema && typeof (schema as { safeParse?: unknown }).safeParse === 'function') {
+    const result = (schema as unknown as z.ZodType).safeParse(value, { reportInput: true });
+    return result.success ? { data: result.data } : { issues: result.error.issues.map((issue) => formatIssue(issue, [path], knownKeys)) };
+  }
+  const result = schema['~standard'].validate(value);
+  if (result instanceof Promise) {
+    void result.catch(() => undefined);
+    return {
+      issues: [
+        { path, message: `expected an options schema that validates synchronously${FIX}remove its async checks (run them in create()).` },
+      ],
+    };
+  }
+  if (!result.issues) return { data: result.value };
+  const secrets = secretValuesOf(value);
+  return {
+    issues: result.issues.map((issue) => ({
+      path: joinPath([path, ...(issue.path ?? []).map((segment) => keyOf(typeof segment === 'object' ? segment.key : segment))]),
+      message: maskText(issue.message, secrets),
+    })),
+  };
+}
+
+const keyOf = (key: PropertyKey): string | number => (typeof key === 'symbol' ? String(key) : key);
 
 type ZodIssue = z.core.$ZodIssue & { input?: unknown };
 

@@ -1,5 +1,5 @@
 import type { llm, stt, tts } from '@livekit/agents';
-import type { z } from 'zod';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Modality } from '../errors/index.js';
 import type { EntryBase } from './entry-base.js';
 import type { BuiltinLLMConfig } from './llm-config.js';
@@ -11,20 +11,20 @@ import type { BuiltinTTSConfig } from './tts-config.js';
 export interface AdapterSchemaSource {
   readonly modality: Modality;
   readonly provider: string;
-  readonly options: z.ZodType;
+  readonly options: StandardSchemaV1;
 }
 
 /** The config entry of a custom adapter: `{ provider: 'my-name', ...its options }`. */
 export type AdapterEntry<A, M extends Modality> = A extends {
   readonly modality: M;
   readonly provider: infer P extends string;
-  readonly options: infer S extends z.ZodType;
+  readonly options: infer S extends StandardSchemaV1;
 }
   ? { provider: P } & EntryBase & OptionsInput<S>
   : never;
 
 /** `z.object({})` infers `Record<string, never>`, which no entry with a `provider` key can match: treat it as `{}`. */
-type OptionsInput<S extends z.ZodType> = string extends keyof z.input<S> ? {} : z.input<S>;
+type OptionsInput<S extends StandardSchemaV1> = string extends keyof StandardSchemaV1.InferInput<S> ? {} : StandardSchemaV1.InferInput<S>;
 
 /** One option, or an ordered chain of options (the first is preferred, the next ones are fallbacks). */
 export type ConfigSlot<Entry> = Entry | readonly Entry[];

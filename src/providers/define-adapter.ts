@@ -1,5 +1,5 @@
 import type { llm, stt, tts, VAD } from '@livekit/agents';
-import type { z } from 'zod';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Modality } from '../errors/index.js';
 import type { Logger } from '../config/logger.js';
 
@@ -50,20 +50,20 @@ export type Created<M extends Modality> =
  * A provider adapter: turns validated options into a LiveKit instance. Built-in providers are adapters too;
  * custom ones are made with {@link defineAdapter} and passed in `createVoiceStack(config, { adapters })`.
  */
-export interface Adapter<M extends Modality = Modality, P extends string = string, S extends z.ZodType = z.ZodType> {
+export interface Adapter<M extends Modality = Modality, P extends string = string, S extends StandardSchemaV1 = StandardSchemaV1> {
   readonly modality: M;
   /** The name used as `provider` in config entries. */
   readonly provider: P;
   /** Validates the entry (without `provider` and `lastResort`). Use a strict object to catch typos. */
   readonly options: S;
   /** Builds the LiveKit instance. Read keys from `context.env` here, never at import. */
-  create(options: z.output<S>, context: AdapterContext): Created<M> | Promise<Created<M>>;
+  create(options: StandardSchemaV1.InferOutput<S>, context: AdapterContext): Created<M> | Promise<Created<M>>;
   /** Splits one entry into several chain options (OpenRouter's `models` list). @default one option */
-  expand?(options: z.output<S>): z.output<S>[];
+  expand?(options: StandardSchemaV1.InferOutput<S>): StandardSchemaV1.InferOutput<S>[];
   /** The model name for logs and events when the instance does not say. */
-  model?(options: z.output<S>): string;
+  model?(options: StandardSchemaV1.InferOutput<S>): string;
   /** Probes the endpoint for real, for `stack.health()` and `doctor`. */
-  health?(options: z.output<S>, context: AdapterContext): Promise<ProbeResult>;
+  health?(options: StandardSchemaV1.InferOutput<S>, context: AdapterContext): Promise<ProbeResult>;
 }
 
 /** Any adapter: `any` options, because an adapter's options are contravariant in `create()` and unions of adapters must fit. */
@@ -81,7 +81,7 @@ export type AnyAdapter = Adapter<Modality, string, any>;
  *   create: async (options, context) => new openai.LLM({ model: options.model, baseURL: options.baseURL, apiKey: context.env.ACME_KEY }),
  * });
  */
-export function defineAdapter<const M extends Modality, const P extends string, S extends z.ZodType>(
+export function defineAdapter<const M extends Modality, const P extends string, S extends StandardSchemaV1>(
   adapter: Adapter<M, P, S>,
 ): Adapter<M, P, S> {
   return adapter;
