@@ -121,7 +121,10 @@ export function voiceStackConfigFromEnv(env: Env = process.env): EnvVoiceStackCo
       const port = read(`${slot}_PORT`);
       if (!wanted && host === undefined && port === undefined) return undefined;
       if (port !== undefined && !(/^\d+$/.test(port) && Number(port) > 0 && Number(port) < 65_536)) {
-        issues.push({ path: `${slot}_PORT`, message: `expected a port number, got "${port}". Fix: set ${slot}_PORT=${defaultPort}.` });
+        issues.push({
+          path: `${slot}_PORT`,
+          message: `expected a port number, got ${describe(port)}. Fix: set ${slot}_PORT=${defaultPort}.`,
+        });
         return undefined;
       }
       const base = host ?? 'localhost';

@@ -271,7 +271,8 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') {
     if (looksLikeSecret(value)) return 'a value that looks like a key (not shown)';
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    const masked = maskText(value); // a URL with credentials or a key in its query
+    return JSON.stringify(masked.length > 60 ? `${masked.slice(0, 57)}...` : masked);
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';

@@ -235,7 +235,7 @@ describe('config and environment parsing', () => {
 
   it('a key pasted into a flag or a choice variable is refused without being echoed', () => {
     fc.assert(
-      fc.property(keyShaped, fc.constantFrom('USE_LIVEKIT_INFERENCE', 'LLM_MODE', 'AICO_BACKEND_URL'), (key, name) => {
+      fc.property(keyShaped, fc.constantFrom('USE_LIVEKIT_INFERENCE', 'LLM_MODE', 'AICO_BACKEND_URL', 'TTS_PORT'), (key, name) => {
         let thrown: unknown;
         try {
           voiceStackConfigFromEnv({ [name]: key });
