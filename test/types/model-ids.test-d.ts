@@ -1,9 +1,11 @@
-import type { inference } from '@livekit/agents';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ModelId } from '../../src/config/schema-helpers.js';
 import type { CartesiaTTSModel } from '../../src/providers/cartesia/cartesia-tts-options.js';
 import type { DeepgramSTTModel } from '../../src/providers/deepgram/deepgram-stt-options.js';
 import type { ElevenLabsTTSModel } from '../../src/providers/elevenlabs/elevenlabs-tts-options.js';
+import type { InferenceLLMModel } from '../../src/providers/inference/inference-llm-options.js';
+import type { InferenceSTTModel } from '../../src/providers/inference/inference-stt-options.js';
+import type { InferenceTTSModel } from '../../src/providers/inference/inference-tts-options.js';
 import type { OpenAIChatModel } from '../../src/providers/openai/openai-llm-options.js';
 import type { OpenAITranscriptionModel } from '../../src/providers/openai/openai-stt-options.js';
 import type { OpenAITTSModel } from '../../src/providers/openai/openai-tts-options.js';
@@ -30,9 +32,9 @@ describe('model ids', () => {
     expectTypeOf<Model<DeepgramSTTConfig>>().toEqualTypeOf<ModelId<DeepgramSTTModel>>();
     expectTypeOf<Model<CartesiaTTSConfig>>().toEqualTypeOf<ModelId<CartesiaTTSModel>>();
     expectTypeOf<Model<ElevenLabsTTSConfig>>().toEqualTypeOf<ModelId<ElevenLabsTTSModel>>();
-    expectTypeOf<Model<InferenceLLMConfig>>().toEqualTypeOf<inference.LLMModels>();
-    expectTypeOf<Model<InferenceSTTConfig>>().toEqualTypeOf<inference.STTModels>();
-    expectTypeOf<Model<InferenceTTSConfig>>().toEqualTypeOf<inference.TTSModels>();
+    expectTypeOf<Model<InferenceLLMConfig>>().toEqualTypeOf<ModelId<InferenceLLMModel>>();
+    expectTypeOf<Model<InferenceSTTConfig>>().toEqualTypeOf<ModelId<InferenceSTTModel>>();
+    expectTypeOf<Model<InferenceTTSConfig>>().toEqualTypeOf<ModelId<InferenceTTSModel>>();
     // The known ids are literals (a plain `string` would suggest nothing), and hold the defaults.
     expectTypeOf<Model<OpenAILLMConfig>>().not.toEqualTypeOf<string>();
     expectTypeOf<'gpt-4.1-mini'>().toExtend<OpenAIChatModel>();

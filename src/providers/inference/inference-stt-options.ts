@@ -1,7 +1,20 @@
-import type { inference } from '@livekit/agents';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, nonEmptyString, secretString, urlSchema, languageCode, modelIdSchema } from '../../config/schema-helpers.js';
+import { FIX, nonEmptyString, secretString, urlSchema, languageCode, modelIdSchema, type ModelId } from '../../config/schema-helpers.js';
+
+/** LiveKit Inference STT models (from `inference.STTModels` of @livekit/agents); a `:<language>` suffix is accepted. Any other id is accepted too. */
+export type InferenceSTTModel =
+  | 'deepgram/nova-3'
+  | 'deepgram/nova-3-medical'
+  | 'deepgram/nova-2'
+  | 'deepgram/nova-2-medical'
+  | 'deepgram/nova-2-conversationalai'
+  | 'deepgram/nova-2-phonecall'
+  | 'deepgram/flux-general-en'
+  | 'cartesia/ink-whisper'
+  | 'assemblyai/universal-streaming'
+  | 'assemblyai/universal-streaming-multilingual'
+  | 'auto';
 
 /**
  * LiveKit Inference STT (`inference.STT`): one WebSocket to LiveKit's gateway, which runs the model and can fall
@@ -14,7 +27,7 @@ export interface InferenceSTTConfig extends EntryBase {
    * `"deepgram/nova-3:fr"`. `"auto"` lets the gateway pick a model for the language.
    * @default "deepgram/nova-3"
    */
-  model?: inference.STTModels;
+  model?: ModelId<InferenceSTTModel>;
   /** Language code such as `"en"`, `"fr"` or `"multi"`. Overrides a `:lang` suffix of `model`. @default the model's suffix, else "en" */
   language?: string;
   /**
@@ -35,7 +48,7 @@ export interface InferenceSTTConfig extends EntryBase {
 
 /** The options of { provider: 'inference' } (STT), without `provider` and `lastResort` (the stack's). */
 export const inferenceSTTOptions = z.strictObject({
-  model: modelIdSchema<inference.STTModels>('an Inference STT model string', 'deepgram/nova-3').default('deepgram/nova-3'),
+  model: modelIdSchema<ModelId<InferenceSTTModel>>('an Inference STT model string', 'deepgram/nova-3').default('deepgram/nova-3'),
   language: languageCode('en').optional(),
   fallback: z
     .array(nonEmptyString('an Inference STT model string', 'assemblyai/universal-streaming'), {

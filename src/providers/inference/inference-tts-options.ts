@@ -1,4 +1,3 @@
-import type { inference } from '@livekit/agents';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
 import {
@@ -9,7 +8,18 @@ import {
   languageSchema,
   sampleRateSchema,
   modelIdSchema,
+  type ModelId,
 } from '../../config/schema-helpers.js';
+
+/** LiveKit Inference TTS models (from `inference.TTSModels` of @livekit/agents); a `:<voice>` suffix is accepted. Any other id is accepted too. */
+export type InferenceTTSModel =
+  | 'cartesia/sonic-3'
+  | 'cartesia/sonic-2'
+  | 'cartesia/sonic-turbo'
+  | 'cartesia/sonic'
+  | 'deepgram/aura-2'
+  | 'rime/mistv2'
+  | 'inworld/inworld-tts-1';
 
 /**
  * LiveKit Inference (LiveKit Cloud's gateway): `inference.TTS`, streamed over a WebSocket.
@@ -18,7 +28,7 @@ import {
 export interface InferenceTTSConfig extends EntryBase {
   provider: 'inference';
   /** Model string, e.g. `"cartesia/sonic-turbo"`, `"deepgram/aura-2"`, `"rime/mistv2"`, `"inworld/inworld-tts-1"` (LiveKit's list of Inference models, or any other). */
-  model: inference.TTSModels;
+  model: ModelId<InferenceTTSModel>;
   /**
    * The provider's voice id.
    * @default for `cartesia/*` models and a non-English `language`, a native voice of that language (see docs/providers/inference.md); otherwise the gateway's default
@@ -55,7 +65,7 @@ export interface InferenceTTSFallbackModel {
 
 /** The options of { provider: 'inference' } (TTS), without `provider` and `lastResort` (the stack's). */
 export const inferenceTTSOptions = z.strictObject({
-  model: modelIdSchema<inference.TTSModels>('an Inference TTS model string', 'cartesia/sonic-turbo'),
+  model: modelIdSchema<ModelId<InferenceTTSModel>>('an Inference TTS model string', 'cartesia/sonic-turbo'),
   voice: nonEmptyString('a voice id', 'f786b574-daa5-4673-aa0c-cbe3e8534c02').optional(),
   language: languageSchema.optional(),
   apiKey: secretString('LiveKit API key', 'LIVEKIT_API_KEY').optional(),
