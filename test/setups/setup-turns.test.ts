@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createVoiceStack, voiceStackConfigFromEnv, type FallbackEvent } from '../../src/index.js';
-import { mockOpenAIEndpoint, mockOpenAISpeechEndpoint, startTextSession } from '../../src/testing/index.js';
-import { synthesizeOnce } from '../helpers/speak.js';
+import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { KEYS, S1, S2, S3, S4 } from '../helpers/setup-envs.js';
 
 // Each setup's endpoints, at the URLs its `.env` names (or the provider's default), answering only its own key.
 const groq = mockOpenAIEndpoint({ baseURL: 'https://api.groq.com/openai/v1', reply: 'Hello from Groq.', auth: { bearer: KEYS.groq } });
 const s2LLM = mockOpenAIEndpoint({ baseURL: S2.OPENAI_BASE_URL, reply: 'Hello from the GPU server.', auth: { bearer: KEYS.openai } });
-const s2Speech = mockOpenAISpeechEndpoint({ baseURL: S2.TTS_BASE_URL, auth: { bearer: KEYS.openai } });
 const openrouter = mockOpenAIEndpoint({
   baseURL: 'https://openrouter.ai/api/v1',
   reply: 'Hello from OpenRouter.',
@@ -16,9 +14,9 @@ const openrouter = mockOpenAIEndpoint({
 });
 const llama = mockOpenAIEndpoint({ baseURL: S3.LOCAL_LLM_BASE_URL, reply: 'Hello from the local llama.' });
 const runpod = mockOpenAIEndpoint({ baseURL: S4('runpod_streaming').RUNPOD_A100_ENDPOINT!, reply: 'Hello from RunPod.' });
-useMswServer(...groq.handlers, ...s2LLM.handlers, ...s2Speech.handlers, ...openrouter.handlers, ...llama.handlers, ...runpod.handlers);
+useMswServer(...groq.handlers, ...s2LLM.handlers, ...openrouter.handlers, ...llama.handlers, ...runpod.handlers);
 
-/** One turn of a text call on the stack the setup's `.env` gives (its LLM slot; speech is exercised per setup below). */
+/** One turn of a text call on the stack the setup's `.env` gives (its LLM slot; setup-speech.test.ts covers the speech slots). */
 async function oneTurn(env: Record<string, string>, question = 'Hi') {
   const config = voiceStackConfigFromEnv(env);
   const fallbacks: FallbackEvent[] = [];
@@ -44,23 +42,12 @@ describe('a simulated turn for each replaced setup, from its .env as its team wr
     ]);
   });
 
-  it('S2: the GPU server answers with qwen-14b and the one OPENAI_API_KEY; its speech server gets the same key, kokoro and af_bella', async () => {
+  it('S2: the GPU server answers with qwen-14b and the one OPENAI_API_KEY', async () => {
     s2LLM.reset();
-    s2Speech.reset();
     const { reply } = await oneTurn(S2);
     expect(reply).toBe('Hello from the GPU server.');
     expect(s2LLM.chatRequests().map((request) => [request.model, request.headers.authorization])).toEqual([
       ['qwen-14b', `Bearer ${KEYS.openai}`],
-    ]);
-
-    const stack = await createVoiceStack({ tts: voiceStackConfigFromEnv(S2).tts! }, { env: {} });
-    try {
-      expect((await synthesizeOnce(stack.tts!, 'Hello from the GPU server.')).samples).toBeGreaterThan(0);
-    } finally {
-      await stack.close();
-    }
-    expect(s2Speech.requests.map((request) => [request.model, request.voice, request.headers.authorization])).toEqual([
-      ['kokoro', 'af_bella', `Bearer ${KEYS.openai}`],
     ]);
   });
 
