@@ -340,7 +340,11 @@ class ChainSpeechStream extends stt.SpeechStream {
  * in it is not taken for deaf, while speech, which dips between syllables and words, keeps the floor below it.
  */
 class SpeechMeter {
-  /** Starts at the line's level on the first frame: a call usually starts with the line's own noise. */
+  /**
+   * Starts at the speech gate (SPEECH_RMS) and learns the line's noise from there: a steady -30 dBFS hiss within about
+   * 0.8 s, well inside any sensible stall timeout (5 s by default). Starting at the first frame's level instead would
+   * make a caller who speaks from the first frame the floor, and delay catching a deaf stream.
+   */
   #floor: number | undefined;
 
   /** The frame's length in ms if it is speech-level audio, else 0. */
@@ -351,12 +355,14 @@ class SpeechMeter {
     for (let i = 0; i < data.length; i++) energy += data[i]! * data[i]!;
     const rms = Math.sqrt(energy / data.length);
     const ms = (samplesPerChannel / sampleRate) * 1000;
-    const floor = Math.max(MIN_FLOOR, this.#floor ?? rms);
+    const floor = Math.max(MIN_FLOOR, this.#floor ?? Math.min(rms, SPEECH_RMS));
     this.#floor = Math.max(MIN_FLOOR, Math.min(rms, floor * FLOOR_RISE ** (ms / 20)));
-    return rms > 300 && rms > FLOOR_MARGIN * floor ? ms : 0;
+    return rms > SPEECH_RMS && rms > FLOOR_MARGIN * floor ? ms : 0;
   }
 }
 
+/** About -40 dBFS: quieter frames are never speech. */
+const SPEECH_RMS = 300;
 const MIN_FLOOR = 30;
 const FLOOR_RISE = 1.03;
 /** Steady noise stays within a few % of its mean from frame to frame; speech rises well above its own dips. */
