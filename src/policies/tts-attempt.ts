@@ -195,6 +195,11 @@ export class SynthesisAttempt {
     }
   }
 
+  /** Closes the child's stream: for an attempt that will not run (it holds no timer or listener before run()). */
+  close(): void {
+    this.#child.close();
+  }
+
   #armFirstAudio(): void {
     this.#firstAudioTimer = setTimeout(() => this.#expire('timeout'), this.#context.connOptions.timeoutMs);
   }

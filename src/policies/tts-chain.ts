@@ -4,7 +4,7 @@ import type { ProviderOption } from '../providers/provider-option.js';
 import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
 import { GuardedOneShotTTS } from './guarded-one-shot-tts.js';
 import { RetryWindow, runWithinWindow } from './retry-schedule.js';
-import { END, FLUSH, SynthesisAttempt, type SynthesisOutcome, TokenBuffer } from './tts-attempt.js';
+import { END, FLUSH, SynthesisAttempt, type SynthesisContext, type SynthesisOutcome, TokenBuffer } from './tts-attempt.js';
 import type { VerbalPolicy } from './verbal-policy.js';
 
 /** Time from the first text handed to an option to its first audio, when the session gives none, in ms. */
@@ -118,43 +118,59 @@ export class ChainTTS extends tts.TTS {
   }
 }
 
+/** What one utterance gives each of its attempts. */
+type Utterance = Pick<SynthesisContext, 'buffer' | 'put' | 'signal' | 'connOptions' | 'oneShot'>;
+
+/** One option's attempt at an utterance (its child stream starts now). Throws when the child's stream()/synthesize() does. */
+function attemptOf(chain: ChainTTS, option: ProviderOption<'tts'>, utterance: Utterance): SynthesisAttempt {
+  return new SynthesisAttempt(option, {
+    core: chain.core,
+    sampleRate: chain.sampleRate,
+    numChannels: chain.numChannels,
+    streamingInstance: chain.streamingInstanceOf(option),
+    ...utterance,
+  });
+}
+
+/**
+ * The attempt of the option the first pass would start with now (cooling options are left out, as in a pass),
+ * opened before the chain's own stream starts; `undefined` when no option is available now, and the pass plans as
+ * usual. A child whose stream() throws is left to the pass, which classifies the failure.
+ */
+function openFirstAttempt(chain: ChainTTS, utterance: Utterance): SynthesisAttempt | undefined {
+  const option = chain.core.planNow()?.[0];
+  if (!option) return undefined;
+  try {
+    return attemptOf(chain, option, utterance);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Speaks one utterance through the chain: options in order, a failure before audio moves to the next at once,
- * backoff between passes within the retry window. Never throws.
+ * backoff between passes within the retry window. `first`: the attempt already opened for the first pass (see
+ * {@link openFirstAttempt}); the caller closes it should the utterance end before it runs. Never throws.
  */
-async function speakThroughChain(
-  chain: ChainTTS,
-  buffer: TokenBuffer,
-  put: (audio: tts.SynthesizedAudio) => void,
-  signal: AbortSignal,
-  connOptions: APIConnectOptions,
-  /** The text of a one-shot synthesis (`synthesize()`), which uses the children's one-shot endpoints. */
-  oneShot?: string,
-): Promise<void> {
+async function speakThroughChain(chain: ChainTTS, utterance: Utterance, first?: SynthesisAttempt): Promise<void> {
   const { core } = chain;
-  const utterance = new Episode<'tts'>();
+  const { signal } = utterance;
+  const episode = new Episode<'tts'>();
   let ended = false;
 
   const pass = async (): Promise<void> => {
-    const order = await core.plan(utterance.skipped);
+    const opened = first;
+    first = undefined;
+    const planned = (opened && core.planNow(episode.skipped)) || (await core.plan(episode.skipped));
+    const order = opened ? [opened.option, ...planned.filter((option) => option !== opened.option)] : planned;
     if (order.length === 0) throw core.cooledError();
     for (const option of order) {
       if (signal.aborted) return;
-      core.moveTo(option, utterance.last);
+      core.moveTo(option, episode.last);
       let attempt: SynthesisAttempt | undefined;
       let outcome: SynthesisOutcome;
       try {
-        attempt = new SynthesisAttempt(option, {
-          core,
-          sampleRate: chain.sampleRate,
-          numChannels: chain.numChannels,
-          streamingInstance: chain.streamingInstanceOf(option),
-          buffer,
-          put,
-          signal,
-          connOptions,
-          oneShot,
-        });
+        attempt = option === opened?.option ? opened : attemptOf(chain, option, utterance);
         outcome = await attempt.run();
       } catch (error) {
         // stream()/synthesize() threw before any stream existed (run() never throws): this option's failure.
@@ -166,7 +182,7 @@ async function speakThroughChain(
         ended = true;
         return;
       }
-      utterance.record(option, outcome.error);
+      episode.record(option, outcome.error);
       await core.recordFailure(
         option,
         outcome.error,
@@ -178,20 +194,20 @@ async function speakThroughChain(
         return;
       }
     }
-    throw utterance.last?.error ?? core.cooledError();
+    throw episode.last?.error ?? core.cooledError();
   };
 
   try {
     await runWithinWindow(pass, {
       window: new RetryWindow(core.retry, { startedAt: Date.now() }),
       signal,
-      availableInMs: () => core.availableInMs(utterance.skipped),
-      onWait: ({ retry, delayMs }) => core.reportRetry(utterance.last, retry, delayMs),
+      availableInMs: () => core.availableInMs(episode.skipped),
+      onWait: ({ retry, delayMs }) => core.reportRetry(episode.last, retry, delayMs),
     });
   } catch {
     if (!signal.aborted && !ended) {
       await core.reportExhausted(
-        utterance.errors.length > 0 ? utterance.errors : [core.cooledError()],
+        episode.errors.length > 0 ? episode.errors : [core.cooledError()],
         'The utterance ends without audio; the session goes on.',
       );
     }
@@ -204,16 +220,34 @@ const DEFAULT_CONN: APIConnectOptions = { maxRetry: 0, retryIntervalMs: 0, timeo
 class ChainSynthesizeStream extends tts.SynthesizeStream {
   label: string;
   readonly #chain: ChainTTS;
+  readonly #buffer = new TokenBuffer();
+  #first: SynthesisAttempt | undefined;
 
   constructor(chain: ChainTTS, connOptions: APIConnectOptions | undefined) {
     super(chain, connOptions ?? DEFAULT_CONN);
     this.#chain = chain;
     this.label = `${chain.label}.stream`;
-    if (!chain.track(this, true)) this.close();
+    if (!chain.track(this, true)) {
+      this.close();
+      return;
+    }
+    // Open the first option's stream now, not in run(): SynthesizeStream starts run() with setTimeout(0), and a
+    // child opened there would wait for its own start as well (docs/architecture.md, "Measured facts").
+    this.#first = openFirstAttempt(chain, this.#utterance());
+  }
+
+  #utterance(): Utterance {
+    return {
+      buffer: this.#buffer,
+      put: (audio) => this.queue.put(audio),
+      signal: this.abortController.signal,
+      connOptions: this.connOptions,
+      oneShot: undefined,
+    };
   }
 
   protected async run(): Promise<void> {
-    const buffer = new TokenBuffer();
+    const buffer = this.#buffer;
     const verbal = this.#chain.verbal;
     const readInput = (async () => {
       let segment = '';
@@ -239,9 +273,12 @@ class ChainSynthesizeStream extends tts.SynthesizeStream {
       }
     })();
     try {
-      await speakThroughChain(this.#chain, buffer, (audio) => this.queue.put(audio), this.abortController.signal, this.connOptions);
+      await speakThroughChain(this.#chain, this.#utterance(), this.#first);
       if (!this.abortController.signal.aborted && !this.queue.closed) this.queue.put(tts.SynthesizeStream.END_OF_STREAM);
     } finally {
+      // Closed before its attempt ran (aborted, or no pass reached it): its child must not stay open.
+      this.#first?.close();
+      this.#first = undefined;
       this.#chain.track(this, false);
       void readInput.catch(() => undefined);
     }
@@ -267,14 +304,13 @@ class ChainChunkedStream extends tts.ChunkedStream {
     buffer.push(this.inputText);
     buffer.push(END);
     try {
-      await speakThroughChain(
-        this.#chain,
+      await speakThroughChain(this.#chain, {
         buffer,
-        (audio) => this.queue.put(audio),
-        this.abortController.signal,
-        this.#connOptions,
-        this.inputText,
-      );
+        put: (audio) => this.queue.put(audio),
+        signal: this.abortController.signal,
+        connOptions: this.#connOptions,
+        oneShot: this.inputText,
+      });
     } finally {
       this.#chain.track(this, false);
     }

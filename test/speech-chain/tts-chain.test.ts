@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tts } from '@livekit/agents';
 import { createVoiceStack } from '../../src/index.js';
 import {
   mockCartesiaTTS,
@@ -11,7 +12,7 @@ import {
 import { sleep } from '../../src/testing/sleep.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordEvents } from '../helpers/recorders.js';
-import { captureUnhandledRejections, speak, synthesizeOnce } from '../helpers/speak.js';
+import { captureUnhandledRejections, providerTTS, speak, synthesizeOnce } from '../helpers/speak.js';
 import { startAudioSession } from '../helpers/audio-session.js';
 import { forgetfulStore } from '../helpers/state.js';
 
@@ -127,5 +128,63 @@ describe('TTS chain against the mocks', () => {
       await call.close();
       await stack.close();
     }
+  });
+
+  it('opens the first option’s stream with its own (LiveKit starts both on a timer), and closes it when the utterance ends first', async () => {
+    const stack = await createVoiceStack({ tts: [{ provider: 'cartesia', baseURL: cartesia.baseURL }] }, { env });
+    const opened = vi.spyOn(providerTTS(stack), 'stream');
+    try {
+      const unhandled = await captureUnhandledRejections(async () => {
+        const unused = stack.tts!.stream();
+        expect(opened).toHaveBeenCalledTimes(1); // before the chain's own stream started
+        unused.close();
+        await sleep(50);
+        const child = opened.mock.results[0]!.value as tts.SynthesizeStream;
+        expect(child.abortSignal.aborted).toBe(true);
+        // Text pushed before the chain's stream starts reaches the opened stream, in order.
+        const stream = stack.tts!.stream();
+        stream.pushText('Hello ');
+        stream.pushText('there.');
+        stream.endInput();
+        let samples = 0;
+        for await (const audio of stream) {
+          if (audio === tts.SynthesizeStream.END_OF_STREAM) break;
+          samples += audio.frame.samplesPerChannel;
+        }
+        stream.close();
+        expect(samples).toBe(4_800);
+      });
+      expect(unhandled).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+    expect(opened).toHaveBeenCalledTimes(2);
+    expect(cartesia.requests.map((request) => request.text.trim())).toEqual(['Hello there.']);
+  });
+
+  it('opens no stream early to a cooling option: the first available one is opened instead', async () => {
+    cartesia.use({ status: 429, retryAfter: 3 });
+    const stack = await createVoiceStack(
+      {
+        tts: [
+          { provider: 'cartesia', baseURL: cartesia.baseURL },
+          { provider: 'elevenlabs', baseURL: elevenlabs.baseURL },
+        ],
+      },
+      { env },
+    );
+    const [primary, fallback] = stack.options.tts.map((option) => vi.spyOn(option.instance as tts.TTS, 'stream'));
+    try {
+      expect((await speak(stack.tts!, 'First.')).samples).toBeGreaterThan(4_700);
+      expect([primary!.mock.calls.length, fallback!.mock.calls.length]).toEqual([1, 1]);
+      const stream = stack.tts!.stream();
+      expect([primary!.mock.calls.length, fallback!.mock.calls.length]).toEqual([1, 2]); // Cartesia cools for 3 s
+      stream.close();
+      await sleep(20);
+    } finally {
+      await stack.close();
+    }
+    // The closed stream sent no text (the plugin still opens and ends an empty context for it, as for any closed stream).
+    expect(elevenlabs.requests.map((request) => request.text.trim()).filter(Boolean)).toEqual(['First.']);
   });
 });
