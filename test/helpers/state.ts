@@ -1,17 +1,8 @@
 import { createMemoryStore } from '../../src/state/create-memory-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until `read()` is truthy (a change reaching another process's view). */
-export async function eventually<T>(read: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value || Date.now() > deadline) return value;
-    await sleep(5);
-  }
-}
+// Kept here for the tests that import them from the state helpers.
+export { eventually, sleep } from './eventually.js';
 
 /** A store whose every call fails the given way. */
 export function failingStore(how: 'reject' | 'throw' | 'hang'): StateStore {

@@ -1,73 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-// msw does not cross processes: the CLI child talks to real local servers.
-interface Upstream {
-  server: Server;
-  url: string;
-  requests: string[];
-  llamaHealth: number;
-  chatStatus: number;
-}
-
-async function startUpstream(): Promise<Upstream> {
-  const upstream = { requests: [] as string[], llamaHealth: 200, chatStatus: 200 } as Upstream;
-  upstream.server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    upstream.requests.push(`${request.method} ${request.url}`);
-    request.resume();
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json');
-      if (request.url === '/health') {
-        response.statusCode = upstream.llamaHealth;
-        response.end(JSON.stringify(upstream.llamaHealth === 200 ? { status: 'ok' } : { error: { code: 503, message: 'Loading model' } }));
-      } else if (request.url === '/v1/chat/completions') {
-        response.statusCode = upstream.chatStatus;
-        response.end(
-          JSON.stringify(
-            upstream.chatStatus === 200
-              ? {
-                  id: 'x',
-                  object: 'chat.completion',
-                  choices: [{ index: 0, message: { role: 'assistant', content: 'p' }, finish_reason: 'length' }],
-                }
-              : { error: { message: 'Incorrect API key provided: sk-doctor-secret-42' } },
-          ),
-        );
-      } else {
-        response.statusCode = 404;
-        response.end('{}');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
-  upstream.url = `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}`;
-  return upstream;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', npm_config_update_notifier: 'false' };
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'src/cli/index.ts', ...args],
-      { env: { ...base, ...env }, cwd: process.cwd(), timeout: 60_000 },
-      (error, stdout, stderr) => {
-        // npm may warn about the machine's own npmrc: not ours to assert on.
-        const ours = stderr
-          .split('\n')
-          .filter((line) => !line.startsWith('npm warn'))
-          .join('\n')
-          .trim();
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr: ours });
-      },
-    );
-  });
-}
+import { startUpstream, type Upstream } from '../helpers/doctor-upstream.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 /** Latencies and ports vary between runs. */
 const stable = (text: string, upstream: Upstream) =>
@@ -95,12 +31,12 @@ const env = () => ({
   LOCAL_LLM_BASE_URL: `${llama.url}/v1`,
 });
 
-// Each test spawns the CLI through `npx tsx` (several at once): seconds apiece on a shared machine, as runCli's own limit allows.
-describe('livekit-voice-stack doctor', { timeout: 60_000 }, () => {
+// In this process (`main()`); doctor-process.slow.test.ts runs the bin in its own process.
+describe('livekit-voice-stack doctor', () => {
   it('prints a table and exits 0 while the slot has a working option; --strict exits 1', async () => {
     llama.llamaHealth = 503;
     vllm.chatStatus = 200;
-    const result = await runCli(['doctor'], env());
+    const result = await runCliInProcess(['doctor'], env());
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/\u001b\[/); // no colour when not a TTY
@@ -117,14 +53,14 @@ describe('livekit-voice-stack doctor', { timeout: 60_000 }, () => {
     expect(vllm.requests).toContain('POST /v1/chat/completions');
     expect(llama.requests).toContain('GET /health');
 
-    const strict = await runCli(['doctor', '--strict'], env());
+    const strict = await runCliInProcess(['doctor', '--strict'], env());
     expect(strict.code).toBe(1);
   });
 
   it('exits 1 when every option of a slot fails, and never prints the key', async () => {
     llama.llamaHealth = 503;
     vllm.chatStatus = 401;
-    const result = await runCli(['doctor'], env());
+    const result = await runCliInProcess(['doctor'], env());
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('HTTP 401: Incorrect API key provided: ••••');
     expect(result.stdout).toContain('Failed: llm has no working option.');
@@ -140,7 +76,10 @@ describe('livekit-voice-stack doctor', { timeout: 60_000 }, () => {
         llm: [{ provider: 'openai-compatible', baseURL: `${vllm.url}/v1`, model: 'from-file', apiKey: 'sk-file-secret-0000001' }],
       }),
     );
-    const [doctor, config] = await Promise.all([runCli(['doctor', '--config', file, '--json'], {}), runCli(['config', '-c', file], {})]);
+    const [doctor, config] = await Promise.all([
+      runCliInProcess(['doctor', '--config', file, '--json'], {}),
+      runCliInProcess(['config', '-c', file], {}),
+    ]);
     expect(doctor.code).toBe(0);
     expect(JSON.parse(doctor.stdout)).toMatchObject({
       ok: true,
@@ -156,11 +95,11 @@ describe('livekit-voice-stack doctor', { timeout: 60_000 }, () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ llm: { provider: 'llama-cpp', baseURL: 'localhost:8080' } }));
     const [invalid, empty, emptyConfig, unknown, help] = await Promise.all([
-      runCli(['doctor', '-c', file], {}),
-      runCli(['doctor'], {}),
-      runCli(['config'], {}),
-      runCli(['doktor'], {}),
-      runCli(['--help'], {}),
+      runCliInProcess(['doctor', '-c', file], {}),
+      runCliInProcess(['doctor'], {}),
+      runCliInProcess(['config'], {}),
+      runCliInProcess(['doktor'], {}),
+      runCliInProcess(['--help'], {}),
     ]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('llm.baseURL: expected a URL, got "localhost:8080". Fix: include the scheme');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
 import { mockInferenceSTT, type MockInferenceSTT } from '../../src/testing/index.js';
 import { verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
-import { sleep } from '../../src/testing/sleep.js';
+import { eventually } from '../helpers/eventually.js';
 import { listen, listenExpectingFailure, providerSTT } from '../helpers/listen.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
@@ -102,7 +102,8 @@ describe('inference STT against a local Inference gateway', () => {
     const stack = await createVoiceStack({ stt: { provider: 'inference', baseURL: gateway.baseURL } }, { env });
     try {
       for (let i = 0; i < 3; i++) expect((await listen(stack.stt!)).final).toBe('Bonjour tout le monde.');
-      await sleep(100); // let the late session.closed messages arrive
+      // The gateway closes each socket after its session.closed: once all three are closed, the late messages arrived.
+      await eventually(() => gateway.requests.length === 3 && gateway.requests.every((session) => session.closed));
       expect(gateway.requests.map((session) => session.messages.some((message) => message.type === 'session.close'))).toEqual([
         true,
         true,
