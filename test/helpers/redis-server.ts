@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { eventually } from './eventually.js';
 
 /** A real `redis-server` (Debian's package; `.ci/run` installs it) on a free local port, without persistence. */
 export interface RedisServer {
@@ -52,8 +53,8 @@ function freePort(): Promise<number> {
 }
 
 async function waitForPort(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
+  const open = () =>
+    new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
         socket.end();
@@ -61,8 +62,5 @@ async function waitForPort(port: number): Promise<void> {
       });
       socket.once('error', () => resolve(false));
     });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`Failed to start redis-server on port ${port}: it did not listen within 5 s.`);
+  if (!(await eventually(open, 10_000))) throw new Error(`Failed to start redis-server on port ${port}: it did not listen within 10 s.`);
 }

@@ -57,8 +57,8 @@ export async function captureUnhandledRejections(run: () => Promise<void>): Prom
   process.on('unhandledRejection', listener);
   try {
     await run();
-    // Rejections are reported after the microtask queue drains.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Node reports a rejection left unhandled once the microtask queue drains: the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.off('unhandledRejection', listener);
     for (const restored of previous) process.on('unhandledRejection', restored);

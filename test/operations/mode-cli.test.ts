@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { createMachineStore, createMemoryStore, createModeController, createRedisStore } from '../../src/index.js';
+import { eventually } from '../helpers/eventually.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 
 function io(env: Record<string, string | undefined> = process.env) {
@@ -53,8 +54,7 @@ describe('livekit-voice-stack mode', () => {
       activeCalls: { pipeline: 1 },
     });
     expect(await main(['mode', 'set', 'realtime', '--redis', redis.url], io().io)).toBe(0);
-    for (let i = 0; i < 100 && controller.mode !== 'realtime'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(controller.mode).toBe('realtime');
+    expect(await eventually(() => controller.mode === 'realtime')).toBe(true);
     call.release();
     await controller.close();
     await store.close();

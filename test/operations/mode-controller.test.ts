@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../helpers/eventually.js';
 import { describe, expect, it, vi } from 'vitest';
 import {
   type CallStack,
@@ -139,9 +139,8 @@ describe('createModeController', () => {
     const { session, ask } = await startCall(controller);
     let closed = false;
     const closing = controller.close().then(() => (closed = true));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(closed).toBe(false);
     expect(await ask('still there?')).toBe('From the cloud.');
+    expect(closed).toBe(false); // a whole turn later, close() still waits for the call
     await session.close();
     await closing;
     expect(closed).toBe(true);
@@ -150,7 +149,7 @@ describe('createModeController', () => {
   describe('close() while a call is starting', () => {
     /** Waits until `endpoint` received `count` requests (the build's probe reached it). */
     const reached = async (endpoint: typeof cloud, count = 1) => {
-      while (endpoint.requests.length < count) await sleep(5);
+      expect(await eventually(() => endpoint.requests.length >= count)).toBe(true);
     };
 
     it("during the stack's build: the call gets STACK_CLOSED (not a closed stack), is not counted, and the stack is closed", async () => {

@@ -42,7 +42,7 @@ describe('LLM chain through a real text-mode AgentSession', () => {
         },
       ]);
 
-      await sleep(1_100); // the cooldown the 429 asked for
+      await sleep(1_100); // time itself: the 1 s cooldown the 429 asked for runs out
       expect((await session.ask('And now?')).text).toBe('Hello from a.');
       expect(openrouter.chatRequests('a')).toHaveLength(2);
       expect(recorder.of('recovered')).toEqual([{ modality: 'llm', provider: 'openrouter', model: 'a' }]);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore, createProviderResolver, createVoiceStack, refusePrivateAddresses, VoiceStackError } from '../../src/index.js';
 import { mockOpenAIEndpoint, mockProviderBackend, startTextSession } from '../../src/testing/index.js';
+import { sleep } from '../helpers/eventually.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordingLogger } from '../helpers/recorders.js';
 
@@ -131,7 +132,7 @@ describe('the resolver says what to fix when the backend refuses', () => {
   it('403: drops the cached entry of a switched-off organisation and stops serving it', async () => {
     const { resolver, logger } = resolverWith({ ttlMs: 20 });
     expect(await resolver.resolve('acme')).toHaveProperty('llm');
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await sleep(40); // time itself: the 20 ms TTL runs out
     backend.use({ orgId: 'acme', status: 403 });
     await resolver.resolve('acme'); // expired: served once more while the refresh runs
     await expect.poll(() => logger.lines.join('\n')).toContain('the backend forbids this organisation');

@@ -9,7 +9,7 @@ import {
   type MockDeepgramSTT,
   type MockInferenceSTT,
 } from '../../src/testing/index.js';
-import { sleep } from '../../src/testing/sleep.js';
+import { eventually } from '../helpers/eventually.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordEvents } from '../helpers/recorders.js';
 import { listen } from '../helpers/listen.js';
@@ -79,8 +79,8 @@ describe('STT chain against the mocks', () => {
     const call = await startAudioSession(stack);
     try {
       // Both options refuse for a few passes, then the gateway takes the stream again.
-      for (let waited = 0; waited < 5_000 && recorder.of('retry').length < 4; waited += 50) await sleep(50);
-      await sleep(300);
+      // A refused handshake records no session: the first one the gateway records is the stream taken again.
+      expect(await eventually(() => gateway.requests.length > 0, 10_000)).toBe(true);
       const replied = call.nextReply();
       await call.input.speak();
       await replied;

@@ -10,6 +10,7 @@ import {
   type MockElevenLabsTTS,
 } from '../../src/testing/index.js';
 import { sleep } from '../../src/testing/sleep.js';
+import { eventually } from '../helpers/eventually.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordEvents } from '../helpers/recorders.js';
 import { captureUnhandledRejections, providerTTS, speak, synthesizeOnce } from '../helpers/speak.js';
@@ -90,7 +91,7 @@ describe('TTS chain against the mocks', () => {
     const stack = await createVoiceStack({ tts: [{ provider: 'openai' }, { provider: 'cartesia', baseURL: cartesia.baseURL }] }, { env });
     try {
       expect((await speak(stack.tts!, 'First.')).samples).toBe(4_800);
-      await sleep(2_500);
+      await sleep(2_500); // time itself: two of LiveKit's 1 s probe periods pass with no request to the dead option
       expect((await speak(stack.tts!, 'Second.')).samples).toBe(4_800);
     } finally {
       await stack.close();
@@ -138,9 +139,8 @@ describe('TTS chain against the mocks', () => {
         const unused = stack.tts!.stream();
         expect(opened).toHaveBeenCalledTimes(1); // before the chain's own stream started
         unused.close();
-        await sleep(50);
         const child = opened.mock.results[0]!.value as tts.SynthesizeStream;
-        expect(child.abortSignal.aborted).toBe(true);
+        expect(await eventually(() => child.abortSignal.aborted)).toBe(true);
         // Text pushed before the chain's stream starts reaches the opened stream, in order.
         const stream = stack.tts!.stream();
         stream.pushText('Hello ');
@@ -180,7 +180,8 @@ describe('TTS chain against the mocks', () => {
       const stream = stack.tts!.stream();
       expect([primary!.mock.calls.length, fallback!.mock.calls.length]).toEqual([1, 2]); // Cartesia cools for 3 s
       stream.close();
-      await sleep(20);
+      const opened = fallback!.mock.results[1]!.value as tts.SynthesizeStream;
+      expect(await eventually(() => opened.abortSignal.aborted)).toBe(true);
     } finally {
       await stack.close();
     }

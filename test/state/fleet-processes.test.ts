@@ -88,10 +88,10 @@ describe('the organisation cache across processes', () => {
       expect(Object.fromEntries(requests)).toEqual(onePerModality);
 
       // Every entry expired: each call is served the expired entry at once, and one process refreshes each.
-      await sleep(ttlMs + 100);
+      await sleep(ttlMs + 100); // time itself: every entry's TTL runs out
       for (const answer of await round()) expect(answer).toEqual({ failed: 0, models: expected });
       await eventually(() => [...requests.values()].reduce((sum, count) => sum + count, 0) >= orgs * 3);
-      await sleep(300); // a second refresh, if there were one, would arrive meanwhile
+      await sleep(300); // time itself: a second refresh, if there were one, would arrive meanwhile
       expect(Object.fromEntries(requests)).toEqual(onePerModality);
     } finally {
       for (const one of workers) one.child.stdin!.end();
@@ -128,7 +128,7 @@ describe('modes across processes', () => {
       first.child.kill('SIGKILL');
       await first.exited;
       expect(await eventually(() => controller.activeCalls === 1, 10 * leaseMs)).toBe(true);
-      await sleep(2 * leaseMs); // the live call keeps counting: its process renews the lease
+      await sleep(2 * leaseMs); // time itself: the live call keeps counting past its lease, its process renews it
       expect(controller.activeCallsByMode()).toEqual({ local: 1 });
       second.child.kill('SIGKILL');
       await second.exited;

@@ -50,13 +50,20 @@ describe('a Redis store through an outage', () => {
 
   it('keeps answering from its mirror while Redis is down, logs once, and resyncs when Redis is back empty', async () => {
     const log = logger();
-    const a = guardStore(await createRedisStore({ url: redis.url }), { logger: log });
+    const redisA = await createRedisStore({ url: redis.url });
+    const a = guardStore(redisA, { logger: log });
     const b = guardStore(await createRedisStore({ url: redis.url }), { logger: log });
     await a.set('cooldown:x', 'before', 60_000);
     expect(await eventually(() => b.get('cooldown:x'))).toBe('before');
 
     await redis.kill();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Until a's client has seen the socket close (the unguarded store's ping says so, and logs nothing).
+    const disconnected = () =>
+      redisA.ping().then(
+        () => false,
+        (error: Error) => error.message.includes('not connected'),
+      );
+    expect(await eventually(disconnected)).toBe(true);
     for (let turn = 0; turn < 10; turn++) {
       await a.set('cooldown:y', 'during', 60_000); // fails in Redis, applies to a's own mirror
       expect(b.get('cooldown:x')).toBe('before');
@@ -77,10 +84,11 @@ describe('a Redis store through an outage', () => {
         ),
       10_000,
     );
-    for (let i = 0; i < 100 && b.get('cooldown:z') === undefined; i++) {
+    // b's subscriber may reconnect after a's first write: write until b sees one.
+    await eventually(async () => {
       await a.set('cooldown:z', 'after', 60_000);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return b.get('cooldown:z') !== undefined;
+    }, 10_000);
     expect(b.get('cooldown:z')).toBe('after');
     expect(log.info).toHaveBeenCalledWith('The redis state store answers again', { store: 'redis' });
     await a.close();

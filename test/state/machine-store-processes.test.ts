@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('the machine store across processes', () => {
   it('gives each lock to exactly one of several racing processes', async () => {
     const lockDir = join(dir, 'locks');
     const racers = [...Array(4)].map(() => run(['lock', lockDir, '200']));
-    while (!racers.every((racer) => racer.output().includes('ready'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await eventually(() => racers.every((racer) => racer.output().includes('ready')), 30_000)).toBe(true);
     writeFileSync(`${lockDir}.go`, '');
     const outputs = await Promise.all(racers.map((racer) => racer.exited));
     const won = outputs.flatMap((output) => JSON.parse(output.split('\n')[1]!) as number[]);
@@ -46,8 +46,9 @@ describe('the machine store across processes', () => {
   it('never leaves a torn entry when a writer is killed mid-write', async () => {
     const writeDir = join(dir, 'writes');
     const writer = run(['write-forever', writeDir]);
-    while (!writer.output().includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Killed once it has written all 20 entries and is rewriting them.
+    const written = () => (existsSync(writeDir) ? readdirSync(writeDir).filter((name) => !name.startsWith('.tmp-')).length : 0);
+    expect(await eventually(() => written() >= 20, 30_000)).toBe(true);
     writer.child.kill('SIGKILL');
     await writer.exited;
     const entries = readdirSync(writeDir).filter((name) => !name.startsWith('.tmp-'));

@@ -4,6 +4,7 @@ import type { AudioFrame } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
 import { mockDeepgramSTT, mockOpenAIEndpoint, mockOpenAITranscriptionEndpoint, speechLikeFrames } from '../../src/testing/index.js';
+import { eventually } from '../helpers/eventually.js';
 import { useMswServer } from '../helpers/msw.js';
 
 const whisper = mockOpenAITranscriptionEndpoint({ baseURL: 'http://whisper.internal:8000/v1', transcript: 'What time is it?' });
@@ -35,15 +36,14 @@ async function spokenTurn(stack: Awaited<ReturnType<typeof createVoiceStack>>, t
   const detach = stack.attach(session);
   const input = new TestAudioInput();
   session.input.audio = input;
-  const replied = new Promise<void>((resolve) => {
-    session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
-      if (item.type === 'message' && item.role === 'assistant') resolve();
-    });
+  let replied = false;
+  session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
+    if (item.type === 'message' && item.role === 'assistant') replied = true;
   });
   try {
     await session.start({ agent: new voice.Agent({ instructions: 'Answer briefly.' }) });
     await input.speak(speechLikeFrames({ trailingSilenceMs: 1_000 }));
-    await Promise.race([replied, new Promise((resolve) => setTimeout(resolve, 8_000))]);
+    await eventually(() => replied, 8_000); // the caller asserts on the history, reply or not
     return session.history.items.filter((item) => item.type === 'message').map((item) => [item.role, item.textContent ?? '']);
   } finally {
     detach();
