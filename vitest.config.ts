@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+/** Long process-level tests (spawned processes, soaks, a browser): `npm run test:slow`, after `npm test`. */
+const SLOW = 'test/**/*.slow.test.ts';
 
 export default defineConfig({
   // Examples and docs import the package by name, as users do: resolve it to the sources (no build needed).
@@ -12,11 +15,15 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
     pool: 'forks',
+    // `vitest run --project fast` (npm test) or `--project slow` (npm run test:slow); a file path picks its project.
+    // test/types/*.test-d.ts are checked by `npm run typecheck` (a failed expectTypeOf is a type error).
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, SLOW] } },
+      { extends: true, test: { name: 'slow', include: [SLOW] } },
+    ],
   },
 });
