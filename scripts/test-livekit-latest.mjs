@@ -4,7 +4,7 @@
 // widening the peer range, and when LiveKit publishes a release (docs/architecture.md, "LiveKit internals").
 //
 //   npm run test:livekit-latest                 the subset below
-//   npm run test:livekit-latest -- test/stt     other test paths (passed to vitest)
+//   npm run test:livekit-latest -- test/stack   other test paths (passed to vitest)
 //   LIVEKIT_AGENTS_VERSION=1.8.1 npm run …      another version of @livekit/agents (plugins: their newest 1.x)
 //   KEEP=1 npm run …                            keep the temporary copy (its path is printed)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,13 +25,14 @@ const PACKAGES = [
 const SUBSET = [
   'test/architecture.test.ts',
   'test/providers',
-  'test/llm',
-  'test/stt',
-  'test/tts',
-  'test/realtime',
-  'test/resilience/llm-chain.test.ts',
-  'test/speech-chain/stt-chain.test.ts',
-  'test/speech-chain/tts-chain.test.ts',
+  'test/stack/realtime-fallback.test.ts',
+  'test/stack/stt-session.test.ts',
+  'test/stack/stt-health.test.ts',
+  'test/config/stt-config.test.ts',
+  'test/config/tts-config.test.ts',
+  'test/policies/llm-chain.test.ts',
+  'test/policies/stt-chain.test.ts',
+  'test/policies/tts-chain.test.ts',
 ];
 
 /** The newest published 1.x of `name` (prereleases left out). */

@@ -68,7 +68,7 @@ export async function captureUnhandledRejections(run: () => Promise<void>): Prom
 
 /**
  * The provider's own TTS instance (the first option), under the stack's TTS chain: for tests that document what the
- * plugin itself does on failure (the chain absorbs those failures, see test/speech-chain).
+ * plugin itself does on failure (the chain absorbs those failures, see test/policies).
  */
 export function providerTTS(stack: VoiceStack): tts.TTS {
   return stack.options.tts[0]!.instance as tts.TTS;

@@ -16,7 +16,7 @@ import { gc, random, resources } from '../helpers/soak-probes.js';
 import { SPEECH_KEYS } from '../helpers/speech-secrets.js';
 import { forgetfulStore } from '../helpers/state.js';
 
-// The speech side of the soak (mirrors test/resilience/soak.test.ts): hundreds of TTS utterances and STT streams
+// The speech side of the soak (mirrors test/policies/soak.slow.test.ts): hundreds of TTS utterances and STT streams
 // through the chains with random faults, over real local WebSocket servers (countable sockets; the msw-backed OpenAI
 // formats are covered by the fault matrices). Bounded by default; SOAK=1 for a long run.
 const UTTERANCES = process.env.SOAK ? 5_000 : 200;

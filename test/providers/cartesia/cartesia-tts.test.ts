@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack, type VoiceStack } from '../../src/index.js';
-import { mockCartesiaTTS, type MockCartesiaTTS } from '../../src/testing/index.js';
-import { useMswServer } from '../helpers/msw.js';
-import { withStack } from '../helpers/with-stack.js';
-import { speak, synthesizeOnce } from '../helpers/speak.js';
+import { createVoiceStack, type VoiceStack } from '../../../src/index.js';
+import { mockCartesiaTTS, type MockCartesiaTTS } from '../../../src/testing/index.js';
+import { useMswServer } from '../../helpers/msw.js';
+import { withStack } from '../../helpers/with-stack.js';
+import { speak, synthesizeOnce } from '../../helpers/speak.js';
 
 const server = useMswServer();
 let cartesia: MockCartesiaTTS;

@@ -1,8 +1,8 @@
 import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
-import { mockDeepgramSTT, speechLikeFrames, type MockDeepgramSTT } from '../../src/testing/index.js';
-import { listen, listenExpectingFailure, providerSTT } from '../helpers/listen.js';
+import { createVoiceStack } from '../../../src/index.js';
+import { mockDeepgramSTT, speechLikeFrames, type MockDeepgramSTT } from '../../../src/testing/index.js';
+import { listen, listenExpectingFailure, providerSTT } from '../../helpers/listen.js';
 
 let deepgram: MockDeepgramSTT;
 beforeAll(async () => {

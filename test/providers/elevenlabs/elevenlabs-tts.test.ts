@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { VoiceStack } from '../../src/index.js';
-import { mockElevenLabsTTS, type MockElevenLabsTTS } from '../../src/testing/index.js';
-import { useMswServer } from '../helpers/msw.js';
-import { withStack } from '../helpers/with-stack.js';
-import { speak, synthesizeOnce } from '../helpers/speak.js';
+import type { VoiceStack } from '../../../src/index.js';
+import { mockElevenLabsTTS, type MockElevenLabsTTS } from '../../../src/testing/index.js';
+import { useMswServer } from '../../helpers/msw.js';
+import { withStack } from '../../helpers/with-stack.js';
+import { speak, synthesizeOnce } from '../../helpers/speak.js';
 
 const server = useMswServer();
 let elevenlabs: MockElevenLabsTTS;

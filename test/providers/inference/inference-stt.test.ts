@@ -1,10 +1,10 @@
 import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
-import { mockInferenceSTT, type MockInferenceSTT } from '../../src/testing/index.js';
-import { verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
-import { eventually } from '../helpers/eventually.js';
-import { listen, listenExpectingFailure, providerSTT } from '../helpers/listen.js';
+import { createVoiceStack } from '../../../src/index.js';
+import { mockInferenceSTT, type MockInferenceSTT } from '../../../src/testing/index.js';
+import { verifyLiveKitToken } from '../../../src/testing/openai-endpoint.js';
+import { eventually } from '../../helpers/eventually.js';
+import { listen, listenExpectingFailure, providerSTT } from '../../helpers/listen.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
 const env = { LIVEKIT_API_KEY: credentials.apiKey, LIVEKIT_API_SECRET: credentials.apiSecret };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
-import { inferenceToken } from '../../src/providers/inference/inference-credentials.js';
-import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
-import { verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
-import { useMswServer } from '../helpers/msw.js';
+import { createVoiceStack } from '../../../src/index.js';
+import { inferenceToken } from '../../../src/providers/inference/inference-credentials.js';
+import { mockOpenAIEndpoint, startTextSession } from '../../../src/testing/index.js';
+import { verifyLiveKitToken } from '../../../src/testing/openai-endpoint.js';
+import { useMswServer } from '../../helpers/msw.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
 const gateway = mockOpenAIEndpoint({

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
-import { mockInferenceTTS, type MockInferenceTTS } from '../../src/testing/index.js';
-import { verifyLiveKitToken } from '../../src/testing/openai-endpoint.js';
-import { providerTTS, speak } from '../helpers/speak.js';
+import { createVoiceStack } from '../../../src/index.js';
+import { mockInferenceTTS, type MockInferenceTTS } from '../../../src/testing/index.js';
+import { verifyLiveKitToken } from '../../../src/testing/openai-endpoint.js';
+import { providerTTS, speak } from '../../helpers/speak.js';
 
 const credentials = { apiKey: 'lk-key', apiSecret: 'lk-secret-0123456789' };
 let gateway: MockInferenceTTS;

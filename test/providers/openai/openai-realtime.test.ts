@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
+import { createVoiceStack } from '../../../src/index.js';
 
 describe('openai-realtime (speech-to-speech)', () => {
   it('builds the OpenAI plugin RealtimeModel; sessionOptions() carries no stt or tts', async () => {

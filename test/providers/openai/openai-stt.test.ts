@@ -1,9 +1,9 @@
 import { stt } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
-import { mockOpenAITranscriptionEndpoint, pushFrames, speechLikeFrames } from '../../src/testing/index.js';
-import { useMswServer } from '../helpers/msw.js';
-import { listen, listenExpectingFailure, providerSTT } from '../helpers/listen.js';
+import { createVoiceStack } from '../../../src/index.js';
+import { mockOpenAITranscriptionEndpoint, pushFrames, speechLikeFrames } from '../../../src/testing/index.js';
+import { useMswServer } from '../../helpers/msw.js';
+import { listen, listenExpectingFailure, providerSTT } from '../../helpers/listen.js';
 
 const openai = mockOpenAITranscriptionEndpoint({
   baseURL: 'https://api.openai.com/v1',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createVoiceStack } from '../../src/index.js';
-import { mockOpenAISpeechEndpoint } from '../../src/testing/index.js';
-import { useMswServer } from '../helpers/msw.js';
-import { synthesizeOnce } from '../helpers/speak.js';
+import { createVoiceStack } from '../../../src/index.js';
+import { mockOpenAISpeechEndpoint } from '../../../src/testing/index.js';
+import { useMswServer } from '../../helpers/msw.js';
+import { synthesizeOnce } from '../../helpers/speak.js';
 
 const openai = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1', auth: { bearer: 'sk-test-openai' } });
 const kokoro = mockOpenAISpeechEndpoint({ baseURL: 'http://kokoro.internal:8880/v1', audioMs: 500 });

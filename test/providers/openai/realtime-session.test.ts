@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { voice } from '@livekit/agents';
-import { createVoiceStack, type TranscriptEvent, type TurnMetrics, type VoiceStack } from '../../src/index.js';
-import { main } from '../../src/cli/index.js';
-import { mockOpenAIRealtime, type MockOpenAIRealtime, startTextSession } from '../../src/testing/index.js';
-import { withoutCall } from '../helpers/without-call.js';
+import { createVoiceStack, type TranscriptEvent, type TurnMetrics, type VoiceStack } from '../../../src/index.js';
+import { main } from '../../../src/cli/index.js';
+import { mockOpenAIRealtime, type MockOpenAIRealtime, startTextSession } from '../../../src/testing/index.js';
+import { withoutCall } from '../../helpers/without-call.js';
 
 const KEY = ['sk', 'realtime', 'test', '0042'].join('-');
 let realtime: MockOpenAIRealtime;

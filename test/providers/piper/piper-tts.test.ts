@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FallbackEvent, VoiceStack } from '../../src/index.js';
-import { mockOpenAISpeechEndpoint, mockPiperTTS } from '../../src/testing/index.js';
-import { closedPort } from '../helpers/closed-port.js';
-import { withStack } from '../helpers/with-stack.js';
-import { useMswServer } from '../helpers/msw.js';
-import { speak, synthesizeOnce } from '../helpers/speak.js';
+import type { FallbackEvent, VoiceStack } from '../../../src/index.js';
+import { mockOpenAISpeechEndpoint, mockPiperTTS } from '../../../src/testing/index.js';
+import { closedPort } from '../../helpers/closed-port.js';
+import { withStack } from '../../helpers/with-stack.js';
+import { useMswServer } from '../../helpers/msw.js';
+import { speak, synthesizeOnce } from '../../helpers/speak.js';
 
 // Three generations of Piper's HTTP server, as their teams run them (each at its own host).
 const piper = mockPiperTTS({ voices: { 'en_US-lessac-medium': 22_050, 'fr_FR-siwis-low': 16_000 } });

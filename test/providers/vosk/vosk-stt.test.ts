@@ -1,10 +1,10 @@
 import { stt } from '@livekit/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FallbackEvent, VoiceStack } from '../../src/index.js';
-import { mockDeepgramSTT, mockVoskSTT, speechLikeFrames, type MockDeepgramSTT, type MockVoskSTT } from '../../src/testing/index.js';
-import { closedPort } from '../helpers/closed-port.js';
-import { withStack } from '../helpers/with-stack.js';
-import { listen, listenExpectingFailure, providerSTT } from '../helpers/listen.js';
+import type { FallbackEvent, VoiceStack } from '../../../src/index.js';
+import { mockDeepgramSTT, mockVoskSTT, speechLikeFrames, type MockDeepgramSTT, type MockVoskSTT } from '../../../src/testing/index.js';
+import { closedPort } from '../../helpers/closed-port.js';
+import { withStack } from '../../helpers/with-stack.js';
+import { listen, listenExpectingFailure, providerSTT } from '../../helpers/listen.js';
 
 let vosk: MockVoskSTT;
 let deepgram: MockDeepgramSTT;
