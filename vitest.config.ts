@@ -22,7 +22,19 @@ export default defineConfig({
     // `vitest run --project fast` (npm test) or `--project slow` (npm run test:slow); a file path picks its project.
     // test/types/*.test-d.ts are checked by `npm run typecheck` (a failed expectTypeOf is a type error).
     projects: [
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, SLOW] } },
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, SLOW],
+          // One module graph per worker, not per file: importing @livekit/agents and the plugins again for every file
+          // was most of the suite's time. Files share the process, so env stubs are undone after each test.
+          isolate: false,
+          unstubEnvs: true,
+          unstubGlobals: true,
+        },
+      },
       { extends: true, test: { name: 'slow', include: [SLOW] } },
     ],
   },

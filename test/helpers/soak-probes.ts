@@ -1,5 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
+import { eventually } from './eventually.js';
 
 /** A full garbage collection, for heap measurements (`--expose-gc` turned on at run time). */
 export function gc(): void {
@@ -17,4 +18,16 @@ export function resources(): { timers: number; sockets: number } {
 export function random(seed: number): () => number {
   let state = seed;
   return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+}
+
+/**
+ * Waits (up to `timeoutMs`) until the process has no more timers and sockets than `target`: what a warm-up or a batch
+ * left closing (aborted streams, idle keep-alive sockets, LiveKit's delay() timers) has gone. Resolves either way:
+ * the caller asserts on what it then measures.
+ */
+export async function settled(target: { timers: number; sockets: number }, timeoutMs = 10_000): Promise<boolean> {
+  return eventually(() => {
+    const now = resources();
+    return now.timers <= target.timers && now.sockets <= target.sockets;
+  }, timeoutMs);
 }

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { llm } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTextSession } from '../../src/testing/index.js';
-import { sleep } from '../../src/testing/sleep.js';
-import { gc, random, resources } from '../helpers/soak-probes.js';
+import { gc, random, resources, settled } from '../helpers/soak-probes.js';
 import { chainStack } from '../helpers/chain-stack.js';
 import { count } from '../helpers/recorders.js';
 
@@ -153,13 +152,14 @@ describe('soak: many chain turns with random faults', () => {
         }
         await session.close();
 
-        // Warm up, then take the baseline.
+        // Warm up, then take the baseline once what the warm-up left closing has gone.
+        const idle = resources();
         for (let index = 0; index < 2 * BATCH; index++) await turn(index);
         logger.lines.length = 0;
         logger.entries.length = 0;
         recorder.events.length = 0;
         let eventCount = 0;
-        await sleep(300);
+        await settled(idle);
         gc();
         const baseline = { ...resources(), listeners: listeners(), heap: process.memoryUsage().heapUsed };
 
@@ -177,7 +177,7 @@ describe('soak: many chain turns with random faults', () => {
             heapAtThird = process.memoryUsage().heapUsed;
           }
         }
-        await sleep(300); // let aborted streams and idle keep-alive sockets settle
+        await settled({ timers: baseline.timers, sockets: Infinity }); // aborted streams' timers (sockets: below)
         gc();
         const after = { timers: resources().timers, listeners: listeners(), heap: process.memoryUsage().heapUsed };
 

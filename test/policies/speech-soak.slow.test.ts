@@ -11,8 +11,9 @@ import {
   type STTScenario,
   type TTSScenario,
 } from '../../src/testing/index.js';
+import { sleep } from '../../src/testing/sleep.js';
 import { recordEvents, recordingLogger } from '../helpers/recorders.js';
-import { gc, random, resources } from '../helpers/soak-probes.js';
+import { gc, random, resources, settled } from '../helpers/soak-probes.js';
 import { SPEECH_KEYS } from '../helpers/speech-secrets.js';
 import { forgetfulStore } from '../helpers/state.js';
 
@@ -124,8 +125,9 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
       };
 
       try {
-        await run(20, 0); // warm up (pools, lazy imports), then take the baseline
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const idle = resources();
+        await run(20, 0); // warm up (pools, lazy imports), then take the baseline once the warm-up's timers ran out
+        await settled({ timers: idle.timers, sockets: Infinity }); // pooled sockets stay
         gc();
         const baseline = { ...resources(), listeners: listeners() };
         let heapAtThird = 0;
@@ -136,7 +138,7 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
             heapAtThird = process.memoryUsage().heapUsed;
           }
         }
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await settled({ timers: baseline.timers, sockets: Infinity }); // what the last batch left closing
         gc();
         const heap = process.memoryUsage().heapUsed;
 
@@ -188,16 +190,20 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
       const listen = async () => {
         const stream = chain.stream({ connOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: 100 } });
         const timer = setTimeout(() => stream.close(), 5_000);
-        const pushing = pushFrames(stream, frames, { pace: 1, end: false }).then(() => new Promise((resolve) => setTimeout(resolve, 300)));
+        const pushing = pushFrames(stream, frames, { pace: 1, end: false });
+        // Not a wait: the deadline for the transcript once the audio is spent (a stream that hears nothing ends there).
+        const stop = new AbortController();
+        const deadline = pushing.then(() => sleep(1_000, stop.signal).catch(() => undefined));
         const heard = (async () => {
           for await (const event of stream) if (event.type === stt.SpeechEventType.FINAL_TRANSCRIPT) return event.alternatives?.[0]?.text;
           return undefined;
         })();
         try {
           // A stream ends at its transcript, or once its audio (and a moment for the answer) is spent.
-          return await Promise.race([heard, pushing.then(() => undefined)]);
+          return await Promise.race([heard, deadline.then(() => undefined)]);
         } finally {
           clearTimeout(timer);
+          stop.abort();
           stream.close();
           await pushing.catch(() => undefined);
         }
@@ -225,8 +231,9 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
       };
 
       try {
-        await run(STT_BATCH);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const idle = resources();
+        await run(STT_BATCH); // warm up, then take the baseline once the warm-up's timers ran out
+        await settled({ timers: idle.timers, sockets: Infinity }); // pooled sockets stay
         gc();
         const baseline = { ...resources(), listeners: listeners() };
         let heapAtThird = 0;
@@ -237,7 +244,7 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
             heapAtThird = process.memoryUsage().heapUsed;
           }
         }
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await settled({ timers: baseline.timers, sockets: Infinity }); // what the last batch left closing
         gc();
         const heap = process.memoryUsage().heapUsed;
 
