@@ -196,12 +196,13 @@ describe('hedged first token (retry.hedgeAfterMs) through a real text-mode Agent
       await turn(0);
       const baseline = { timers: timers(), listeners: listeners() };
       // Ten concurrent turns of each case: the hedge is cancelled, the hedge fails, the hedge wins (demoting a: last).
+      // The loser's delay is long (5 s) so that a busy machine cannot change the winner; it is cancelled, never waited.
       const cases: [string, Parameters<typeof openrouter.use>][] = [
         [
           'Hello from a.',
           [
             { model: 'a', delayMs: 50, reply: 'Hello from a.' },
-            { model: 'b', delayMs: 500 },
+            { model: 'b', delayMs: 5_000 },
           ],
         ],
         [
@@ -214,7 +215,7 @@ describe('hedged first token (retry.hedgeAfterMs) through a real text-mode Agent
         [
           'Hello from b.',
           [
-            { model: 'a', delayMs: 300 },
+            { model: 'a', delayMs: 5_000 },
             { model: 'b', reply: 'Hello from b.' },
           ],
         ],
