@@ -246,6 +246,12 @@ describe.each(FORMATS)('TTS fault matrix, %s format', (format) => {
       audioInput: false,
       connOptions: { ttsConnOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: TIMEOUT_MS } },
     });
+    // Warm-up: one reply spoken by the fallback (the primary refused once), so that its first connection and lazy
+    // imports on a busy machine do not fall inside the first case's stall timeout (a second, spurious fallback).
+    mocks[format]!.use({ status: 500, times: 1 });
+    const replied = call.nextReply();
+    call.session.generateReply({ userInput: 'Warm-up?' });
+    await replied;
   });
   afterAll(async () => {
     await call.close();
