@@ -1,59 +1,16 @@
-import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMachineStore, createModeController } from '../../src/index.js';
 import { FLEET_KEYS } from '../../src/state/fleet-state.js';
 import { recordingLogger } from '../helpers/recorders.js';
+import { plantModeDir, useSharedTmp } from '../helpers/shared-tmp.js';
 
 // Another local user can create `<tmpdir>/livekit-voice-stack-<user>` before us (the temp directory is shared): the
 // machine store must not trust it. The suite runs as root; "another user" is `nobody` (uid 65534).
-const NOBODY = 65_534;
 const config = { llm: { provider: 'openai-compatible' as const, baseURL: 'http://127.0.0.1:9/v1', model: 'm' } };
-let root: string;
-const saved = {
-  TMPDIR: process.env.TMPDIR,
-  HOME: process.env.HOME,
-  XDG: process.env.XDG_RUNTIME_DIR,
-  DIR: process.env.LIVEKIT_VOICE_STACK_STATE_DIR,
-};
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'lvs-planted-'));
-  chmodSync(root, 0o755);
-  mkdirSync(join(root, 'tmp'), { mode: 0o1777 });
-  chmodSync(join(root, 'tmp'), 0o1777); // a shared temp directory, as /tmp
-  mkdirSync(join(root, 'home'), { mode: 0o700 });
-  process.env.TMPDIR = join(root, 'tmp');
-  process.env.HOME = join(root, 'home');
-  delete process.env.XDG_RUNTIME_DIR;
-  delete process.env.LIVEKIT_VOICE_STACK_STATE_DIR; // the default directory
-});
-afterEach(() => {
-  for (const [name, value] of [
-    ['TMPDIR', saved.TMPDIR],
-    ['HOME', saved.HOME],
-    ['XDG_RUNTIME_DIR', saved.XDG],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  process.env.LIVEKIT_VOICE_STACK_STATE_DIR = saved.DIR;
-  rmSync(root, { recursive: true, force: true });
-});
-
-/** The other user's directory at the default path, holding a planted mode under both naming schemes. */
-function plant(): string {
-  const dir = join(root, 'tmp', `livekit-voice-stack-${userInfo().username}`);
-  mkdirSync(dir);
-  const entry = JSON.stringify({ k: FLEET_KEYS.mode, e: Date.now() + 3_600_000, v: { mode: 'planted', at: Date.now() } });
-  writeFileSync(join(dir, `e-${Buffer.from(FLEET_KEYS.mode).toString('base64url')}`), entry);
-  writeFileSync(join(dir, `h-${createHash('sha256').update(FLEET_KEYS.mode).digest('base64url')}`), entry);
-  for (const name of readdirSync(dir)) chownSync(join(dir, name), NOBODY, NOBODY);
-  chownSync(dir, NOBODY, NOBODY);
-  chmodSync(dir, 0o777);
-  return dir;
-}
+const shared = useSharedTmp();
+const plant = () => plantModeDir(shared.defaultDir());
 
 describe('the default machine store directory', () => {
   it('refuses a directory another user made (mode 0777): the planted mode is not read; one warning; a private directory instead', async () => {
@@ -82,7 +39,7 @@ describe('the default machine store directory', () => {
   });
 
   it('names files by a hash: a listing reveals no organisation id', async () => {
-    const dir = join(root, 'own');
+    const dir = join(shared.root(), 'own');
     const store = createMachineStore({ dir });
     await store.set('resolver:abc:org:acme-corp', { config: {} }, 60_000);
     await store.append('fleet:log', { kind: 'fallback', callId: 'acme-corp' }, { max: 5, ttlMs: 60_000 });
@@ -94,7 +51,7 @@ describe('the default machine store directory', () => {
   });
 
   it('a chosen directory that others can write is refused with the fix', () => {
-    const dir = join(root, 'shared');
+    const dir = join(shared.root(), 'shared');
     mkdirSync(dir);
     chmodSync(dir, 0o777);
     expect(() => createMachineStore({ dir })).toThrow(
