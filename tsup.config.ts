@@ -6,7 +6,12 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   // `@internal` members (a chain's core, its sink, its stream bookkeeping) stay out of the published types.
   dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' }, compilerOptions: { stripInternal: true } },
+  // The maps carry the sources (`sourcesContent`): a stack trace names `src/*.ts`, which the package does not ship
+  // as files, and a debugger opens them from the map.
   sourcemap: true,
+  esbuildOptions(options) {
+    options.sourcesContent = true;
+  },
   clean: true,
   // One copy of shared modules (errors, stack) across `.` and `./testing`, in both formats.
   splitting: true,

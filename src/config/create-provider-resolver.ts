@@ -6,6 +6,7 @@ import { formatIssue, parseConfig } from './parse-config.js';
 import type { AdapterSchemaSource, VoiceStackConfig } from './voice-stack-config.js';
 import { createHash } from 'node:crypto';
 import { defaultStore } from '../state/default-store.js';
+import { checkStore } from '../state/check-store.js';
 import { guardStore } from '../state/guard-store.js';
 import { llmOptionSchemas } from './llm-config.js';
 import { sttOptionSchemas } from './stt-config.js';
@@ -78,7 +79,8 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
   const envFallback = options.envFallback ?? true;
   const timeoutMs = assertDuration(options.timeoutMs ?? 5_000, where, 'timeoutMs', { min: 10 });
   const logger = options.logger ?? defaultLogger();
-  const store = guardStore(options.store ?? defaultStore(), { logger });
+  if (options.store !== undefined) checkStore(options.store, 'createProviderResolver()');
+  const store = guardStore(options.store ?? defaultStore(logger), { logger });
   const base = options.url.replace(/\/+$/, '');
   // The backend URL as logs and errors show it: credentials in it are masked.
   const shownBase = maskURLs(base);

@@ -10,10 +10,10 @@ import type { VoiceStack } from './voice-stack.js';
 import { defaultStore } from '../state/default-store.js';
 import { guardStore } from '../state/guard-store.js';
 import type { StateStore } from '../state/state-store.js';
-import { type CallLease, FLEET_KEYS, type ModeRecord, type RolloutRecord } from '../state/fleet-state.js';
+import { type CallLease, FLEET_KEYS, readKnownModes, readMode, readRollout } from '../state/fleet-state.js';
 import { isRealtimeModel } from '../config/livekit-instance.js';
 import { appendFleetLog } from '../state/fleet-state.js';
-import { recordFleetEvents } from './fleet-events.js';
+import { checkStore } from '../state/check-store.js';
 import { checkRollout, leaseKey, pickMode, readModeStatus, type Rollout, writeMode, writeRollout } from './mode-state.js';
 
 /** The preferred mode could not start for this call: this call uses the fallback mode, from its first word. */
@@ -43,7 +43,7 @@ export interface ModeControllerOptions<M extends string> {
   mode: NoInfer<M>;
   /** Used when the current mode's stack fails to build (e.g. LiveKit Inference unreachable → plugins). @default none */
   fallbackMode?: NoInfer<M>;
-  /** Passed to every `createVoiceStack()` (custom adapters, logger, env). */
+  /** Passed to every `createVoiceStack()` (custom adapters, logger, env). Its `store` defaults to the controller's `store`. */
   createOptions?: CreateVoiceStackOptions;
   /**
    * Probe a new stack with `stack.health()` before its first call; a failed probe counts as a failed build
@@ -53,8 +53,10 @@ export interface ModeControllerOptions<M extends string> {
   /** After a failed build, how long calls go straight to the fallback before the mode is built again, in ms. @default 30000 */
   retryAfterMs?: number;
   /**
-   * Where the mode, the rollout and the active calls live, shared by every process using the same store.
-   * @default the machine store (`createMachineStore()`), shared by every process on this machine
+   * Where the mode, the rollout and the active calls live, shared by every process using the same store; the stacks the
+   * controller builds keep their cooldowns and fleet log there too (unless `createOptions.store` says otherwise).
+   * @default the machine store (`createMachineStore()`), shared by every process on this machine; under a test runner,
+   *   a memory store per test file (docs/testing.md)
    */
   store?: StateStore;
   /**
@@ -109,16 +111,17 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     this.#options = options;
     this.#names = Object.keys(options.modes) as M[];
     const logger = options.createOptions?.logger ?? defaultLogger();
-    this.#store = guardStore(options.store ?? defaultStore(), { logger });
+    if (options.store !== undefined) checkStore(options.store, 'createModeController()');
+    this.#store = guardStore(options.store ?? defaultStore(logger), { logger });
     this.#seen = this.mode;
     // Tell the CLI which names it may set (merged with the other controllers' of the fleet).
-    const known = new Set([...(this.#store.get<string[]>(FLEET_KEYS.modes) ?? []), ...this.#names]);
+    const known = new Set([...readKnownModes(this.#store), ...this.#names]);
     void this.#store.set(FLEET_KEYS.modes, [...known], 30 * 24 * 3_600_000);
   }
 
   /** The mode new calls use: the one set in the store by any process, else the `mode` option. */
   get mode(): M {
-    const stored = this.#store.get<ModeRecord>(FLEET_KEYS.mode)?.mode;
+    const stored = readMode(this.#store)?.mode;
     return stored !== undefined && this.#names.includes(stored as M) ? (stored as M) : this.#options.mode;
   }
 
@@ -265,8 +268,12 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   }
 
   async #build(mode: M): Promise<VoiceStack> {
-    const stack = await createVoiceStack(this.#options.modes[mode], { ...this.#options.createOptions, mode });
-    recordFleetEvents(stack, this.#store);
+    // One store reaches everything built from it: the stacks' cooldowns and fleet log go where the mode lives.
+    const stack = await createVoiceStack(this.#options.modes[mode], {
+      ...this.#options.createOptions,
+      store: this.#options.createOptions?.store ?? this.#store,
+      mode,
+    });
     const { probe } = this.#options;
     if (!probe) return stack;
     const report = await stack.health(probe === true ? {} : probe);
@@ -284,7 +291,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   }
 
   #rollout(): Rollout {
-    const rollout = this.#store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {};
+    const rollout = readRollout(this.#store)?.percent ?? {};
     // A name this process does not know (another app version) is left to the current mode.
     return Object.fromEntries(Object.entries(rollout).filter(([name]) => this.#names.includes(name as M)));
   }

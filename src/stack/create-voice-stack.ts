@@ -8,7 +8,9 @@ import { builtinAdapters } from '../providers/builtin-adapters.js';
 import { checkLiveKitInternals } from '../providers/livekit-internals.js';
 import type { AnyAdapter } from '../providers/define-adapter.js';
 import { defaultStore } from '../state/default-store.js';
+import { checkStore } from '../state/check-store.js';
 import { guardStore } from '../state/guard-store.js';
+import { recordFleetEvents } from './fleet-events.js';
 import type { StateStore } from '../state/state-store.js';
 import { defaultLogger, ensureLiveKitLogger, type Logger } from '../config/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
@@ -38,9 +40,11 @@ export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = reado
   /** The mode controller's mode this stack serves, shown in the startup banner. Set by `createModeController()`. */
   mode?: string;
   /**
-   * Where the chains keep their cooldowns, shared by every stack and process given the same store: LiveKit runs each
-   * call in its own process, so a cooldown must outlive it. `createRedisStore()` shares them across machines;
-   * `createMemoryStore()` keeps them in this process. @default the machine store (`createMachineStore()`)
+   * Where the chains keep their cooldowns and the stack logs its fallbacks and apologies (the fleet log), shared by
+   * every stack and process given the same store: LiveKit runs each call in its own process, so a cooldown must outlive
+   * it. `createRedisStore()` shares them across machines (await it: a Promise is refused); `createMemoryStore()` keeps
+   * them in this process.
+   * @default the machine store (`createMachineStore()`); under a test runner, a memory store per test file (docs/testing.md)
    */
   store?: StateStore;
 }
@@ -62,6 +66,16 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   config: VoiceStackConfig<A[number]>,
   options: CreateVoiceStackOptions<A> = {},
 ): Promise<VoiceStack> {
+  return buildVoiceStack(config, options, true);
+}
+
+/** `createVoiceStack()`; a language's sibling stack does not `record` to the fleet log (its events reach its parent's). */
+async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
+  config: VoiceStackConfig<A[number]>,
+  options: CreateVoiceStackOptions<A>,
+  record: boolean,
+): Promise<VoiceStack> {
+  if (options.store !== undefined) checkStore(options.store, 'createVoiceStack()');
   const adapters = [...(options.adapters ?? []), ...builtinAdapters];
   // Plugin constructors log through LiveKit's logger, which throws until it is initialised (`cli.runApp` does it).
   ensureLiveKitLogger();
@@ -95,7 +109,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
     events,
     logger,
     // One guard for the stack's chains (and the stacks it derives): a store outage is logged once, not once per chain.
-    store: guardStore(options.store ?? defaultStore(), { logger }),
+    store: guardStore(options.store ?? defaultStore(logger), { logger }),
     attach: (attachment) => void attachments.push(attachment),
     onClose: (close) => void closers.push(close),
   };
@@ -114,7 +128,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   const stack = new VoiceStack({
     language: config.language,
     // Another language's stack for calls in it: same config and options, the same cooldowns.
-    derive: (language) => createVoiceStack({ ...config, language }, { ...options, logger, store }),
+    derive: (language) => buildVoiceStack({ ...config, language }, { ...options, logger, store }, false),
     stt: sttInstance,
     llm: llmInstance,
     tts: ttsInstance,
@@ -130,6 +144,7 @@ export async function createVoiceStack<const A extends readonly AnyAdapter[] = r
   });
   // The policies emit on `events`; users listen on the stack.
   forwardEvents(events, stack);
+  if (record) closers.push(recordFleetEvents(stack, store));
   const banner = startupBanner(providers, { mode: options.mode, fallbacks });
   if (fallbacks.length > 0) logger.warn(`voice stack starts without LiveKit Inference:\n${banner.text}`, { ...banner.fields });
   else logger.info(`voice stack ready: ${describeOptions(providers) || 'no providers'}\n${banner.text}`, { ...banner.fields });

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors/index.js';
 import {
   appendFleetLog,
-  type CallLease,
+  countActiveCalls,
   FLEET_KEYS,
   FLEET_SETTING_TTL_MS,
   type ModeRecord,
+  readKnownModes,
+  readMode,
+  readRollout,
   type RolloutRecord,
 } from '../state/fleet-state.js';
 import type { StateStore } from '../state/state-store.js';
@@ -27,21 +30,20 @@ export interface ModeStatus {
 /** The store key of one active call's lease. */
 export const leaseKey = (mode: string, callId: string) => `${FLEET_KEYS.callPrefix}${mode}:${callId}`;
 
+/** What the fleet shares about modes; a value of the wrong shape in the store reads as absent. */
 export function readModeStatus(store: StateStore): ModeStatus {
-  const activeCalls: Record<string, number> = {};
-  for (const [, lease] of store.list<CallLease>(FLEET_KEYS.callPrefix)) activeCalls[lease.mode] = (activeCalls[lease.mode] ?? 0) + 1;
   return {
-    mode: store.get<ModeRecord>(FLEET_KEYS.mode)?.mode,
-    rollout: store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {},
-    known: store.get<string[]>(FLEET_KEYS.modes) ?? [],
-    activeCalls,
+    mode: readMode(store)?.mode,
+    rollout: readRollout(store)?.percent ?? {},
+    known: readKnownModes(store),
+    activeCalls: countActiveCalls(store),
   };
 }
 
 /** Sets the fleet's mode for calls that start afterwards, and logs the change in the fleet log. */
 export async function writeMode(store: StateStore, mode: string, known: readonly string[], by: string): Promise<void> {
   checkMode(mode, known, 'mode');
-  const from = store.get<ModeRecord>(FLEET_KEYS.mode)?.mode;
+  const from = readMode(store)?.mode;
   await store.set(FLEET_KEYS.mode, { mode, at: Date.now(), by } satisfies ModeRecord, FLEET_SETTING_TTL_MS);
   if (from !== mode) await appendFleetLog(store, { kind: 'mode', ...(from && { from }), to: mode });
 }

@@ -12,26 +12,25 @@ import {
   watch,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { StateStore } from './state-store.js';
+import { machineStoreDir } from './machine-store-dir.js';
+import type { StateStore, StoreLogger } from './state-store.js';
+import { type FileEntry, parseFileEntry } from './store-entries.js';
 
 /** Options of {@link createMachineStore}. */
 export interface MachineStoreOptions {
   /**
    * The directory shared by every process of the machine. Created with mode 0700: entries can hold an organisation's
-   * provider keys (the resolver's cache). @default `LIVEKIT_VOICE_STACK_STATE_DIR`, else `<os.tmpdir()>/livekit-voice-stack-<user>`
+   * provider keys (the resolver's cache). It must belong to this user and be writable by nobody else: a chosen `dir`
+   * (or `LIVEKIT_VOICE_STACK_STATE_DIR`) that is not makes this function throw; the default one is then replaced by a
+   * private directory, with one warning (docs/operations.md, "What the machine store writes to disk").
+   * @default `LIVEKIT_VOICE_STACK_STATE_DIR`, else `<os.tmpdir()>/livekit-voice-stack-<user>`
    */
   dir?: string;
   /** How often each process removes expired entries and leftovers of killed writers, in ms. @default 30000 */
   sweepIntervalMs?: number;
-}
-
-/** One entry on disk: the key (file names of long keys are hashes), when it expires, the value. */
-interface FileEntry {
-  k: string;
-  e: number;
-  v: unknown;
+  /** Where an unsafe default directory or an entry that is not valid is reported (once each). @default console */
+  logger?: StoreLogger;
 }
 
 /** Leftover temp files older than this belong to a killed writer. */
@@ -62,7 +61,8 @@ interface Mirrored {
 }
 
 /**
- * A store shared by every process on this machine, with no server: one small JSON file per key in one directory.
+ * A store shared by every process on this machine, with no server: one small JSON file per key in one directory,
+ * named by a hash of the key (a listing reveals no organisation id).
  *
  * - Reads are synchronous, so a turn never awaits them, and come from an in-process mirror of the entries read
  *   (a map lookup, well under a microsecond). `fs.watch` on the directory invalidates it when any process writes;
@@ -74,11 +74,27 @@ interface Mirrored {
  *   the entry exists: the single-flight lock holds across processes.
  * - Each process sweeps expired entries every `sweepIntervalMs`, so the directory holds only live state.
  *
+ * - A file that is not a valid entry (truncated, edited, `null`) reads as absent, with one warning per store.
+ *
  * Plain `node:fs`: no native addon, no server, and nothing experimental (no `node:sqlite` warning on users' consoles).
+ * @throws {Error} when the chosen `dir` belongs to another user, others can write to it, or it cannot be created.
  */
 export function createMachineStore(options: MachineStoreOptions = {}): StateStore {
-  const dir = options.dir ?? defaultMachineStoreDir();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const logger = options.logger ?? console;
+  const dir = machineStoreDir(options.dir ?? (process.env.LIVEKIT_VOICE_STACK_STATE_DIR || undefined), logger);
+  let warnedBad = false;
+  /** The entry in `text`, or `undefined` (absent, or not valid: warned once). */
+  const parse = (text: string, path: string): FileEntry | undefined => {
+    const entry = parseFileEntry(text);
+    if (entry === undefined && !warnedBad) {
+      warnedBad = true;
+      logger.warn(
+        `Failed to read the state entry ${path}: it is not a valid entry (${text.length} bytes); it reads as absent. Fix: delete the file; the machine store rewrites what it needs.`,
+        { path },
+      );
+    }
+    return entry;
+  };
   let sequence = 0;
   const tempPath = () => join(dir, `.tmp-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`);
   const writeTemp = (content: string) => {
@@ -87,21 +103,21 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
     return path;
   };
 
-  const readEntry = (path: string): FileEntry | undefined => {
+  const readFile = (path: string): string | undefined => {
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as FileEntry;
+      return readFileSync(path, 'utf8');
     } catch {
       return undefined; // absent (or, never in practice, unreadable): no entry
     }
   };
+  const readEntry = (path: string): FileEntry | undefined => {
+    const text = readFile(path);
+    return text === undefined ? undefined : parse(text, path);
+  };
   const readText = (path: string): Mirrored['entry'] => {
-    try {
-      const text = readFileSync(path, 'utf8');
-      const { k, e } = JSON.parse(text) as FileEntry;
-      return { k, e, text };
-    } catch {
-      return undefined;
-    }
+    const text = readFile(path);
+    const entry = text === undefined ? undefined : parse(text, path);
+    return entry && { k: entry.k, e: entry.e, text: text! };
   };
   // Any change in the directory other than a temp file bumps the generation: the next read of each key checks its file.
   // Stores of one directory in a process share it, so that a write through one is seen at once through the others.
@@ -157,7 +173,7 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       return; // gone already
     }
     const moved = readFileSync(aside, 'utf8');
-    const entry = parse(moved);
+    const entry = parseFileEntry(moved);
     if (moved !== seen && entry !== undefined && entry.e > now) {
       try {
         linkSync(aside, path); // a fresh entry written in between: restore it
@@ -195,9 +211,11 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
           if (now - statSync(path).mtimeMs > ORPHAN_MS) unlinkQuietly(path);
         } else if (name.startsWith('l-')) {
           if (listItems(path, now) === undefined) rmSync(path, { recursive: true, force: true });
+        } else if (name.startsWith('e-')) {
+          unlinkQuietly(path); // named after its key by an earlier version: never read again
         } else {
           const content = readFileSync(path, 'utf8');
-          const entry = parse(content);
+          const entry = parseFileEntry(content);
           if (!entry || entry.e <= now) removeIfExpired(path, content, now);
         }
       } catch {
@@ -216,9 +234,7 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       const now = Date.now();
       const found: Array<[string, T]> = [];
       for (const name of readdirSync(dir)) {
-        if (name.startsWith('.') || name.startsWith('l-')) continue;
-        const key = keyOf(name);
-        if (key !== undefined && !key.startsWith(prefix)) continue;
+        if (!name.startsWith('h-')) continue;
         const entry = readEntry(join(dir, name));
         if (entry && entry.k.startsWith(prefix) && entry.e > now) found.push([entry.k, entry.v as T]);
       }
@@ -246,7 +262,7 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
           } catch {
             continue; // removed in between: try again
           }
-          const entry = parse(content);
+          const entry = parseFileEntry(content);
           const now = Date.now();
           if (entry && entry.e > now) return false;
           removeIfExpired(path, content, now);
@@ -279,28 +295,9 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
   };
 }
 
-/** `LIVEKIT_VOICE_STACK_STATE_DIR`, else `<os.tmpdir()>/livekit-voice-stack-<user>`: read at each call. */
-export function defaultMachineStoreDir(): string {
-  return process.env.LIVEKIT_VOICE_STACK_STATE_DIR || join(tmpdir(), `livekit-voice-stack-${safeUser()}`);
-}
-
-/** A file name for `key`: readable and prefix-searchable when short, a hash when long (names are capped at 255 bytes). */
+/** A file name for `key`: a hash, so that names stay short and a listing of the directory reveals no key. */
 function fileName(key: string): string {
-  const encoded = Buffer.from(key).toString('base64url');
-  return encoded.length <= 200 ? `e-${encoded}` : `h-${createHash('sha256').update(key).digest('base64url')}`;
-}
-
-/** The key behind a file name, or `undefined` for hashed names (read the file). */
-function keyOf(name: string): string | undefined {
-  return name.startsWith('e-') ? Buffer.from(name.slice(2), 'base64url').toString() : undefined;
-}
-
-function parse(content: string): FileEntry | undefined {
-  try {
-    return JSON.parse(content) as FileEntry;
-  } catch {
-    return undefined;
-  }
+  return `h-${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 function unlinkQuietly(path: string): void {
@@ -308,13 +305,5 @@ function unlinkQuietly(path: string): void {
     unlinkSync(path);
   } catch {
     // already gone
-  }
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username.replace(/[^\w.-]/g, '_') || String(process.getuid?.() ?? 'user');
-  } catch {
-    return String(process.getuid?.() ?? 'user');
   }
 }

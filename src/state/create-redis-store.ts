@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { ConfigError, MissingPackageError, VoiceStackError } from '../errors/index.js';
 import { LruMap } from './lru-map.js';
-import type { StateStore } from './state-store.js';
+import type { StateStore, StoreLogger } from './state-store.js';
+import { isJson, parseJson } from './store-entries.js';
 
 /** Which Redis (or Valkey) to use: a URL, or an ioredis client you already have (the store adds one subscriber connection). */
 export type RedisStoreTarget = { url: string } | { client: object };
@@ -14,6 +15,15 @@ export interface RedisStoreOptions {
   maxEntries?: number;
   /** How long `createRedisStore()` waits for the first sync before it resolves anyway (Redis down at start), in ms. @default 2000 */
   connectTimeoutMs?: number;
+  /**
+   * How often the mirror is reloaded from Redis (`SCAN` of the prefix), in ms: the longest a process keeps serving a key
+   * that was removed behind its back (an operator's `DEL` or `FLUSHALL`, an eviction), which publishes no change.
+   * Each reload reads every key of the prefix once (`GET`/`LRANGE` and `PTTL`, pipelined). `0` reloads only after a
+   * reconnection. @default 10000
+   */
+  resyncIntervalMs?: number;
+  /** Where a value that is not valid (not JSON, another app's key) is reported, once per store. @default console */
+  logger?: StoreLogger;
 }
 
 /** A change, published to every process so that its mirror stays current. */
@@ -37,6 +47,8 @@ interface List {
   expiresAt: number;
 }
 
+const AUTH_ERROR = /NOAUTH|WRONGPASS|invalid password|invalid username/i;
+
 const SET_IF_ABSENT = `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then redis.call('PUBLISH', ARGV[3], ARGV[4]) return 1 end return 0`;
 
 /**
@@ -59,6 +71,18 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
   const lists = new LruMap<List>(options.maxEntries ?? 10_000);
   const valueKey = (key: string) => `${prefix}v:${key}`;
   const listKey = (key: string) => `${prefix}l:${key}`;
+  const logger = options.logger ?? console;
+  let warnedBad = false;
+  /** Reports a value that is not valid once (it then reads as absent); `false` for chaining. */
+  const bad = (key: string, what: string): false => {
+    if (warnedBad) return false;
+    warnedBad = true;
+    logger.warn(
+      `Failed to read the state entry ${prefix}${key} from Redis: ${what}; it reads as absent. Fix: delete it (\`DEL\`); the store rewrites what it needs.`,
+      { key: `${prefix}${key}` },
+    );
+    return false;
+  };
 
   const RedisClass = await loadIoredis();
   const owned = 'url' in target;
@@ -75,11 +99,17 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
   const subscriber = client.duplicate({ lazyConnect: true, enableOfflineQueue: true, retryStrategy: reconnectDelay });
   const where = `${client.options.host ?? 'localhost'}:${client.options.port ?? 6379}`;
   let lastError: string | undefined;
-  const onError = (error: Error) => void (lastError = error.message || (error as { code?: string }).code || String(error));
+  const onError = (error: Error) => {
+    const message = error.message || (error as { code?: string }).code || String(error);
+    // A refused password is the cause; the "Connection is closed." that follows it is not.
+    if (!(AUTH_ERROR.test(lastError ?? '') && !AUTH_ERROR.test(message))) lastError = message;
+  };
+  client.on('ready', () => void (lastError = undefined));
   client.on('error', onError);
   subscriber.on('error', onError);
 
   const apply = (change: Change, now = Date.now()) => {
+    if (change.op !== 'delete' && !isJson(change.j)) return void bad(change.k, 'its value is not JSON');
     if (change.op === 'set') values.put(change.k, { json: change.j!, expiresAt: now + change.ttl! });
     else if (change.op === 'delete') values.delete(change.k);
     else {
@@ -95,12 +125,9 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
   };
   subscriber.on('message', (from: string, message: string) => {
     if (from !== channel) return;
-    try {
-      const change = JSON.parse(message) as Change;
-      if (change.o !== origin) record(change);
-    } catch {
-      // not ours
-    }
+    // Anyone who can write to Redis can publish here: anything that is not a well-formed change is ignored.
+    const change = parseChange(message);
+    if (change && change.o !== origin) record(change);
   });
 
   let syncing: Promise<void> | undefined;
@@ -111,8 +138,11 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
         const snapshot = await readAll(client, prefix);
         values.clear();
         lists.clear();
-        for (const [key, value] of snapshot.values) values.put(key, value);
-        for (const [key, list] of snapshot.lists) lists.put(key, list);
+        for (const [key, value] of snapshot.values) if (isJson(value.json) || bad(key, 'its value is not JSON')) values.put(key, value);
+        for (const [key, list] of snapshot.lists) {
+          const items = list.items.filter((item) => isJson(item) || bad(key, 'an item of the list is not JSON'));
+          lists.put(key, { items, expiresAt: list.expiresAt });
+        }
         for (const change of pending) apply(change);
       } finally {
         pending = undefined;
@@ -137,25 +167,41 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
     lists.sweep();
   }, 30_000);
   sweep.unref();
+  // A removal behind the store's back (DEL, FLUSHALL, eviction) publishes nothing: a periodic reload bounds how long a
+  // process serves it. Only while connected: during an outage the mirror is what calls have.
+  const resyncIntervalMs = options.resyncIntervalMs ?? 10_000;
+  const reload =
+    resyncIntervalMs > 0
+      ? setInterval(() => {
+          if (client.status === 'ready' && subscriber.status === 'ready') resyncQuietly();
+        }, resyncIntervalMs)
+      : undefined;
+  reload?.unref();
 
+  const unreachable = (reason: string) => {
+    const auth = AUTH_ERROR.test(reason);
+    return new VoiceStackError(
+      'STORE_UNAVAILABLE',
+      `Failed to reach Redis at ${where}: ${reason}. Fix: ${
+        auth ? 'check the password (and user) in the Redis URL' : 'check that Redis is running at that URL'
+      }; calls go on without shared state meanwhile.`,
+      { isRetryable: true },
+    );
+  };
   const connected = () => {
-    if (client.status !== 'ready')
-      throw new VoiceStackError(
-        'STORE_UNAVAILABLE',
-        `Failed to reach Redis at ${where}: it is not connected (${lastError ?? client.status}). Fix: check that Redis is running at that URL; calls go on without shared state meanwhile.`,
-        { isRetryable: true },
-      );
+    if (client.status !== 'ready') throw unreachable(`it is not connected (${lastError ?? client.status})`);
   };
   const publish = (change: Change) => JSON.stringify(change);
 
   return {
     kind: 'redis',
+    // Values entered the mirror as JSON (checked on the way in); each read parses its own copy.
     get: <T>(key: string) => {
       const value = values.live(key);
-      return value && (JSON.parse(value.json) as T);
+      return value && (parseJson(value.json) as T);
     },
-    list: <T>(keyPrefix: string) => values.startingWith(keyPrefix).map(([key, value]): [string, T] => [key, JSON.parse(value.json) as T]),
-    range: <T>(key: string) => (lists.live(key)?.items ?? []).map((json) => JSON.parse(json) as T),
+    list: <T>(keyPrefix: string) => values.startingWith(keyPrefix).map(([key, value]): [string, T] => [key, parseJson(value.json) as T]),
+    range: <T>(key: string) => (lists.live(key)?.items ?? []).map((json) => parseJson(json) as T),
     set: async (key, value, ttlMs) => {
       const change: Change = { o: origin, op: 'set', k: key, j: JSON.stringify(value), ttl: ttlMs };
       record(change);
@@ -184,12 +230,18 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
         client.multi().rpush(list, change.j!).ltrim(list, -max, -1).pexpire(list, ttlMs).publish(channel, publish(change)).exec(),
       );
     },
+    // Rejects unless Redis answered: for `doctor` and `mode status`, which must not report an empty fleet instead.
     ping: async () => {
       connected();
-      await client.ping();
+      try {
+        await client.ping();
+      } catch (error) {
+        throw unreachable((error as Error)?.message ?? String(error));
+      }
     },
     close: async () => {
       clearInterval(sweep);
+      clearInterval(reload);
       client.off('ready', resyncQuietly);
       subscriber.disconnect();
       if (owned) client.disconnect();
@@ -198,6 +250,18 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
       lists.clear();
     },
   };
+}
+
+/** A change published on the channel, or `undefined` when the message is not one (anyone with access can publish). */
+function parseChange(message: string): Change | undefined {
+  const change = parseJson(message) as Partial<Change> | undefined;
+  if (typeof change !== 'object' || change === null || typeof change.o !== 'string' || typeof change.k !== 'string') return undefined;
+  const ttlOk = typeof change.ttl === 'number' && change.ttl > 0 && Number.isFinite(change.ttl);
+  if (change.op === 'delete') return change as Change;
+  if (change.op === 'set') return ttlOk && typeof change.j === 'string' ? (change as Change) : undefined;
+  if (change.op === 'append')
+    return ttlOk && typeof change.j === 'string' && Number.isInteger(change.max) && change.max! > 0 ? (change as Change) : undefined;
+  return undefined;
 }
 
 /** Every live entry under `prefix`, with the TTL Redis reports (so clocks of other machines do not matter). */
@@ -221,7 +285,9 @@ async function readAll(client: Redis, prefix: string): Promise<{ values: Map<str
       if (!kind) continue;
       const [[, data], [, ttl]] = [replies[index]!, replies[index + 1]!];
       index += 2;
-      if (data === null || typeof ttl !== 'number' || ttl === -2) continue;
+      // Another app's key of another type answers with an error (no data): skipped, as an absent key.
+      if (data === null || data === undefined || typeof ttl !== 'number' || ttl === -2) continue;
+      if (kind === 'v' ? typeof data !== 'string' : !Array.isArray(data)) continue;
       const expiresAt = ttl < 0 ? Infinity : now + ttl;
       const name = key.slice(prefix.length + 2);
       if (kind === 'v') values.set(name, { json: data as string, expiresAt });

@@ -87,27 +87,65 @@ export interface FleetSnapshot {
   now: number;
 }
 
-/** Reads the fleet's state from `store`. Expired entries are not listed. */
+/**
+ * Reads the fleet's state from `store`. Expired entries are not listed, and neither is a value of the wrong shape (a
+ * store's bytes are outside input: another version, another app, a hand edit): the dashboard and `mode status` keep
+ * working, and `mode set` can replace it.
+ */
 export function readFleetState(store: StateStore, now = Date.now()): FleetSnapshot {
-  const activeCalls: Record<string, number> = {};
-  for (const [, lease] of store.list<CallLease>(FLEET_KEYS.callPrefix)) {
-    if (lease?.mode) activeCalls[lease.mode] = (activeCalls[lease.mode] ?? 0) + 1;
-  }
   const options = store
     .list<OptionStatus>(FLEET_KEYS.optionPrefix)
     .map(([, status]) => status)
-    .filter((status) => status && status.until > now)
+    .filter((status) => isRecord(status) && typeof status.label === 'string' && typeof status.until === 'number' && status.until > now)
     .sort((a, b) => a.until - b.until);
   return {
     store: store.kind,
-    mode: store.get<ModeRecord>(FLEET_KEYS.mode),
-    rollout: store.get<RolloutRecord>(FLEET_KEYS.rollout),
-    known: store.get<string[]>(FLEET_KEYS.modes) ?? [],
-    activeCalls,
+    mode: readMode(store),
+    rollout: readRollout(store),
+    known: readKnownModes(store),
+    activeCalls: countActiveCalls(store),
     options,
-    log: store.range<FleetLogEntry>(FLEET_KEYS.log).slice().reverse(),
+    log: store
+      .range<FleetLogEntry>(FLEET_KEYS.log)
+      .filter((entry) => isRecord(entry) && typeof entry.kind === 'string')
+      .reverse(),
     now,
   };
+}
+
+/** The mode record, when the store holds a valid one. */
+export function readMode(store: StateStore): ModeRecord | undefined {
+  const record = store.get<ModeRecord>(FLEET_KEYS.mode);
+  return isRecord(record) && typeof record.mode === 'string' ? record : undefined;
+}
+
+/** The rollout record, when the store holds a valid one (shares that are not numbers are left out). */
+export function readRollout(store: StateStore): RolloutRecord | undefined {
+  const record = store.get<RolloutRecord>(FLEET_KEYS.rollout);
+  if (!isRecord(record) || !isRecord(record.percent)) return undefined;
+  const percent = Object.fromEntries(
+    Object.entries(record.percent).filter(([, share]) => typeof share === 'number' && Number.isFinite(share)),
+  );
+  return { ...record, percent };
+}
+
+/** The mode names the fleet's controllers know (strings only). */
+export function readKnownModes(store: StateStore): string[] {
+  const known = store.get<unknown>(FLEET_KEYS.modes);
+  return Array.isArray(known) ? known.filter((name): name is string => typeof name === 'string') : [];
+}
+
+/** Active calls of the fleet per mode (valid, unexpired leases). */
+export function countActiveCalls(store: StateStore): Record<string, number> {
+  const activeCalls: Record<string, number> = {};
+  for (const [, lease] of store.list<CallLease>(FLEET_KEYS.callPrefix)) {
+    if (isRecord(lease) && typeof lease.mode === 'string') activeCalls[lease.mode] = (activeCalls[lease.mode] ?? 0) + 1;
+  }
+  return activeCalls;
+}
+
+function isRecord<T>(value: T): value is T & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Appends one entry to the fleet log (capped, so it never grows without bound). */

@@ -23,6 +23,7 @@ export function guardStore(store: StateStore, options: GuardStoreOptions = {}): 
   const logger = options.logger ?? console;
   let failing = false;
   let warnedAt = -Infinity;
+  let warnedPromise = false;
 
   const fail = (operation: string, error: unknown) => {
     if (failing) return;
@@ -45,8 +46,16 @@ export function guardStore(store: StateStore, options: GuardStoreOptions = {}): 
     try {
       const value = call();
       if (isThenable(value)) {
+        // A contract violation, not an outage: said once, and every such read counts as absent (its rejection, if
+        // any, is handled here, never an unhandled rejection that ends the process).
         value.then(undefined, () => undefined);
-        fail(operation, new Error('it returned a promise; reads must be synchronous'));
+        if (!warnedPromise) {
+          warnedPromise = true;
+          logger.warn(
+            `Failed to use the ${store.kind} state store (${operation}): it returned a Promise, but reads must answer synchronously from a local view. Fix: make get(), list() and range() synchronous (see createRedisStore(): a mirror kept current by pub/sub); meanwhile its reads count as absent.`,
+            { store: store.kind, operation },
+          );
+        }
         return fallback;
       }
       return value;

@@ -30,7 +30,7 @@ describe('guardStore', () => {
     const inner = createMemoryStore();
     const store = guardStore({ ...inner, get: (() => Promise.reject(new Error('async get'))) as StateStore['get'] }, { logger: log });
     expect(store.get('x')).toBeUndefined();
-    expect(log.warn.mock.calls[0]![0]).toMatch(/reads must be synchronous/);
+    expect(log.warn.mock.calls[0]![0]).toMatch(/reads must answer synchronously/);
   });
 
   it('passes a healthy store through, and wrapping twice is a no-op', async () => {
