@@ -27,13 +27,22 @@ export interface ModeStatus {
 /** The store key of one active call's lease. */
 export const leaseKey = (mode: string, callId: string) => `${FLEET_KEYS.callPrefix}${mode}:${callId}`;
 
+/** The fleet's modes from `store`; an entry of the wrong shape (another writer, a bad version) reads as absent. */
 export function readModeStatus(store: StateStore): ModeStatus {
   const activeCalls: Record<string, number> = {};
-  for (const [, lease] of store.list<CallLease>(FLEET_KEYS.callPrefix)) activeCalls[lease.mode] = (activeCalls[lease.mode] ?? 0) + 1;
+  for (const [, lease] of store.list<Partial<CallLease> | null>(FLEET_KEYS.callPrefix)) {
+    if (typeof lease?.mode === 'string') activeCalls[lease.mode] = (activeCalls[lease.mode] ?? 0) + 1;
+  }
+  const mode = store.get<Partial<ModeRecord> | null>(FLEET_KEYS.mode)?.mode;
+  const percent = store.get<Partial<RolloutRecord> | null>(FLEET_KEYS.rollout)?.percent;
+  const known = store.get<unknown>(FLEET_KEYS.modes);
   return {
-    mode: store.get<ModeRecord>(FLEET_KEYS.mode)?.mode,
-    rollout: store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {},
-    known: store.get<string[]>(FLEET_KEYS.modes) ?? [],
+    mode: typeof mode === 'string' ? mode : undefined,
+    rollout:
+      percent && typeof percent === 'object'
+        ? Object.fromEntries(Object.entries(percent).filter(([, share]) => typeof share === 'number' && Number.isFinite(share)))
+        : {},
+    known: Array.isArray(known) ? known.filter((name): name is string => typeof name === 'string') : [],
     activeCalls,
   };
 }
@@ -41,7 +50,8 @@ export function readModeStatus(store: StateStore): ModeStatus {
 /** Sets the fleet's mode for calls that start afterwards, and logs the change in the fleet log. */
 export async function writeMode(store: StateStore, mode: string, known: readonly string[], by: string): Promise<void> {
   checkMode(mode, known, 'mode');
-  const from = store.get<ModeRecord>(FLEET_KEYS.mode)?.mode;
+  const stored = store.get<Partial<ModeRecord> | null>(FLEET_KEYS.mode)?.mode;
+  const from = typeof stored === 'string' ? stored : undefined;
   await store.set(FLEET_KEYS.mode, { mode, at: Date.now(), by } satisfies ModeRecord, FLEET_SETTING_TTL_MS);
   if (from !== mode) await appendFleetLog(store, { kind: 'mode', ...(from && { from }), to: mode });
 }
