@@ -78,7 +78,9 @@ export async function modeCommand(args: readonly string[], options: { redis: str
   const share = action === 'rollout' ? percentOf(name!, percent!) : 0;
 
   const where = options.redis ? `the redis store at ${redactURL(options.redis)}` : "this machine's store";
-  const unreachable = (reason: string) => {
+  const unreachable = (error: unknown) => {
+    // The store's own message may carry its library-side fix: the one below is the command line's.
+    const reason = String((error as Error)?.message ?? error).replace(/\.?\s*Fix: [\s\S]*$/, '');
     io.stderr.write(
       `livekit-voice-stack mode ${action}: Failed to ${action === 'status' ? 'read' : 'change'} the fleet's mode: ${where} did not answer (${reason}). Fix: ${
         options.redis
@@ -92,14 +94,14 @@ export async function modeCommand(args: readonly string[], options: { redis: str
   try {
     store = await openStore(options.redis);
   } catch (error) {
-    return unreachable((error as Error)?.message ?? String(error));
+    return unreachable(error);
   }
   try {
     // A store that cannot be read reads as empty: "not set, 0 calls" would be a lie.
     try {
       await ping(store);
     } catch (error) {
-      return unreachable((error as Error)?.message ?? String(error));
+      return unreachable(error);
     }
     const status = readModeStatus(store);
     if (action === 'set') {
@@ -129,7 +131,7 @@ export async function modeCommand(args: readonly string[], options: { redis: str
     return 0;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    return unreachable((error as Error)?.message ?? String(error));
+    return unreachable(error);
   } finally {
     await store.close();
   }

@@ -146,6 +146,28 @@ describe('livekit-voice-stack mode: what an operator types and sees', () => {
       ),
     );
     expect(status.out.stderr).not.toContain('hunter2');
+    expect(status.out.stderr.match(/Fix:/g)).toHaveLength(1);
+  }, 20_000);
+
+  it('a wrong Redis password: `mode status` exits 1 and says to check the password', async () => {
+    const locked = await startRedisServer();
+    const { default: Redis } = await import('ioredis');
+    const admin = new Redis(locked.url);
+    await admin.config('SET', 'requirepass', 'right-password-1');
+    await admin.quit().catch(() => undefined);
+    try {
+      const url = new URL(locked.url);
+      url.password = 'wrong-password-2';
+      const status = io({});
+      expect(await main(['mode', 'status', '--redis', url.toString()], status.io)).toBe(1);
+      expect(status.out.stdout).toBe('');
+      expect(status.out.stderr).toMatch(
+        /^livekit-voice-stack mode status: Failed to read the fleet's mode: the redis store at redis:\/\/127\.0\.0\.1:\d+ did not answer .*right host, port and password/,
+      );
+      expect(status.out.stderr).not.toContain('wrong-password-2');
+    } finally {
+      await locked.stop();
+    }
   }, 20_000);
 
   it('a malformed mode entry: status reads it as not set, and `mode reset` / `mode set` repair it', async () => {
