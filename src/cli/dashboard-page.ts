@@ -68,7 +68,7 @@ export const dashboardPage = `<!doctype html>
     <table><thead><tr><th>slot</th><th>option</th><th>result</th><th>latency</th><th>error</th></tr></thead><tbody id="health"></tbody></table>
   </section>
   <section class="wide">
-    <h2>Write token</h2>
+    <h2>Token</h2>
     <form id="token-form"><input id="token-input" type="password" placeholder="token (printed when the dashboard started)" size="40"><button class="secondary" type="submit">Use token</button></form>
     <div id="message"></div>
   </section>

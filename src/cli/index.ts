@@ -100,14 +100,14 @@ Exit codes: 0 printed; 2 a usage error, no provider is configured, or the config
 Serves the fleet dashboard until Ctrl+C, and prints its address with the token.
 
 Options:
-      --port <n>              [default: 8089]
-      --host <address>        Interface to bind [default: 127.0.0.1]
-      --allow-host <a,b>      Host names the page may be opened under besides 127.0.0.1 and localhost (needed with
-                              --host 0.0.0.0; other names are refused against DNS rebinding)
-      --token <token>         Token for health checks and mode and rollout changes [default: generated and printed]
-      --modes <a,b>           The only mode names a change may set
-${CONFIG_HELP.replace(/^ {2}/, '  ')}
-      --timeout <ms>          Time allowed for each probe of "Check health" [default: 10000]
+      --port <n>         [default: 8089]
+      --host <address>   Interface to bind [default: 127.0.0.1]
+      --allow-host <a,b> Host names the page may be opened under besides 127.0.0.1 and localhost (needed with
+                         --host 0.0.0.0; other names are refused against DNS rebinding)
+      --token <token>    Token for health checks and mode and rollout changes [default: generated and printed]
+      --modes <a,b>      The only mode names a change may set
+${CONFIG_HELP}
+      --timeout <ms>     Time allowed for each probe of "Check health" [default: 10000]
 ${REDIS_HELP}
 
 Exit codes: 0 stopped by Ctrl+C; 2 a usage error, or the port could not be bound.`,
