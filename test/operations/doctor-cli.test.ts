@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 // msw does not cross processes: the CLI child talks to real local servers.
 interface Upstream {
@@ -159,8 +160,9 @@ describe('livekit-voice-stack doctor', { timeout: 60_000 }, () => {
       runCli(['doctor', '-c', file], {}),
       runCli(['doctor'], {}),
       runCli(['config'], {}),
-      runCli(['doktor'], {}),
-      runCli(['--help'], {}),
+      // The command line alone: no process needed (fewer processes at once on a loaded machine).
+      runCliInProcess(['doktor']),
+      runCliInProcess(['--help']),
     ]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('llm.baseURL: expected a URL, got "localhost:8080". Fix: include the scheme');
