@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { maskText } from '../config/secrets.js';
 import type { StateStore } from '../state/state-store.js';
 import {
   appendFleetLog,
@@ -74,7 +75,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { error: `Failed to answer: ${(error as Error)?.message ?? error}.` });
+      // A probe's error may quote a provider's answer: masked like every other output.
+      if (!response.headersSent) send(response, 500, { error: maskText(`Failed to answer: ${(error as Error)?.message ?? error}.`) });
       else response.end();
     });
   });
