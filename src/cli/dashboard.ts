@@ -33,7 +33,10 @@ export interface DashboardOptions {
   token?: string;
   /** Mode names a write may set; others are refused with 400. @default any name */
   modes?: readonly string[];
-  /** Probes the options on demand (`GET /api/health`, the page's "Check health" button): the `doctor` probes. Concurrent requests share one run. */
+  /**
+   * Probes the options on demand (`GET /api/health`, the page's "Check health" button): the `doctor` probes. Concurrent
+   * requests share one run, and its report answers requests for {@link HEALTH_REUSE_MS} after it.
+   */
   health?: () => Promise<HealthReport>;
 }
 
@@ -47,6 +50,8 @@ export interface Dashboard {
 
 const MODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '::1'];
+/** A report this fresh answers the next requests too (a burst of clicks or scripts makes one probe). */
+export const HEALTH_REUSE_MS = 2_000;
 const WILDCARDS = ['0.0.0.0', '::', ''];
 /** Sent with every answer: the page may not be framed (clickjacking the switches). */
 const NO_FRAMING = { 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'" };
@@ -72,6 +77,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const { store } = options;
   // One probe at a time: concurrent requests share its report (each run builds a stack and calls every provider).
   let probing: Promise<HealthReport> | undefined;
+  let recent: { report: HealthReport; at: number } | undefined;
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
@@ -110,7 +116,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           return send(response, 404, {
             error: 'Failed to probe: no config was given. Fix: start the dashboard with --config or the env of doctor.',
           });
-        probing ??= options.health().finally(() => (probing = undefined));
+        if (recent && performance.now() - recent.at < HEALTH_REUSE_MS) return send(response, 200, recent.report);
+        probing ??= options
+          .health()
+          .then((report) => ((recent = { report, at: performance.now() }), report))
+          .finally(() => (probing = undefined));
         return send(response, 200, await probing);
       }
       case 'POST /api/mode':

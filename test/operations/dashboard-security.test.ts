@@ -73,7 +73,8 @@ describe('the dashboard: probes need the token and are shared', () => {
         expect((await fetch(`${url}api/health`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
         expect(probes).toBe(0);
 
-        // Each on its own connection; the provider answers once every request has been sent (so all of them overlap the probe).
+        // Each on its own connection; the provider answers once every request has been sent: each arrives while the probe
+        // runs or within HEALTH_REUSE_MS after it.
         const requests = Array.from({ length: 50 }, () => send(`${url}api/health`, { authorization: 'Bearer probe-token-1234' }));
         const reports = requests.map(({ answer: reply }) => reply.then((response) => JSON.parse(response.body) as unknown));
         await Promise.all(requests.map(({ sent }) => sent));
