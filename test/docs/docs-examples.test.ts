@@ -22,7 +22,12 @@ describe('docs/configuration.md stays complete', () => {
   it('its first example is the message the library prints for that config (input and fix on the same port)', async () => {
     const { createVoiceStack } = await import('../../src/index.js');
     const shown = /```text\n(Failed to read the config[\s\S]*?)\n```/.exec(page)?.[1];
-    const config = { llm: [{ provider: 'openai', modle: 'gpt-4.1-mini' }, { provider: 'llama-cpp', baseURL: 'localhost:8080' }] };
+    const config = {
+      llm: [
+        { provider: 'openai', modle: 'gpt-4.1-mini' },
+        { provider: 'llama-cpp', baseURL: 'localhost:8080' },
+      ],
+    };
     const error = await createVoiceStack(config as never, { env: {} }).catch((caught: Error) => caught);
     expect(shown).toBe((error as Error).message);
   });
