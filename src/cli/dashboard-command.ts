@@ -1,15 +1,22 @@
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
-import { openStore } from './open-store.js';
+import type { AnyAdapter } from '../providers/define-adapter.js';
 import type { HealthReport } from '../stack/health.js';
+import { stderrLogger } from './doctor-command.js';
+import { redactURL } from './mode-command.js';
+import { openStore } from './open-store.js';
 
 export interface DashboardCommandOptions {
   redis?: string | undefined;
   port?: string | undefined;
   host?: string | undefined;
+  /** `--allow-host a,b`: host names the page may be opened under besides loopback and the bound address. */
+  allowHost?: string | undefined;
   token?: string | undefined;
   modes?: string | undefined;
   /** The config whose options `Check health` probes (from --config or the environment), if any. */
   config: () => Promise<VoiceStackConfig | undefined>;
+  /** Custom adapters (`--adapters`) the config's entries may name. @default [] */
+  adapters?: readonly AnyAdapter[];
   timeoutMs: number;
 }
 
@@ -35,20 +42,23 @@ export async function dashboardCommand(
       store,
       port,
       ...(options.host && { host: options.host }),
+      ...(options.allowHost && { allowedHosts: list(options.allowHost) }),
       ...(options.token && { token: options.token }),
-      ...(options.modes && {
-        modes: options.modes
-          .split(',')
-          .map((mode) => mode.trim())
-          .filter(Boolean),
-      }),
-      health: () => probe(options.config, options.timeoutMs, io.stderr),
+      ...(options.modes && { modes: list(options.modes) }),
+      health: () => probe(options, io.stderr),
     });
   } catch (error) {
     await store.close();
     const code = (error as NodeJS.ErrnoException).code;
+    const message = (error as Error).message;
     io.stderr.write(
-      `livekit-voice-stack: Failed to start the dashboard: ${code === 'EADDRINUSE' ? `port ${port} is in use` : (error as Error).message}. Fix: pass another --port.\n`,
+      `livekit-voice-stack: ${
+        code === 'EADDRINUSE'
+          ? `Failed to start the dashboard: port ${port} is in use. Fix: pass another --port.`
+          : message.startsWith('Failed to')
+            ? `${message}.`
+            : `Failed to start the dashboard: ${message}. Fix: check --host and --port.`
+      }\n`,
     );
     return 2;
   }
@@ -57,43 +67,40 @@ export async function dashboardCommand(
   if (!options.token) io.stdout.write(`Write token (generated): ${dashboard.token}\n`);
   io.stdout.write('Press Ctrl+C to stop.\n');
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
   });
   await dashboard.close();
   await store.close();
   return 0;
 }
 
-async function probe(
-  load: () => Promise<VoiceStackConfig | undefined>,
-  timeoutMs: number,
-  stderr: NodeJS.WritableStream,
-): Promise<HealthReport> {
-  const config = await load();
+async function probe(options: DashboardCommandOptions, stderr: NodeJS.WritableStream): Promise<HealthReport> {
+  const config = await options.config();
   if (!config || (!config.stt && !config.llm && !config.tts)) return { ok: true, slots: {}, results: [], checkedAt: Date.now() };
   const { initializeLogger, loggerOptions } = await import('@livekit/agents');
   if (!loggerOptions()) initializeLogger({ pretty: false, level: 'silent' });
   const { createVoiceStack } = await import('../stack/create-voice-stack.js');
-  const write = (message: string) => void stderr.write(`${message}\n`);
-  const stack = await createVoiceStack(config, { logger: { debug: () => undefined, info: () => undefined, warn: write, error: write } });
+  const stack = await createVoiceStack(config, { adapters: options.adapters ?? [], logger: stderrLogger(stderr) });
   try {
-    return await stack.health({ timeoutMs });
+    return await stack.health({ timeoutMs: options.timeoutMs });
   } finally {
     await stack.close();
   }
 }
 
-/** `redis://user:pass@host:6379` → `redis://host:6379`. */
-function redactURL(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return 'redis';
-  }
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

@@ -68,7 +68,7 @@ export const dashboardPage = `<!doctype html>
     <table><thead><tr><th>slot</th><th>option</th><th>result</th><th>latency</th><th>error</th></tr></thead><tbody id="health"></tbody></table>
   </section>
   <section class="wide">
-    <h2>Write token</h2>
+    <h2>Token</h2>
     <form id="token-form"><input id="token-input" type="password" placeholder="token (printed when the dashboard started)" size="40"><button class="secondary" type="submit">Use token</button></form>
     <div id="message"></div>
   </section>
@@ -93,12 +93,12 @@ export const dashboardPage = `<!doctype html>
   function render(state) {
     $('store').textContent = 'store: ' + state.store;
     $('updated').textContent = 'updated ' + new Date(state.now).toLocaleTimeString();
-    $('mode').textContent = state.mode ? state.mode.mode : 'not set';
-    $('mode-meta').textContent = state.mode ? 'set ' + ago(state.mode.at, state.now) + (state.mode.by ? ' by ' + state.mode.by : '') : 'the controllers use their configured mode';
+    $('mode').textContent = state.mode ? state.mode.mode : state.configuredMode || 'not set';
+    $('mode-meta').textContent = state.mode ? 'set ' + ago(state.mode.at, state.now) + (state.mode.by ? ' by ' + state.mode.by : '') : state.configuredMode ? 'not set: new calls get ' + state.configuredMode + ', the controllers’ mode option' : 'not set: new calls get each controller’s mode option (none has started with this store)';
     const percent = (state.rollout && state.rollout.percent) || {};
     fill($('rollout'), Object.entries(percent).map(([mode, p]) => row(cell(mode), cell(p + ' %'))), 'no rollout: every new call gets the mode', 2);
     fill($('calls'), Object.entries(state.activeCalls).map(([mode, n]) => row(cell(mode), cell(String(n)))), 'no active call', 2);
-    fill($('options'), state.options.map((o) => row(cell(o.label + (o.modality ? ' (' + o.modality + ')' : '')), pill(o.state, o.state), cell(o.reason), cell(o.status ? String(o.status) : '–'), cell(left(o.until - state.now)))), 'every option is available', 5);
+    fill($('options'), state.options.map((o) => row(cell(o.label + (o.modality ? ' (' + o.modality + ')' : '')), pill((o.states || [o.state]).join(' + '), o.state), cell(o.reason), cell(o.status ? String(o.status) : '–'), cell(left(o.until - state.now)))), 'every option is available', 5);
     fill($('log'), state.log.map((e) => row(cell(ago(e.at, state.now)), pill(e.kind, e.kind === 'apology' ? 'demoted' : e.kind.endsWith('fallback') ? 'cooling' : ''), cell(e.from || '–'), cell(e.to || '–'), cell(e.reason || ''))), 'nothing yet', 5);
     const known = new Set([...(state.known || []), state.mode && state.mode.mode, ...Object.keys(percent), ...Object.keys(state.activeCalls)].filter(Boolean));
     $('known-modes').replaceChildren(...[...known].map((mode) => { const o = document.createElement('option'); o.value = mode; return o; }));
@@ -124,7 +124,8 @@ export const dashboardPage = `<!doctype html>
     $('health-button').disabled = true;
     fill($('health'), [], 'probing…', 5);
     try {
-      const response = await fetch('/api/health');
+      if (!token) { fill($('health'), [], 'Failed to probe the providers: no token. Fix: paste the token printed when the dashboard started.', 5); return; }
+      const response = await fetch('/api/health', { headers: { authorization: 'Bearer ' + token } });
       const report = await response.json();
       if (!response.ok) { fill($('health'), [], report.error || 'failed', 5); return; }
       fill($('health'), report.results.map((r) => row(cell(r.modality), cell(r.provider + '/' + r.model), pill(r.status, r.status === 'ok' ? 'ok' : r.status === 'failed' ? 'failed' : ''), cell(r.latencyMs === undefined ? '–' : Math.round(r.latencyMs) + ' ms'), cell(r.error || ''))), 'nothing configured', 5);

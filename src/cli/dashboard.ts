@@ -1,12 +1,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { maskText } from '../config/secrets.js';
 import type { StateStore } from '../state/state-store.js';
 import {
   appendFleetLog,
   FLEET_KEYS,
   FLEET_SETTING_TTL_MS,
+  type FleetSnapshot,
   type ModeRecord,
+  type OptionStatus,
   readFleetState,
   type RolloutRecord,
 } from '../state/fleet-state.js';
@@ -20,11 +23,20 @@ export interface DashboardOptions {
   port?: number;
   /** Interface to bind. Anything but loopback exposes the page (and, with the token, the switches) to the network. @default '127.0.0.1' */
   host?: string;
-  /** The token that authorises `POST /api/mode` and `POST /api/rollout`. @default a random one (see `token` on the result) */
+  /**
+   * Host names (or addresses) the page may be opened under, besides the loopback names and a bound IP address. Requests
+   * with any other `Host` header are refused (DNS rebinding). Required when `host` is a wildcard (`0.0.0.0`, `::`).
+   * @default []
+   */
+  allowedHosts?: readonly string[];
+  /** The token that authorises `GET /api/health`, `POST /api/mode` and `POST /api/rollout`. @default a random one (see `token` on the result) */
   token?: string;
   /** Mode names a write may set; others are refused with 400. @default any name */
   modes?: readonly string[];
-  /** Probes the options on demand (`GET /api/health`, the page's "Check health" button): the `doctor` probes. */
+  /**
+   * Probes the options on demand (`GET /api/health`, the page's "Check health" button): the `doctor` probes. Concurrent
+   * requests share one run, and its report answers requests for {@link HEALTH_REUSE_MS} after it.
+   */
   health?: () => Promise<HealthReport>;
 }
 
@@ -37,33 +49,49 @@ export interface Dashboard {
 }
 
 const MODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '::1'];
+/** A report this fresh answers the next requests too (a burst of clicks or scripts makes one probe). */
+export const HEALTH_REUSE_MS = 2_000;
+const WILDCARDS = ['0.0.0.0', '::', ''];
+/** Sent with every answer: the page may not be framed (clickjacking the switches). */
+const NO_FRAMING = { 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'" };
 
 /**
  * Serves the fleet dashboard: one page (`/`) and its JSON API, read from and written to the store.
  * `GET /api/state` (the {@link readFleetState} snapshot), `GET /api/health` (the probes, on demand),
- * `POST /api/mode` `{ mode }` and `POST /api/rollout` `{ mode, percent }` (401 without the token, 403 with a wrong one).
- * The token travels in `Authorization: Bearer …`; the page takes it from its URL's `#token=` fragment, which no
- * request carries. Requests whose `Host` is not the bound address are refused (DNS rebinding).
+ * `POST /api/mode` `{ mode }` and `POST /api/rollout` `{ mode, percent }`. Everything that writes or calls a provider
+ * needs the token (401 without it, 403 with a wrong one), in `Authorization: Bearer …`; the page takes it from its
+ * URL's `#token=` fragment, which no request carries. Requests whose `Host` is not a loopback name, the bound address or
+ * one of `allowedHosts` are refused (DNS rebinding), on every bind; no answer may be framed.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const token = options.token ?? randomBytes(18).toString('base64url');
   const host = options.host ?? '127.0.0.1';
-  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
+  const allowedHosts = new Set(
+    [...LOOPBACK_NAMES, ...(WILDCARDS.includes(host) ? [] : [host]), ...(options.allowedHosts ?? [])].map(hostName),
+  );
+  if (WILDCARDS.includes(host) && !options.allowedHosts?.length)
+    throw new Error(
+      `Failed to start the dashboard: binding ${host || 'every interface'} needs the host names it is opened under. Fix: pass allowedHosts (--allow-host dashboard.internal,10.0.0.5), or bind one address with --host`,
+    );
   const { store } = options;
+  // One probe at a time: concurrent requests share its report (each run builds a stack and calls every provider).
+  let probing: Promise<HealthReport> | undefined;
+  let recent: { report: HealthReport; at: number } | undefined;
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { error: `Failed to answer: ${(error as Error)?.message ?? error}.` });
+      // A probe's error may quote a provider's answer: masked like every other output.
+      if (!response.headersSent) send(response, 500, { error: maskText(`Failed to answer: ${(error as Error)?.message ?? error}.`) });
       else response.end();
     });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://dashboard');
-    const hostname = (request.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    if (loopback && !['127.0.0.1', 'localhost', '::1'].includes(hostname))
+    if (!allowedHosts.has(hostName(request.headers.host ?? '')))
       return send(response, 403, {
-        error: 'Failed to serve: unexpected Host header. Fix: open the dashboard at http://127.0.0.1:<port>/.',
+        error: `Failed to serve: unexpected Host header. Fix: open the dashboard at http://127.0.0.1:<port>/, or allow its name with --allow-host.`,
       });
     const route = `${request.method} ${url.pathname}`;
     switch (route) {
@@ -71,19 +99,30 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         response.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',
-          'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+          'x-frame-options': 'DENY',
+          'content-security-policy':
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
           'referrer-policy': 'no-referrer',
         });
         response.end(dashboardPage);
         return;
       case 'GET /api/state':
-        return send(response, 200, readFleetState(store));
-      case 'GET /api/health':
+        return send(response, 200, dashboardState(store));
+      case 'GET /api/health': {
+        // Probes call providers (and cost money): the token, as for writes; an <img> elsewhere cannot send it.
+        const denied = authorise(request.headers.authorization, token, 'probe the providers');
+        if (denied) return send(response, denied.status, { error: denied.error });
         if (!options.health)
           return send(response, 404, {
             error: 'Failed to probe: no config was given. Fix: start the dashboard with --config or the env of doctor.',
           });
-        return send(response, 200, await options.health());
+        if (recent && performance.now() - recent.at < HEALTH_REUSE_MS) return send(response, 200, recent.report);
+        probing ??= options
+          .health()
+          .then((report) => ((recent = { report, at: performance.now() }), report))
+          .finally(() => (probing = undefined));
+        return send(response, 200, await probing);
+      }
       case 'POST /api/mode':
       case 'POST /api/rollout': {
         const denied = authorise(request.headers.authorization, token);
@@ -94,7 +133,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       }
       default:
         return send(response, 404, {
-          error: `Failed to find ${route}. Fix: use GET /, GET /api/state, POST /api/mode or POST /api/rollout.`,
+          error: `Failed to find ${route}. Fix: use GET /, GET /api/state, GET /api/health, POST /api/mode or POST /api/rollout.`,
         });
     }
   }
@@ -115,7 +154,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const record: ModeRecord = { mode: body.mode as string, at: Date.now(), by: 'dashboard' };
     await store.set(FLEET_KEYS.mode, record, FLEET_SETTING_TTL_MS);
     await appendFleetLog(store, { kind: 'mode', ...(from && { from }), to: record.mode });
-    send(response, 200, readFleetState(store));
+    send(response, 200, dashboardState(store));
   }
 
   async function setRollout(response: ServerResponse, body: Record<string, unknown>): Promise<void> {
@@ -140,7 +179,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const record: RolloutRecord = { percent: next, at: Date.now(), by: 'dashboard' };
     await store.set(FLEET_KEYS.rollout, record, FLEET_SETTING_TTL_MS);
     await appendFleetLog(store, { kind: 'rollout', to: `${body.mode as string} ${percent}%` });
-    send(response, 200, readFleetState(store));
+    send(response, 200, dashboardState(store));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -163,23 +202,63 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
 }
 
-function authorise(header: string | undefined, token: string): { status: 401 | 403; error: string } | undefined {
+/** What `GET /api/state` answers. */
+export interface DashboardState extends FleetSnapshot {
+  /** One per option (its chain's cooldown and the fleet log's status may both name it), with every state it is in. */
+  options: (OptionStatus & { states: OptionStatus['state'][] })[];
+  /** The `mode` option of the fleet's controllers: what new calls get while `mode` is not set. */
+  configuredMode: string | undefined;
+}
+
+/** The store's snapshot, one row per option (the worst state, the latest `until`), and the controllers' configured mode. */
+export function dashboardState(store: StateStore): DashboardState {
+  const snapshot = readFleetState(store);
+  const rows = new Map<string, DashboardState['options'][number]>();
+  for (const status of snapshot.options) {
+    const id = `${status.modality ?? ''}:${status.label}`;
+    const row = rows.get(id);
+    if (!row) {
+      rows.set(id, { ...pick(status), states: [status.state] });
+      continue;
+    }
+    if (!row.states.includes(status.state)) row.states.push(status.state);
+    if (status.until > row.until) Object.assign(row, pick(status), { states: row.states });
+  }
+  const options = [...rows.values()].map((row) => ({ ...row, states: row.states.sort() }));
+  const configured = store.get<unknown>(FLEET_KEYS.configuredMode);
+  return { ...snapshot, options, configuredMode: typeof configured === 'string' ? configured : undefined };
+}
+
+/** The fields the page shows (a chain's cooldown entry carries more). */
+function pick({ label, modality, state, reason, status, until }: OptionStatus): OptionStatus {
+  return { label, ...(modality !== undefined && { modality }), state, reason, ...(status !== undefined && { status }), until };
+}
+
+function authorise(header: string | undefined, token: string, what = 'change the fleet'): { status: 401 | 403; error: string } | undefined {
   const given = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
   if (!given)
     return {
       status: 401,
-      error: 'Failed to change the fleet: no token. Fix: send "Authorization: Bearer <token>" (printed when the dashboard started).',
+      error: `Failed to ${what}: no token. Fix: send "Authorization: Bearer <token>" (printed when the dashboard started).`,
     };
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   if (a.length !== b.length || !timingSafeEqual(a, b))
-    return { status: 403, error: 'Failed to change the fleet: wrong token. Fix: use the token printed when the dashboard started.' };
+    return { status: 403, error: `Failed to ${what}: wrong token. Fix: use the token printed when the dashboard started.` };
   return undefined;
+}
+
+/** `Example.com:8089` → `example.com`; `[::1]:8089` → `::1`. */
+function hostName(header: string): string {
+  const bracketed = /^\[([^\]]*)\](?::\d+)?$/.exec(header);
+  if (bracketed) return bracketed[1]!.toLowerCase();
+  // A bare IPv6 address (an allow-list entry) has several colons: no port to strip.
+  return (header.split(':').length > 2 ? header : header.replace(/:\d*$/, '')).toLowerCase().replace(/\.$/, '');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...NO_FRAMING });
   response.end(json);
 }
 

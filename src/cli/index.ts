@@ -1,212 +1,252 @@
 #!/usr/bin/env node
 // The `livekit-voice-stack` binary: `doctor`, `config`, `dashboard` and `mode` (see docs/operations.md).
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { voiceStackConfigFromEnv } from '../config/config-from-env.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { durationProblem } from '../config/durations.js';
-import { parseConfig } from '../config/parse-config.js';
-import { HEALTH_TIMEOUT_BOUNDS } from '../stack/health.js';
-import { maskSecrets, maskText } from '../config/secrets.js';
-import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import { docsUrl } from '../errors/docs-url.js';
-import { VoiceStackError } from '../errors/index.js';
-import { builtinAdapters } from '../providers/builtin-adapters.js';
-import type { Logger } from '../config/logger.js';
-import { formatHealthReport } from './format-health-report.js';
-import { modeCommand, storeReport } from './mode-command.js';
-import { openStore } from './open-store.js';
+import { HEALTH_TIMEOUT_BOUNDS } from '../stack/health.js';
+import type { AnyAdapter } from '../providers/define-adapter.js';
+import { cliWording, doctorCommand, type Io } from './doctor-command.js';
+import { modeCommand, MODE_HELP } from './mode-command.js';
+import { UsageError } from './usage-error.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+/** One subcommand: its options, its help, and what runs it. Add a command by adding an entry to {@link COMMANDS}. */
+export interface Command {
+  /** One line for the command list of `--help`. */
+  summary: string;
+  /** `livekit-voice-stack <name> --help`. */
+  help: string;
+  options: Options;
+  run(values: Values, positionals: string[], io: Io): Promise<number>;
+}
+
+const CONFIG_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  adapters: { type: 'string' },
+} satisfies Options;
+const CONFIG_HELP = `  -c, --config <file>    Read the config from a JSON file instead of the environment (voiceStackConfigFromEnv():
+                         ${docsUrl('configuration.md')})
+      --adapters <file>  Load custom adapters from a module that exports \`adapters\` (or a default array), e.g.
+                         ./adapters.js; a .ts module loads with tsx (installed in the project, or NODE_OPTIONS='--import tsx')`;
+const REDIS_HELP = `      --redis <url>      The fleet's state store in Redis [default: REDIS_URL, else this machine's store]`;
+
+const COMMANDS: Record<string, Command> = {
+  doctor: {
+    summary: 'Probe every configured provider for real and print a table, then the state store',
+    help: `Usage: livekit-voice-stack doctor [options]
+
+Probes every configured option for real (a small request each), prints one row per option, then the state store.
+
+Options:
+${CONFIG_HELP}
+      --timeout <ms>     Time allowed for each probe [default: 10000]
+      --strict           Fail when any option fails, not only when a slot has none left
+      --json             Print JSON instead of a table
+${REDIS_HELP}
+
+Exit codes: 0 every slot has an option that answered or could not be probed; 1 a slot has no working option (with
+--strict: any option failed, or the store is unreachable); 2 a usage error, no provider is configured, the config is
+invalid, or a package or key is missing.`,
+    options: {
+      ...CONFIG_OPTIONS,
+      timeout: { type: 'string' },
+      strict: { type: 'boolean' },
+      json: { type: 'boolean' },
+      redis: { type: 'string' },
+    },
+    run: async (values, positionals, io) => {
+      noArguments('doctor', positionals);
+      return doctorCommand(
+        'doctor',
+        {
+          source: values.config as string | undefined,
+          adapters: await adaptersOf(values),
+          timeoutMs: timeoutOf(values),
+          strict: Boolean(values.strict),
+          json: Boolean(values.json),
+          redis: (values.redis as string | undefined) ?? io.env.REDIS_URL,
+        },
+        io,
+      );
+    },
+  },
+  config: {
+    summary: 'Print the resolved config, secrets masked',
+    help: `Usage: livekit-voice-stack config [options]
+
+Validates the config and prints it as JSON, every secret masked.
+
+Options:
+${CONFIG_HELP}
+
+Exit codes: 0 printed; 2 a usage error, no provider is configured, or the config is invalid.`,
+    options: CONFIG_OPTIONS,
+    run: async (values, positionals, io) => {
+      noArguments('config', positionals);
+      const adapters = await adaptersOf(values);
+      return doctorCommand(
+        'config',
+        { source: values.config as string | undefined, adapters, timeoutMs: 0, strict: false, json: true, redis: undefined },
+        io,
+      );
+    },
+  },
+  dashboard: {
+    summary: 'Serve the fleet dashboard on 127.0.0.1 (mode, rollout, calls, cooling options, fallbacks, health)',
+    help: `Usage: livekit-voice-stack dashboard [options]
+
+Serves the fleet dashboard until Ctrl+C, and prints its address with the token.
+
+Options:
+      --port <n>         [default: 8089]
+      --host <address>   Interface to bind [default: 127.0.0.1]
+      --allow-host <a,b> Host names the page may be opened under besides 127.0.0.1 and localhost (needed with
+                         --host 0.0.0.0; other names are refused against DNS rebinding)
+      --token <token>    Token for health checks and mode and rollout changes [default: generated and printed]
+      --modes <a,b>      The only mode names a change may set
+${CONFIG_HELP}
+      --timeout <ms>     Time allowed for each probe of "Check health" [default: 10000]
+${REDIS_HELP}
+
+Exit codes: 0 stopped by Ctrl+C; 2 a usage error, or the port could not be bound.`,
+    options: {
+      ...CONFIG_OPTIONS,
+      timeout: { type: 'string' },
+      redis: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-host': { type: 'string' },
+      token: { type: 'string' },
+      modes: { type: 'string' },
+    },
+    run: async (values, positionals, io) => {
+      noArguments('dashboard', positionals);
+      const timeoutMs = timeoutOf(values);
+      const adapters = await adaptersOf(values);
+      const { dashboardCommand } = await import('./dashboard-command.js');
+      const { loadConfig } = await import('./doctor-command.js');
+      const source = values.config as string | undefined;
+      return dashboardCommand(
+        {
+          redis: (values.redis as string | undefined) ?? io.env.REDIS_URL,
+          port: values.port as string | undefined,
+          host: values.host as string | undefined,
+          allowHost: values['allow-host'] as string | undefined,
+          token: values.token as string | undefined,
+          modes: values.modes as string | undefined,
+          config: () => loadConfig(source, io.env).catch(() => undefined),
+          adapters,
+          timeoutMs,
+        },
+        io,
+      );
+    },
+  },
+  mode: {
+    summary: 'mode status | set <name> | reset | rollout <name> <pct>: the fleet\u2019s mode and rollout (from the state store)',
+    help: MODE_HELP,
+    options: { json: { type: 'boolean' }, redis: { type: 'string' } },
+    run: (values, positionals, io) =>
+      modeCommand(positionals, { redis: (values.redis as string | undefined) ?? io.env.REDIS_URL, json: Boolean(values.json) }, io),
+  },
+};
 
 const HELP = `Usage: livekit-voice-stack <command> [options]
 
 Commands:
-  doctor                     Probe every configured provider for real and print a table, then the state store
-  config                     Print the resolved config, secrets masked
-  dashboard                  Serve the fleet dashboard on 127.0.0.1 (mode, rollout, calls, cooling options, fallbacks, health)
-  mode status                The fleet's mode, rollout and active calls (from the state store)
-  mode set <name>            Switch the mode of calls that start from now on, on every worker
-  mode rollout <name> <pct>  Send <pct> % of new calls to <name> (0 ends it)
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(11)}${command.summary}`)
+  .join('\n')}
 
-Options:
-  -c, --config <file>   Read the config from a JSON file instead of the environment
-      --timeout <ms>    Time allowed for each probe (doctor) [default: 10000]
-      --strict          Fail when any option fails, not only when a slot has none left (doctor)
-      --json            Print JSON instead of a table
-      --redis <url>     The fleet's state store in Redis (doctor, mode, dashboard) [default: REDIS_URL, else this machine's store]
-  -h, --help            Show this help
-
-Dashboard options:
-      --port <n>        [default: 8089]
-      --host <address>  Interface to bind [default: 127.0.0.1]
-      --token <token>   Token for mode and rollout changes [default: generated and printed]
-      --modes <a,b>     The only mode names a change may set
-
-The config comes from the environment variables of voiceStackConfigFromEnv() unless --config is given:
-${docsUrl('configuration.md')}
-
-Exit codes (doctor): 0 every slot has an option that answered or could not be probed;
-1 a slot has no working option (with --strict: any option failed); 2 no provider is configured, the config is invalid, or a package or key is missing.
-Exit codes (config): 0 printed; 2 as doctor.`;
+Run \`livekit-voice-stack <command> --help\` for a command's options and exit codes.
+Docs: ${docsUrl('operations.md')}`;
 
 /** Runs the CLI; returns the exit code. Exported for tests. */
 export async function main(
   argv: readonly string[],
-  io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+  io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
+  const name = commandName(argv);
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command) {
+    if (name === 'help' || (name === undefined && (argv.includes('--help') || argv.includes('-h')))) {
+      io.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    io.stderr.write(
+      `livekit-voice-stack: ${name === undefined ? 'no command given' : `unknown command "${name}"`}. Fix: use one of ${Object.keys(COMMANDS).join(', ')}.\n\n${HELP}\n`,
+    );
+    return 2;
+  }
+  const usage = (message: string) => {
+    io.stderr.write(`livekit-voice-stack ${name}: ${message}\nRun \`livekit-voice-stack ${name} --help\` for its usage.\n`);
+    return 2;
+  };
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        timeout: { type: 'string' },
-        strict: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        redis: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        token: { type: 'string' },
-        modes: { type: 'string' },
-      },
+      strict: true,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
-    io.stderr.write(`livekit-voice-stack: ${(error as Error).message}\n\n${HELP}\n`);
-    return 2;
+    return usage(optionProblem(error as Error));
   }
-  const { values, positionals } = parsed;
-  const [command, ...extra] = positionals;
-  if (values.help || command === 'help') {
-    io.stdout.write(`${HELP}\n`);
+  const [, ...positionals] = parsed.positionals;
+  if (parsed.values.help) {
+    io.stdout.write(`${command.help}\n`);
     return 0;
   }
-  if (command === 'mode') {
-    return modeCommand(extra, { redis: values.redis ?? io.env.REDIS_URL, json: values.json }, io);
-  }
-  if ((command !== 'doctor' && command !== 'config' && command !== 'dashboard') || extra.length > 0) {
-    io.stderr.write(
-      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config, dashboard, mode.\n\n${HELP}\n`,
-    );
-    return 2;
-  }
-  const timeoutMs = values.timeout === undefined ? 10_000 : /^\s*$/.test(values.timeout) ? Number.NaN : Number(values.timeout);
-  const timeoutProblem = durationProblem(timeoutMs, '--timeout', HEALTH_TIMEOUT_BOUNDS);
-  if (timeoutProblem) {
-    io.stderr.write(`livekit-voice-stack: ${timeoutProblem.replace('. Fix: use ', '. Fix: use --timeout ')}\n`);
-    return 2;
-  }
-
-  if (command === 'dashboard') {
-    const { dashboardCommand } = await import('./dashboard-command.js');
-    const config = () => loadConfig(values.config, io.env).catch(() => undefined);
-    return dashboardCommand({ ...values, config, timeoutMs }, io);
-  }
   try {
-    const config = await loadConfig(values.config, io.env);
-    if (!config.stt && !config.llm && !config.tts) {
-      io.stderr.write(
-        `livekit-voice-stack: no provider is configured${values.config ? ` in ${values.config}` : ' in the environment'}. Fix: set e.g. LLM_MODEL and OPENROUTER_API_KEY, or LOCAL_LLM_BASE_URL (${docsUrl('configuration.md')}), or pass --config file.json.\n`,
-      );
-      return 2;
-    }
-    if (command === 'config') {
-      parseConfig(config, builtinAdapters, values.config ?? 'voiceStackConfigFromEnv()');
-      io.stdout.write(`${JSON.stringify(maskSecrets(config), null, 2)}\n`);
-      return 0;
-    }
-    return await doctor(
-      config,
-      { timeoutMs, strict: values.strict, json: values.json, source: values.config, redis: values.redis ?? io.env.REDIS_URL },
-      io,
-    );
+    return await command.run(parsed.values, positionals, io);
   } catch (error) {
-    const message = VoiceStackError.isInstance(error) ? error.message : `livekit-voice-stack: ${(error as Error)?.message ?? error}`;
-    io.stderr.write(`${maskText(message)}\n`);
-    return 2;
+    if (error instanceof UsageError) return usage(cliWording(error.message));
+    throw error;
   }
 }
 
-async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv): Promise<VoiceStackConfig> {
-  if (file === undefined) return voiceStackConfigFromEnv(env);
-  let text: string;
+/** The first argument that is not an option nor an option's value. */
+function commandName(argv: readonly string[]): string | undefined {
+  const all: Options = { help: { type: 'boolean', short: 'h' } };
+  for (const command of Object.values(COMMANDS)) Object.assign(all, command.options);
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new VoiceStackError(
-      'CONFIG_INVALID',
-      `Failed to read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Fix: pass the path of a JSON config file.`,
-    );
-  }
-  try {
-    return JSON.parse(text) as VoiceStackConfig;
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: all }).positionals[0];
   } catch {
-    // JSON.parse quotes the text around the mistake, which may be a key: say where it is instead.
-    throw new VoiceStackError(
-      'CONFIG_INVALID',
-      `Failed to parse ${file}: not valid JSON at ${jsonErrorPosition(text)}. Fix: the file must hold one JSON object, e.g. {"llm": {"provider": "llama-cpp"}}.`,
-    );
+    return argv.find((arg) => !arg.startsWith('-'));
   }
 }
 
-/** `line L column C` of the first character `JSON.parse` cannot read (found by parsing ever shorter prefixes). */
-function jsonErrorPosition(text: string): string {
-  let low = 0;
-  let high = text.length;
-  // The longest prefix that is still a valid start of JSON; the error sits right after it.
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (isValidPrefix(text.slice(0, middle))) low = middle;
-    else high = middle - 1;
-  }
-  const before = text.slice(0, low);
-  const line = before.split('\n').length;
-  return `line ${line} column ${low - before.lastIndexOf('\n')}`;
+/** Node's parseArgs message, as a sentence with the fix. */
+function optionProblem(error: Error): string {
+  const message = error.message.split('\n')[0]!.replace(/\.$/, '');
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]}. Fix: remove it (the options are listed by --help).`;
+  const value = /Option '([^']+)' argument missing/.exec(message);
+  if (value) return `${value[1]} needs a value. Fix: e.g. ${value[1]!.replace(/^-\w, /, '')} <value>.`;
+  return `${message}. Fix: see --help.`;
 }
 
-/** True when `prefix` could begin a valid JSON document (only "unexpected end" errors). */
-function isValidPrefix(prefix: string): boolean {
-  try {
-    JSON.parse(prefix);
-    return true;
-  } catch (error) {
-    return /end of JSON input|Unterminated string/i.test((error as Error).message);
-  }
+function noArguments(name: string, positionals: readonly string[]): void {
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals.join(' ')}". Fix: livekit-voice-stack ${name} takes options only.`);
 }
 
-async function doctor(
-  config: VoiceStackConfig,
-  options: { timeoutMs: number; strict: boolean; json: boolean; source: string | undefined; redis: string | undefined },
-  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv },
-): Promise<number> {
-  // LiveKit's constructors need its logger; keep it quiet so that only the table is printed.
-  const { initializeLogger, loggerOptions } = await import('@livekit/agents');
-  if (!loggerOptions()) initializeLogger({ pretty: false, level: 'silent' });
-  const { createVoiceStack } = await import('../stack/create-voice-stack.js');
-  const store = await openStore(options.redis);
-  const stack = await createVoiceStack(config, { logger: stderrLogger(io.stderr), env: io.env });
-  try {
-    const [report, state] = await Promise.all([stack.health({ timeoutMs: options.timeoutMs }), storeReport(store)]);
-    const anyFailed = report.results.some((result) => result.status === 'failed');
-    const code = !report.ok || (options.strict && (anyFailed || !state.reachable)) ? 1 : 0;
-    if (options.json) io.stdout.write(`${JSON.stringify({ ...report, store: state }, null, 2)}\n`);
-    else io.stdout.write(`${formatHealthReport(report, { color: useColor(io.stdout, io.env) })}\n${state.line}\n`);
-    return code;
-  } finally {
-    await Promise.all([stack.close(), store.close()]);
-  }
+function timeoutOf(values: Values): number {
+  const text = values.timeout as string | undefined;
+  const timeoutMs = text === undefined ? 10_000 : /^\s*$/.test(text) ? Number.NaN : Number(text);
+  const problem = durationProblem(timeoutMs, '--timeout', HEALTH_TIMEOUT_BOUNDS);
+  if (problem) throw new UsageError(problem.replace('. Fix: use ', '. Fix: use --timeout '));
+  return timeoutMs;
 }
 
-/** Colour on a TTY, unless NO_COLOR is set; FORCE_COLOR forces it. */
-function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return Boolean(stream.isTTY);
-}
-
-/** Warnings and errors on stderr; the stack's info lines would clutter the table. */
-function stderrLogger(stderr: NodeJS.WriteStream): Logger {
-  const write = (message: string) => void stderr.write(`${maskText(message)}\n`);
-  return { debug: () => undefined, info: () => undefined, warn: write, error: write };
+async function adaptersOf(values: Values): Promise<AnyAdapter[]> {
+  const file = values.adapters as string | undefined;
+  if (file === undefined) return [];
+  const { loadAdapters } = await import('./load-adapters.js');
+  return loadAdapters(file);
 }
 
 // Run when executed (the bin, or `tsx src/cli/index.ts`), not when imported by tests.

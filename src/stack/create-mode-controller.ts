@@ -117,6 +117,8 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     // Tell the CLI which names it may set (merged with the other controllers' of the fleet).
     const known = new Set([...readKnownModes(this.#store), ...this.#names]);
     void this.#store.set(FLEET_KEYS.modes, [...known], 30 * 24 * 3_600_000);
+    // What new calls get while no mode is set, for `mode status` and the dashboard to say.
+    void this.#store.set(FLEET_KEYS.configuredMode, options.mode, 30 * 24 * 3_600_000);
   }
 
   /** The mode new calls use: the one set in the store by any process, else the `mode` option. */

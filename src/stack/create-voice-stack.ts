@@ -12,7 +12,7 @@ import { checkStore } from '../state/check-store.js';
 import { guardStore } from '../state/guard-store.js';
 import { recordFleetEvents } from './fleet-events.js';
 import type { StateStore } from '../state/state-store.js';
-import { defaultLogger, ensureLiveKitLogger, type Logger } from '../config/logger.js';
+import { defaultLogger, ensureLiveKitLogger, logBanner, type Logger } from '../config/logger.js';
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
 import { MetricsCollector } from './metrics.js';
@@ -146,8 +146,14 @@ async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
   forwardEvents(events, stack);
   if (record) closers.push(recordFleetEvents(stack, store));
   const banner = startupBanner(providers, { mode: options.mode, fallbacks });
-  if (fallbacks.length > 0) logger.warn(`voice stack starts without LiveKit Inference:\n${banner.text}`, { ...banner.fields });
-  else logger.info(`voice stack ready: ${describeOptions(providers) || 'no providers'}\n${banner.text}`, { ...banner.fields });
+  // Once per process on the terminal when the library set up the logger; else each stack, to the host's logger.
+  logBanner(logger, {
+    custom: options.logger !== undefined,
+    ...(fallbacks.length > 0
+      ? { level: 'warn', message: `voice stack starts without LiveKit Inference:\n${banner.text}` }
+      : { level: 'info', message: `voice stack ready: ${describeOptions(providers) || 'no providers'}\n${banner.text}` }),
+    fields: { ...banner.fields },
+  });
   return stack;
 }
 

@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../config/logger.js';
+import { isSecretKey, maskText } from '../config/secrets.js';
 import type { TranscriptEvent } from '../policies/events.js';
 import type { VoiceStack } from './voice-stack.js';
 
@@ -19,6 +20,11 @@ export interface ForwardTranscriptsOptions {
   retries?: number;
   /** Time allowed for each request, in ms. @default 5000 */
   timeoutMs?: number;
+  /**
+   * Time `close()` allows for sending what is queued, in ms: past it the request in flight is aborted and what is
+   * left is dropped (and logged), so a backend that never answers cannot hold up shutdown. @default 10000
+   */
+  closeTimeoutMs?: number;
   /** Also forward interim user transcripts. @default false (final ones only) */
   interim?: boolean;
   /** The HTTP client. @default globalThis.fetch, looked up at each request */
@@ -34,7 +40,7 @@ export type ForwardedTranscript = TranscriptEvent & { at: string };
 export interface TranscriptForwarder {
   /** Sends what is queued now and resolves when the queue is empty (or what failed is dropped). */
   flush(): Promise<void>;
-  /** Stops listening, sends what is queued, then resolves. Safe to call twice. */
+  /** Stops listening, sends what is queued, then resolves; within `closeTimeoutMs` whatever the backend does. Safe to call twice. */
   close(): Promise<void>;
   /** Transcripts dropped so far (queue full, or a batch that kept failing). */
   readonly dropped: number;
@@ -54,8 +60,16 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
   const batchMs = options.batchMs ?? 1_000;
   const maxBatch = options.maxBatch ?? 100;
   const maxQueue = options.maxQueue ?? 1_000;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+  const closeReason = `the backend did not take them within closeTimeoutMs (${closeTimeoutMs} ms) of close()`;
   const logger = options.logger ?? stack.logger;
   const where = safeURL(options.url);
+  // `https://user:pass@host/…`: fetch refuses a URL with credentials, so they travel as Basic auth instead.
+  const { url: target, authorization, secrets } = splitCredentials(options.url);
+  // What reaches a log goes through the masking helpers: fetch's messages quote the whole URL (credentials, `?token=`).
+  const mask = (text: string) => maskText(text, [...secrets, ...Object.values(options.headers ?? {})]);
+  // Aborted by close()'s deadline: the request in flight and any retry still to come.
+  const deadline = new AbortController();
   const queue: ForwardedTranscript[] = [];
   let dropped = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -64,7 +78,7 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
 
   const drop = (count: number, reason: string) => {
     dropped += count;
-    logger.warn(`Failed to forward ${count} transcript${count === 1 ? '' : 's'} to ${where}: ${reason}. They are dropped.`, {
+    logger.warn(mask(`Failed to forward ${count} transcript${count === 1 ? '' : 's'} to ${where}: ${reason}. They are dropped.`), {
       dropped: count,
       totalDropped: dropped,
     });
@@ -75,20 +89,25 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
     const body = JSON.stringify({ transcripts: batch });
     await pRetry(
       async () => {
-        const response = await doFetch(options.url, {
+        const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 5_000), deadline.signal]);
+        const response = await doFetch(target, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...options.headers },
+          headers: { 'content-type': 'application/json', ...(authorization && { authorization }), ...options.headers },
           body,
-          signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+          signal,
         });
-        await response.body?.cancel().catch(() => undefined);
-        if (response.ok) return;
-        const error = new Error(`HTTP ${response.status}`);
+        if (response.ok) {
+          // Not awaited: a body that never ends must not hold the queue (nor close()).
+          void response.body?.cancel().catch(() => undefined);
+          return;
+        }
+        const detail = await errorSnippet(response);
+        const error = new Error(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`);
         // A 4xx other than 408/429 will not heal by itself.
         if (response.status < 500 && response.status !== 408 && response.status !== 429) throw new AbortError(error);
         throw error;
       },
-      { retries: options.retries ?? 3, minTimeout: 250, maxTimeout: 4_000, randomize: true },
+      { retries: options.retries ?? 3, minTimeout: 250, maxTimeout: 4_000, randomize: true, signal: deadline.signal },
     );
   };
 
@@ -98,7 +117,7 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
       try {
         await post(batch);
       } catch (error) {
-        drop(batch.length, (error as Error)?.message ?? String(error));
+        drop(batch.length, deadline.signal.aborted ? closeReason : ((error as Error)?.message ?? String(error)));
       }
     }
   };
@@ -133,8 +152,13 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
     close() {
       closing ??= (async () => {
         stack.off('transcript', onTranscript);
-        await flush();
-        if (queue.length > 0) await flush();
+        const limit = setTimeout(() => deadline.abort(), closeTimeoutMs);
+        try {
+          await flush();
+          if (queue.length > 0) await flush();
+        } finally {
+          clearTimeout(limit);
+        }
       })();
       return closing;
     },
@@ -142,6 +166,50 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
       return dropped;
     },
   };
+}
+
+/** The most of an error body that is read (for the log line): a backend may answer with an endless body. */
+export const ERROR_BODY_LIMIT_BYTES = 2_048;
+
+/** The start of an error body, on one line, at most {@link ERROR_BODY_LIMIT_BYTES} read; the rest is cancelled. */
+async function errorSnippet(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ERROR_BODY_LIMIT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut short: what was read still helps.
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  const text = Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT_BYTES).toString('utf8');
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** `https://user:pass@host/path` → the URL without them, the `Basic` header that carries them, and the secrets to mask. */
+function splitCredentials(value: string): { url: string; authorization?: string; secrets: string[] } {
+  try {
+    const url = new URL(value);
+    // `?token=…`: a server may echo it in an error body.
+    const query = [...url.searchParams].flatMap(([name, secret]) => (isSecretKey(name) && secret ? [secret] : []));
+    if (!url.username && !url.password) return { url: value, secrets: query };
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    url.username = '';
+    url.password = '';
+    const basic = Buffer.from(`${user}:${password}`).toString('base64');
+    return { url: url.toString(), authorization: `Basic ${basic}`, secrets: [...query, user, password, basic].filter(Boolean) };
+  } catch {
+    return { url: value, secrets: [] };
+  }
 }
 
 /** The URL without credentials or query, for logs. */

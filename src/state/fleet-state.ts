@@ -17,6 +17,8 @@ export const FLEET_KEYS = {
   log: 'fleet:log',
   /** `string[]`: the mode names the fleet's controllers know (so `mode set` can refuse a typo). */
   modes: 'fleet:modes',
+  /** `string`: the `mode` option of the last controller that started, i.e. what new calls get while `mode` is not set. */
+  configuredMode: 'fleet:configured-mode',
 } as const;
 
 /** The last entries of the fleet log are kept, for a day after the last one. */

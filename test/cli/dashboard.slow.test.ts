@@ -63,6 +63,17 @@ beforeAll(async () => {
     },
     900_000,
   );
+  // One option, two writers: its chain's cooldown (cooling) and the fleet log's status (demoted after a 401).
+  await store.set(
+    `${FLEET_KEYS.optionPrefix}llm:openai/gpt-4.1-mini@default#env`,
+    { label: 'openai/gpt-4.1-mini', modality: 'llm', state: 'cooling', reason: 'rate_limit', status: 429, until: now + 120_000 },
+    900_000,
+  );
+  await store.set(
+    `${FLEET_KEYS.optionPrefix}llm:openai/gpt-4.1-mini`,
+    { label: 'openai/gpt-4.1-mini', modality: 'llm', state: 'demoted', reason: 'auth', status: 401, until: now + 300_000 },
+    900_000,
+  );
   await appendFleetLog(store, { kind: 'mode-fallback', from: 'realtime', to: 'pipeline', reason: 'Realtime handshake refused: HTTP 429' });
   await appendFleetLog(store, { kind: 'apology', modality: 'llm', from: 'openai-realtime/gpt-realtime', reason: 'rate_limit_exceeded' });
   // The config whose options "Check health" probes: the realtime mode, against the Realtime protocol mock.
@@ -109,6 +120,11 @@ describe('livekit-voice-stack dashboard, in a headless Chromium, over a real Red
       const option = await page.textContent('#options');
       expect(option).toContain('openrouter/meta-llama/llama-3.3-70b-instruct:free (llm)');
       expect(option).toMatch(/cooling\s*rate_limit\s*429\s*(9|10) min/);
+      // One row per option, with every state it is in.
+      const rows = await page.$$eval('#options tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
+      expect(rows.filter((row) => row.includes('openai/gpt-4.1-mini'))).toEqual([
+        expect.stringMatching(/^openai\/gpt-4\.1-mini \(llm\)cooling \+ demotedauth401(4|5) min$/),
+      ]);
       const log = await page.textContent('#log');
       expect(log).toContain('apology');
       expect(log).toContain('Realtime handshake refused: HTTP 429');
@@ -173,10 +189,49 @@ describe('livekit-voice-stack dashboard, in a headless Chromium, over a real Red
   it('probes the options on demand: "Check health" runs the doctor probe (a real Realtime handshake)', async () => {
     const page = await browser.newPage();
     try {
-      await page.goto(url);
+      await page.goto(`${url}#token=${TOKEN}`);
       await page.click('#health-button');
       await expect.poll(() => page.textContent('#health'), { timeout: 15_000 }).toMatch(/llmopenai-realtime\/gpt-realtimeok\d+ ms/);
       expect(realtime.handshakes.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a page on another origin cannot set off probes (an <img> of /api/health) nor frame the dashboard', async () => {
+    const before = realtime.handshakes.length;
+    const { createServer } = await import('node:http');
+    const evil = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(
+        `<img id="probe" src="${url}api/health" onerror="document.title='img done'" onload="document.title='img done'">` +
+          `<iframe id="frame" src="${url}"></iframe>`,
+      );
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    try {
+      // Another origin: another port of the same address.
+      await page.goto(`http://127.0.0.1:${(evil.address() as { port: number }).port}/`);
+      await expect.poll(() => page.title()).toBe('img done');
+      const framed = page.frames().find((frame) => frame.url().startsWith(url));
+      expect(await framed?.$('#mode').catch(() => null)).toBeFalsy(); // the browser refused to render it in the frame
+      const direct = await fetch(`${url}api/health`);
+      expect(direct.status).toBe(401);
+      expect(realtime.handshakes.length).toBe(before);
+    } finally {
+      await page.close();
+      await new Promise((resolve) => evil.close(resolve));
+    }
+  });
+
+  it('says which mode new calls get while none is set', async () => {
+    await store.delete(FLEET_KEYS.mode);
+    await store.set(FLEET_KEYS.configuredMode, 'pipeline', 900_000);
+    const page = await browser.newPage();
+    try {
+      await page.goto(url);
+      await expect.poll(() => page.textContent('#mode-meta')).toBe('not set: new calls get pipeline, the controllers’ mode option');
     } finally {
       await page.close();
     }

@@ -19,6 +19,19 @@ describe('docs/configuration.md stays complete', () => {
     expect(keys.filter((key) => !page.includes(`| \`${key}\` |`))).toEqual([]);
   });
 
+  it('its first example is the message the library prints for that config (input and fix on the same port)', async () => {
+    const { createVoiceStack } = await import('../../src/index.js');
+    const shown = /```text\n(Failed to read the config[\s\S]*?)\n```/.exec(page)?.[1];
+    const config = {
+      llm: [
+        { provider: 'openai', modle: 'gpt-4.1-mini' },
+        { provider: 'llama-cpp', baseURL: 'localhost:8080' },
+      ],
+    };
+    const error = await createVoiceStack(config as never, { env: {} }).catch((caught: Error) => caught);
+    expect(shown).toBe((error as Error).message);
+  });
+
   it('documents every environment variable voiceStackConfigFromEnv() reads', () => {
     const source = read('src/config/config-from-env.ts');
     const variables = new Set([...source.matchAll(/(?:read|url|flag|oneOf|missing)\('([A-Z_]+)'/g)].map((match) => match[1]!));

@@ -84,7 +84,7 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     await stack.close();
     expect(forwarder.dropped).toBe(1);
     expect(logger.messages('warn')).toEqual([
-      'Failed to forward 1 transcript to https://app.example.com/api/transcripts: HTTP 503. They are dropped.',
+      'Failed to forward 1 transcript to https://app.example.com/api/transcripts: HTTP 503: {"error":"down"}. They are dropped.',
     ]);
     expect(app.received.map(({ batch }) => batch.map((entry) => entry.text))).toEqual([['After recovery']]);
   });
@@ -105,5 +105,85 @@ describe('forwardTranscripts: batches to the app backend, never in the way of a 
     expect(forwarder.dropped).toBe(2);
     expect(logger.messages('warn').filter((line) => line.includes('more than 3 were waiting'))).toHaveLength(2);
     expect(app.received.flatMap(({ batch }) => batch.map((entry) => entry.text))).toEqual(['one', 'two', 'five', 'six', 'seven']);
+  });
+});
+
+describe('forwardTranscripts: secrets and shutdown', () => {
+  it('credentials in the URL travel as Basic auth, and a `?token=` echoed in an error body is masked in the log', async () => {
+    const seen: (string | null)[] = [];
+    server.use(
+      http.post(BACKEND, ({ request }) => {
+        seen.push(request.headers.get('authorization'));
+        const token = new URL(request.url).searchParams.get('token');
+        if (token) return HttpResponse.json({ error: `invalid token ${token} for ${request.url}` }, { status: 401 });
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const stack = await createVoiceStack({});
+    const logger = recordingLogger();
+    const withUser = forwardTranscripts(stack, { url: `https://app:pass-word-1234@app.example.com/api/transcripts`, logger });
+    stack.emit('transcript', transcript('Hello'));
+    await withUser.close();
+    expect(withUser.dropped).toBe(0);
+    expect(seen).toEqual([`Basic ${Buffer.from('app:pass-word-1234').toString('base64')}`]);
+
+    const withToken = forwardTranscripts(stack, { url: `${BACKEND}?token=query-secret-5678`, logger });
+    stack.emit('transcript', transcript('Hello again'));
+    await withToken.close();
+    await stack.close();
+    expect(withToken.dropped).toBe(1);
+    const warnings = logger.messages('warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Failed to forward 1 transcript to https:\/\/app.example.com\/api\/transcripts: HTTP 401: .*invalid token ••••/,
+    );
+    expect(logger.lines.join('\n')).not.toMatch(/pass-word-1234|query-secret-5678/);
+  });
+
+  it('close() ends within closeTimeoutMs against a backend that never answers, and says what it dropped', async () => {
+    let requests = 0;
+    server.use(
+      http.post(BACKEND, async () => {
+        requests++;
+        await delay('infinite');
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const stack = await createVoiceStack({});
+    const logger = recordingLogger();
+    const forwarder = forwardTranscripts(stack, { url: BACKEND, timeoutMs: 60_000, closeTimeoutMs: 200, logger });
+    for (let i = 0; i < 300; i++) stack.emit('transcript', transcript(`line ${i}`));
+    await forwarder.close(); // before: waited for every batch's 4 attempts of timeoutMs
+    await stack.close();
+    expect(requests).toBe(1);
+    expect(forwarder.dropped).toBe(300);
+    expect(logger.messages('warn')).toEqual([
+      'Failed to forward 100 transcripts to https://app.example.com/api/transcripts: the backend did not take them within closeTimeoutMs (200 ms) of close(). They are dropped.',
+      'Failed to forward 100 transcripts to https://app.example.com/api/transcripts: the backend did not take them within closeTimeoutMs (200 ms) of close(). They are dropped.',
+      'Failed to forward 100 transcripts to https://app.example.com/api/transcripts: the backend did not take them within closeTimeoutMs (200 ms) of close(). They are dropped.',
+    ]);
+  }, 15_000);
+
+  it('reads at most a few KB of an error body, even an endless one', async () => {
+    let pulled = 0;
+    server.use(
+      http.post(BACKEND, () => {
+        const endless = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulled += 1_024;
+            controller.enqueue(new TextEncoder().encode('overloaded '.repeat(93)));
+          },
+        });
+        return new HttpResponse(endless, { status: 400 });
+      }),
+    );
+    const stack = await createVoiceStack({});
+    const logger = recordingLogger();
+    const forwarder = forwardTranscripts(stack, { url: BACKEND, logger });
+    stack.emit('transcript', transcript('Hello'));
+    await forwarder.close();
+    await stack.close();
+    expect(logger.messages('warn')[0]).toMatch(/: HTTP 400: overloaded overloaded .{100,200}…\. They are dropped\.$/);
+    expect(pulled).toBeLessThan(256 * 1_024); // what the stream's buffers pull ahead, not the endless rest
   });
 });
