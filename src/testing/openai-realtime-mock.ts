@@ -125,7 +125,7 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
   const connections: RealtimeConnectionRecord[] = [];
   const handshakes: { status: number; at: number }[] = [];
   let responses = 0;
-  let cancelled = 0;
+  const cancelled: string[] = [];
   const isHandshake = (scenario: RealtimeScenario) => scenario.status !== undefined || scenario.connectDelayMs !== undefined;
 
   const server = await startWsMockServer({
@@ -375,7 +375,7 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
           send({ type: 'rate_limits.updated', rate_limits: rateLimits(1_000) });
         } catch {
           if (!cancel.signal.aborted || closed.signal.aborted) return; // the socket closed mid-response: nothing left to send
-          cancelled++;
+          cancelled.push(responseId);
           const output = item ? [{ ...item, status: 'incomplete', content: [{ type: 'output_audio', transcript: spoken }] }] : [];
           if (item) send({ type: 'response.output_item.done', response_id: responseId, output_index: 0, item: output[0] });
           send({
@@ -395,7 +395,7 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
     },
   });
 
-  return withScenarios(scenarios, [connections, handshakes], {
+  return withScenarios(scenarios, [connections, handshakes, cancelled], {
     baseURL: `${server.baseURL}/v1`,
     connections,
     handshakes,
@@ -403,7 +403,7 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
       return responses;
     },
     get cancelled() {
-      return cancelled;
+      return cancelled.length;
     },
     sockets: server.connections,
     dropAll() {

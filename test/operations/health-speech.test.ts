@@ -38,7 +38,8 @@ beforeAll(async () => {
         if (key !== 'sk-openai-secret-1234') return { status: 401, body: `Incorrect API key provided: ${key}` };
         return undefined;
       },
-      onConnection: () => undefined,
+      // The service's first event: the probe waits for it (a wrong key may be refused after the upgrade instead).
+      onConnection: ({ socket }) => socket.send(JSON.stringify({ type: 'session.created', session: { id: 'sess_1' } })),
     }),
   ]);
 });

@@ -156,9 +156,8 @@ function protocolError(what: string): APIConnectionError {
 }
 
 function describe(fields: { code?: string; message?: string }, body: string): string {
-  const message = fields.message ?? (fields.code ? undefined : body.trim());
-  const parts = [fields.code, message && shown(message)].filter(Boolean);
-  return parts.length > 0 ? `: ${parts.join(': ')}` : '';
+  const message = fields.message ?? fields.code ?? body.trim();
+  return message ? `: ${shown(message)}` : '';
 }
 
 /** A provider's message, as short as a log line: OpenAI echoes part of a wrong key ("Incorrect API key provided: sk-…"). */
@@ -182,7 +181,8 @@ export async function probeRealtime(url: string, apiKey: string, signal: AbortSi
     socket.close(1000);
     return { ok: true };
   } catch (error) {
-    const message = (error as Error).message.replace(/^OpenAI Realtime /, '');
+    // "HTTP 401: …" as the other probes say it; "refused the session: invalid_api_key: …" for an in-band refusal.
+    const message = (error as Error).message.replace(/^OpenAI Realtime (refused the connection: )?/, '');
     return { ok: false, error: signal?.aborted ? 'timed out' : maskText(message, [apiKey]) };
   }
 }
