@@ -135,7 +135,7 @@ describe('stack.health() probes every TTS option and openai-realtime for real', 
       expect(Object.fromEntries(report.results.map((result) => [result.path, result.error]))).toEqual({
         llm: 'HTTP 401: Incorrect API key provided: ••••',
         'tts[0]': 'HTTP 429: quota exceeded',
-        'tts[1]': 'HTTP 401: invalid API key',
+        'tts[1]': 'HTTP 401: Unauthorized: invalid API key', // Cartesia's plain-text error of the plugin's API version
         'tts[2]': 'HTTP 401: Invalid API key',
         'tts[3]': 'HTTP 429: Rate limit reached for ••••',
         'tts[4]': 'timed out after 300 ms',
