@@ -1,5 +1,7 @@
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVoiceStack } from '../../src/index.js';
+import { providerTTS, speak } from '../helpers/speak.js';
 import {
   mockDeepgramSTT,
   mockElevenLabsTTS,
@@ -77,6 +79,26 @@ describe('ElevenLabs multi-context socket limits', () => {
     expect(await closedWithin(closed, 3_000)).toEqual({ code: 1008, reason: expect.stringMatching(/^Have not received a new text input/) });
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
     expect(messages.at(-1)).toMatchObject({ error: 'input_timeout_exceeded', code: 1008 });
+  });
+});
+
+describe('the ElevenLabs option after the service closed its idle socket', () => {
+  let quick: MockElevenLabsTTS;
+  beforeAll(async () => {
+    quick = await mockElevenLabsTTS({ inactivityTimeoutMs: 300 });
+  });
+  afterAll(() => quick.close());
+
+  it('the next utterance after the 1008 inactivity close is spoken (the plugin opens a new socket)', async () => {
+    const stack = await createVoiceStack({ tts: { provider: 'elevenlabs', baseURL: quick.baseURL, apiKey: 'xi-test-key' } }, { env: {} });
+    try {
+      expect((await speak(providerTTS(stack), 'Hello.')).samples).toBeGreaterThan(0);
+      await expect.poll(() => quick.connections.size, { timeout: 5_000 }).toBe(0);
+      expect((await speak(providerTTS(stack), 'Still there?')).samples).toBeGreaterThan(0);
+      expect(quick.requests.map((request) => request.text)).toEqual(['Hello.', 'Still there?']);
+    } finally {
+      await stack.close();
+    }
   });
 });
 

@@ -26,9 +26,10 @@ export interface PluginRealtime {
  *   exception that kills the call's process;
  * - a connection that fails while it reconnects (after a dropped socket) ends the session's task with no error event:
  *   the session then waits for replies that never come.
- * The guarded session connects the same way (same URL and headers), but a refused or timed-out connection is reported
- * as a recoverable `realtime_model_error` (with the HTTP status and `Retry-After`) and retried with backoff until the
- * session closes. A socket dropped while a response was playing is reported the same way: the caller heard half a reply.
+ * The guarded session connects the same way (same URL and headers) through {@link openRealtimeSocket}, which waits for
+ * `session.created` (a wrong key may be refused in-band after the upgrade), reads at most 4 KB of a refused handshake's
+ * body and hands the plugin only frames that parse. A refused or timed-out connection is reported as a recoverable
+ * `realtime_model_error` (with the HTTP status and `Retry-After`) and retried with backoff until the session closes. A socket dropped while a response was playing is reported the same way: the caller heard half a reply.
  * After a reconnection, the first event the session queues is no longer lost (see `guardedConnect`).
  * The plugin itself replays instructions, tools and the chat context on every reconnection.
  */
