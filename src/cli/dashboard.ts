@@ -11,6 +11,9 @@ import {
   type ModeRecord,
   type OptionStatus,
   readFleetState,
+  readKnownModes,
+  readMode,
+  readRollout,
   type RolloutRecord,
 } from '../state/fleet-state.js';
 import type { HealthReport } from '../stack/health.js';
@@ -141,7 +144,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   function modeProblem(mode: unknown): string | undefined {
     if (typeof mode !== 'string' || !MODE_NAME.test(mode)) return 'expected "mode" to be a mode name (letters, digits, "_", "-", ".")';
     // The modes the fleet's controllers registered in the store, unless --modes narrows them.
-    const known = options.modes ?? store.get<string[]>(FLEET_KEYS.modes) ?? [];
+    const known = options.modes ?? readKnownModes(store);
     if (known.length > 0 && !known.includes(mode))
       return `unknown mode "${mode}". Fix: use one of ${known.map((name) => `"${name}"`).join(', ')}`;
     return undefined;
@@ -150,7 +153,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   async function setMode(response: ServerResponse, body: Record<string, unknown>): Promise<void> {
     const problem = modeProblem(body.mode);
     if (problem) return send(response, 400, { error: `Failed to set the mode: ${problem}.` });
-    const from = store.get<ModeRecord>(FLEET_KEYS.mode)?.mode;
+    const from = readMode(store)?.mode;
     const record: ModeRecord = { mode: body.mode as string, at: Date.now(), by: 'dashboard' };
     await store.set(FLEET_KEYS.mode, record, FLEET_SETTING_TTL_MS);
     await appendFleetLog(store, { kind: 'mode', ...(from && { from }), to: record.mode });
@@ -167,7 +170,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           'Failed to set the rollout: expected "percent" to be a number from 0 to 100. Fix: e.g. { "mode": "realtime", "percent": 10 }.',
       });
     const next: Record<string, number> = {
-      ...(store.get<RolloutRecord>(FLEET_KEYS.rollout)?.percent ?? {}),
+      ...readRollout(store)?.percent,
       [body.mode as string]: percent,
     };
     if (percent === 0) delete next[body.mode as string];

@@ -16,18 +16,24 @@ export type ModelId<Known extends string> = Known | (string & {});
 export const modelIdSchema = <Id extends string>(what: string, example: string) =>
   nonEmptyString(what, example) as unknown as z.ZodType<Id, Id>;
 
-/** An http(s) or ws(s) URL. `new URL('localhost:8080')` parses, so the scheme is checked explicitly. */
+/**
+ * An http(s) or ws(s) URL, normalised to what `new URL()` makes of it (`" http:/host"` becomes `http://host`): the
+ * value a client uses is the value the platform's `vetBaseURL` checked. `new URL('localhost:8080')` parses, so the
+ * scheme is checked explicitly. A trailing `/` is added only where it was written, since clients append paths.
+ */
 export function urlSchema(example = 'http://localhost:8080/v1') {
-  return z.string({ error: `expected a URL${FIX}include the scheme, e.g. "${example}".` }).refine(
-    (value) => {
-      try {
-        return /^(https?|wss?):$/.test(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { error: `expected a URL${FIX}include the scheme, e.g. "${example}".` },
-  );
+  const error = `expected a URL${FIX}include the scheme, e.g. "${example}".`;
+  return z
+    .string({ error })
+    .refine((value) => URL.canParse(value) && /^(https?|wss?):$/.test(new URL(value).protocol), { error })
+    .transform(normaliseURL);
+}
+
+/** `new URL(value).href`, without the `/` it adds to a bare host (`http://host` stays `http://host`). */
+export function normaliseURL(value: string): string {
+  const url = new URL(value);
+  const written = value.trim();
+  return url.pathname === '/' && !url.search && !url.hash && !/[/\\]$/.test(written) ? url.href.slice(0, -1) : url.href;
 }
 
 export const nonEmptyString = (what: string, example: string) =>

@@ -12,10 +12,13 @@ const SECRET_NAME =
   /(?:^|[-_.]|api|access|private|secret|subscription|session|auth)keys?$|secrets?$|token$|passw(?:or)?d$|authorization$|credentials?$|signature$|(?:^|[-_.])sig$|cookie$/i;
 // `accessKey`, `privateKey`: a camelCase name ending in Key.
 const CAMEL_KEY = /[a-z0-9]Keys?$/;
+// An error code that names a key's problem (`invalid_api_key: Incorrect API key provided`, `missing-token`,
+// `expired_session_key`): what follows it is prose, not the key.
+const PROBLEM_CODE = /^(?:invalid|incorrect|missing|wrong|expired|revoked|bad|unknown|no|empty|malformed|mismatched)[-_.]/i;
 
 /** True for a field, header, variable or query parameter name whose value is a secret. */
 export function isSecretKey(key: string | number | symbol): boolean {
-  return typeof key === 'string' && (SECRET_NAME.test(key) || CAMEL_KEY.test(key));
+  return typeof key === 'string' && !PROBLEM_CODE.test(key) && (SECRET_NAME.test(key) || CAMEL_KEY.test(key));
 }
 
 /**

@@ -3,7 +3,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { providerErrorBody } from './provider-errors.js';
 import { recordedRequest } from './recorded-request.js';
 import { ScenarioQueue, withScenarios } from './scenario-queue.js';
-import { refusedHandshake, scriptedFailure } from './scripted-failure.js';
+import { errorResponse, type FailureScenario, refusedHandshake, scriptedFailure } from './scripted-failure.js';
 import { audioStream, playScenario, type TTSMockBase, type TTSRequest, type TTSScenario } from './tts-scenario.js';
 import { jsonMessage, startWsMockServer, type WsMockServer } from './ws-mock-server.js';
 
@@ -35,10 +35,15 @@ export interface MockCartesiaTTS extends TTSMockBase {
  * messages of the words when the client asked `add_timestamps`, then `done`), plus msw handlers for the one-shot
  * `POST /tts/bytes` (raw PCM) and `GET /voices/{id}` (any id is found; a wrong key gets 401).
  *
- * Errors as Cartesia documents them ("API errors", docs.cartesia.ai): HTTP and refused handshakes answer
- * `{ error_code, title, message, request_id }`; `error: true` sends the in-band error event on the open socket
- * (`{ type: "error", done: true, status_code, error_code, … }`, e.g. `errorCode: 429, code: 'concurrency_limited'`),
- * which the plugin (1.9) swallows for a 4xx (the synthesis ends with no audio and no error).
+ * Errors in the format of the API version the client sends (`Cartesia-Version` header, or `?cartesia_version=` on the
+ * socket, which wins), as Cartesia's "API errors" page describes them: from `2026-03-01`, HTTP errors and refused
+ * handshakes answer JSON `{ error_code, title, message, request_id }` and the socket's error event carries
+ * `{ type: "error", done: true, status_code, error_code, title, message, request_id, context_id }`. Before it (the
+ * LiveKit plugin 1.9 sends `2025-04-16`), HTTP errors are plain text `Title: Message` and the error event is the
+ * legacy `{ type: "error", done: true, status_code, error, context_id }` (Cartesia's OpenAPI `JsonErrorResponse`:
+ * `status_code`, `done`, `error`). The page says older versions' errors "may be" plain text: which errors keep JSON
+ * there is not documented, so the mock uses plain text for every HTTP error of an older version. The plugin swallows
+ * an error event with a 4xx status (the synthesis ends with no audio and no error).
  */
 export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Promise<MockCartesiaTTS> {
   const scenarios = new ScenarioQueue<TTSScenario>();
@@ -48,10 +53,17 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
   const server = await startWsMockServer({
     onUpgrade(request, url) {
       if (url.pathname !== '/tts/websocket') return { status: 404, body: 'mock: unknown path' };
-      if (!authorized(request.headers['x-api-key'])) return { status: 401, body: 'invalid API key' };
-      return refusedHandshake(scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {}, 'cartesia');
+      const structured = structuredErrors(url.searchParams.get('cartesia_version') ?? request.headers['cartesia-version']);
+      if (!authorized(request.headers['x-api-key']))
+        return structured
+          ? refusedHandshake({ status: 401, message: 'invalid API key' }, 'cartesia')
+          : { status: 401, body: plainError(401, 'invalid API key') };
+      const scenario = scenarios.takeNextIf((candidate) => candidate.status !== undefined) ?? {};
+      if (structured || !scenario.status) return refusedHandshake(scenario, 'cartesia');
+      return { status: scenario.status, body: plainError(scenario.status, scenario.message), headers: retryAfterOf(scenario) };
     },
     onConnection({ socket, url, headers }) {
+      const structured = structuredErrors(url.searchParams.get('cartesia_version') ?? headers['cartesia-version']);
       const closed = new AbortController();
       socket.once('close', () => closed.abort());
       const contexts = new Map<string, Record<string, unknown>[]>();
@@ -96,20 +108,22 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
               }
               send({ type: 'chunk', data: chunk.toString('base64'), done: false, status_code: 206, step_time: 10, context_id: contextId });
             },
-            // The error event of Cartesia's "API errors" page (`done: true` ends the context), with the legacy `error`
-            // string the plugin's schema (API version 2025-04-16) requires.
+            // The error event of the client's API version (`done: true` ends the context).
             error: (error, status = 500, code) =>
-              send({
-                type: 'error',
-                done: true,
-                status_code: status,
-                error,
-                error_code: code ?? providerErrorBody('cartesia', { status }).error_code,
-                title: error,
-                message: error,
-                request_id: `${randomUUID()}:${contextId}`,
-                context_id: contextId,
-              }),
+              send(
+                structured
+                  ? {
+                      type: 'error',
+                      done: true,
+                      status_code: status,
+                      error_code: code ?? providerErrorBody('cartesia', { status }).error_code,
+                      title: TITLE_OF[status] ?? 'Error',
+                      message: error,
+                      request_id: `${randomUUID()}:${contextId}`,
+                      context_id: contextId,
+                    }
+                  : { type: 'error', done: true, status_code: status, error, context_id: contextId },
+              ),
             drop: () => socket.close(1011, 'mock: dropped mid-stream'),
             reset: () => socket.terminate(),
             raw: (text) => socket.readyState === 1 && socket.send(text),
@@ -126,11 +140,12 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       .catch(() => ({}))) as Record<string, unknown>;
     const recorded = describe(body, String(body.transcript ?? ''), 'http', new URL(request.url), request.headers, body);
     requests.push(recorded);
-    if (!authorized(request.headers.get('x-api-key'))) {
-      return new HttpResponse(JSON.stringify({ error: 'invalid API key' }), { status: 401 });
-    }
+    const structured = structuredErrors(request.headers.get('cartesia-version'));
+    if (!authorized(request.headers.get('x-api-key'))) return httpError(structured, { status: 401, message: 'invalid API key' });
     const scenario = scenarios.take() ?? {};
     const failure = await scriptedFailure(scenario, request.signal, 'cartesia');
+    if (failure && failure.type !== 'error' && !structured && scenario.status)
+      return httpError(false, { ...scenario, status: scenario.status });
     if (failure) return failure;
     return new HttpResponse(audioStream(scenario, recorded.sampleRate, audioMs, request.signal), {
       headers: { 'content-type': 'audio/pcm' },
@@ -139,7 +154,8 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
   const voiceLookups: string[] = [];
   const voice = ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
     voiceLookups.push(String(params.id));
-    if (!authorized(request.headers.get('x-api-key'))) return HttpResponse.json({ error: 'invalid API key' }, { status: 401 });
+    if (!authorized(request.headers.get('x-api-key')))
+      return httpError(structuredErrors(request.headers.get('cartesia-version')), { status: 401, message: 'invalid API key' });
     return HttpResponse.json({ id: String(params.id), name: 'Mock voice', language: 'en', is_public: true });
   };
   const origin = server.baseURL.replace(/^http:/, '');
@@ -155,6 +171,41 @@ export async function mockCartesiaTTS(options: MockCartesiaTTSOptions = {}): Pro
       http.get(`https:${origin}/voices/:id`, voice),
     ],
     close: () => server.close(),
+  });
+}
+
+/** The first API version whose errors are structured JSON ("API errors", docs.cartesia.ai). */
+export const CARTESIA_STRUCTURED_ERRORS_VERSION = '2026-03-01';
+
+/** Whether a `Cartesia-Version` (a `YYYY-MM-DD` date; none is the oldest) gets structured JSON errors. */
+function structuredErrors(version: string | string[] | null | undefined): boolean {
+  return typeof version === 'string' && version >= CARTESIA_STRUCTURED_ERRORS_VERSION;
+}
+
+const TITLE_OF: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Unauthorized',
+  402: 'Payment required',
+  404: 'Not found',
+  429: 'Too many concurrent requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+/** An older version's error: `Title: Message`, as plain text. */
+function plainError(status: number, message = `Mock error ${status}`): string {
+  return `${TITLE_OF[status] ?? 'Error'}: ${message}`;
+}
+
+function retryAfterOf(scenario: { retryAfter?: number | string | undefined }): Record<string, string> {
+  return scenario.retryAfter === undefined ? {} : { 'retry-after': String(scenario.retryAfter) };
+}
+
+function httpError(structured: boolean, scenario: FailureScenario & { status: number }): Response {
+  if (structured) return errorResponse(scenario, 'cartesia');
+  return new HttpResponse(plainError(scenario.status, scenario.message), {
+    status: scenario.status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...retryAfterOf(scenario), ...scenario.headers },
   });
 }
 

@@ -27,6 +27,11 @@ export interface MockDeepgramSTTOptions {
   segmentMs?: number;
   /** Refuse other keys (`Authorization: Token <key>`) with a 401. @default no check */
   apiKey?: string;
+  /**
+   * A live stream that receives neither audio nor a text message (`KeepAlive`) for this long is closed with 1011 and
+   * `NET-0001`, as Deepgram does ("Errors": NET-0001, "Audio Keep Alive": 10 seconds). @default 10000
+   */
+  idleTimeoutMs?: number;
 }
 
 /** A mocked Deepgram: live `/v1/listen` over a real WebSocket server on 127.0.0.1, and prerecorded `POST /v1/listen`. */
@@ -41,7 +46,9 @@ export interface MockDeepgramSTT extends STTMockBase {
  * Mocks Deepgram speech-to-text. Live (`GET /v1/listen` upgraded to a WebSocket): reads binary audio; once
  * `afterAudioMs` of voiced audio arrived sends `SpeechStarted` and an interim `Results`, and when `endOfSpeechMs` of
  * silence follows, the final `Results` (`is_final`; `speech_final` when endpointing is on) and, when the client set
- * `utterance_end_ms`, `UtteranceEnd`; answers
+ * `utterance_end_ms`, `UtteranceEnd` once that much audio followed the last finalized word ("Utterance End": a gap in
+ * the audio, so it comes only as audio keeps arriving, and not at all if speech resumes first); closes a stream that
+ * gets no message for `idleTimeoutMs` (NET-0001); answers
  * `Finalize` with the pending transcript and `CloseStream` with `Metadata` and a close. Prerecorded
  * (`POST /v1/listen`, a WAV body): answers Deepgram's JSON. Both record the query (model, language …) and the
  * `Authorization: Token …` header. Scenarios script handshake or HTTP failures, error closes, mid-stream closes and delays.
@@ -71,6 +78,7 @@ export async function mockDeepgramSTT(options: MockDeepgramSTTOptions = {}): Pro
         endOfSpeechMs: options.endOfSpeechMs ?? 300,
         interimEveryMs: options.interimEveryMs ?? 1_000,
         segmentMs: options.segmentMs ?? 5_000,
+        idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
       });
     },
     onRequest(request, response) {
@@ -129,7 +137,14 @@ function runLive(
   socket: WebSocket,
   record: STTRequest,
   scenario: STTScenario,
-  defaults: { transcript: string; afterAudioMs: number; endOfSpeechMs: number; interimEveryMs: number; segmentMs: number },
+  defaults: {
+    transcript: string;
+    afterAudioMs: number;
+    endOfSpeechMs: number;
+    interimEveryMs: number;
+    segmentMs: number;
+    idleTimeoutMs: number;
+  },
 ): void {
   const requestId = randomUUID();
   const abort = new AbortController();
@@ -141,12 +156,13 @@ function runLive(
   const endpointing = Number(record.query.endpointing);
   const endpointingOn = record.query.endpointing !== 'false';
   const interimResults = record.query.interim_results !== 'false';
+  // The mock's VAD calls a pause only after three non-speech windows (90 ms), as it needs three to call speech.
+  const endOfSpeechMs = endpointing > 0 ? Math.max(endpointing, 90) : defaults.endOfSpeechMs;
   const detector = new UtteranceDetector({
     sampleRate: () => sampleRate,
     channels,
     afterAudioMs: scenario.afterAudioMs ?? defaults.afterAudioMs,
-    // The mock's VAD calls a pause only after three non-speech windows (90 ms), as it needs three to call speech.
-    endOfSpeechMs: endpointing > 0 ? Math.max(endpointing, 90) : defaults.endOfSpeechMs,
+    endOfSpeechMs,
     interimEveryMs: defaults.interimEveryMs,
     segmentMs: defaults.segmentMs,
   });
@@ -183,6 +199,20 @@ function runLive(
   };
   let finishing: Promise<void> | undefined;
   let failed = false;
+  // The end (s of audio) of the last finalized word, while an UtteranceEnd is owed; `utterance_end_ms` of audio after it
+  // without a new word sends it.
+  const utteranceEndMs = Number(record.query.utterance_end_ms);
+  let owedUtteranceEnd: number | undefined;
+  const audioSeconds = () => record.audioBytes / (sampleRate * 2 * channels);
+  // Deepgram closes a stream that sent nothing for 10 s (NET-0001); audio and KeepAlive both count.
+  let idle: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'NET-0001');
+    }, defaults.idleTimeoutMs);
+  };
+  touch();
   const finish = (fromFinalize: boolean) => {
     const rest = words.slice(finalized).join(' ');
     detector.reset();
@@ -190,10 +220,9 @@ function runLive(
     finishing ??= (async () => {
       if (scenario.delayMs) await sleep(scenario.delayMs, abort.signal);
       results(rest, { isFinal: true, speechFinal: !fromFinalize, fromFinalize });
-      // Deepgram sends UtteranceEnd only to a client that asked for it with `utterance_end_ms` ("Utterance End").
-      if (record.query.utterance_end_ms) {
-        send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: cursor });
-      }
+      // Deepgram sends UtteranceEnd only to a client that asked for it with `utterance_end_ms` ("Utterance End"), once
+      // that much audio followed the last word: the silence that ended the utterance already counts.
+      if (utteranceEndMs > 0 && rest) owedUtteranceEnd = Math.max(0, cursor - (fromFinalize ? 0 : endOfSpeechMs / 1000));
       if (rest) record.transcripts.push(rest);
     })()
       .catch(() => undefined)
@@ -204,10 +233,15 @@ function runLive(
   };
 
   socket.on('message', (data, isBinary) => {
+    touch();
     if (isBinary) {
       const pcm = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       record.audioBytes += pcm.length;
       if (failed) return;
+      if (owedUtteranceEnd !== undefined && (audioSeconds() - owedUtteranceEnd) * 1000 >= utteranceEndMs) {
+        send({ type: 'UtteranceEnd', channel: [0, channels], last_word_end: owedUtteranceEnd });
+        owedUtteranceEnd = undefined;
+      }
       failed = failMidStream(scenario, socket, { bytes: record.audioBytes, bytesPerSecond: sampleRate * 2 * channels }, () =>
         // Deepgram reports stream errors in the close frame.
         socket.close(1011, (scenario.message ?? 'NET-0001').slice(0, 120)),
@@ -222,6 +256,7 @@ function runLive(
           if (socket.readyState === socket.OPEN) socket.send('{"type": "Results", ');
           return;
         } else if (event === 'start') {
+          owedUtteranceEnd = undefined; // speech resumed before the gap: no UtteranceEnd
           // With `vad_events=true` Deepgram says when it hears speech start ("Speech Started").
           if (record.query.vad_events === 'true') send({ type: 'SpeechStarted', channel: [0, channels], timestamp: cursor });
         } else if (event === 'interim') {
@@ -258,6 +293,7 @@ function runLive(
     }
   });
   socket.once('close', () => {
+    clearTimeout(idle);
     record.closed = true;
     abort.abort();
   });

@@ -10,6 +10,18 @@ export interface MockElevenLabsTTSOptions {
   audioMs?: number;
   /** Expected `xi-api-key`; a wrong or missing one is refused with 401. @default no check */
   apiKey?: string;
+  /**
+   * Contexts open at once on one socket. Opening one more sends `max_active_conversations` ("Maximum simultaneous
+   * contexts per WebSocket connection exceeded (5) …", agents-js issue 1985) and closes the socket with 1008. A context
+   * is open from its first message until its `close_context`. @default 5
+   */
+  maxContexts?: number;
+  /**
+   * A socket with no message from the client for this long is closed with 1008 (help center, "How can I keep the
+   * WebSocket open?": 20 s, or the `inactivity_timeout` query parameter, at most 180 s; a `" "` text keeps it open).
+   * @default the client's `inactivity_timeout` (s), else 20000
+   */
+  inactivityTimeoutMs?: number;
 }
 
 /** A local ElevenLabs TTS API: point `{ provider: 'elevenlabs', baseURL }` at `baseURL`. */
@@ -36,7 +48,10 @@ const STREAM_PATH = /^\/v1\/text-to-speech\/([^/]+)\/multi-stream-input$/;
  * Errors as ElevenLabs sends them: HTTP and refused handshakes answer `{ detail: { status, message } }` (help center,
  * "API Error Code 400 or 401" and "… 429": e.g. `{ status: 401, code: 'quota_exceeded' }` is an exhausted quota);
  * `error: true` sends `{ message, error: <code>, code: 1008 }` without a context id and closes the socket with 1008,
- * which the plugin (1.9) reports as `APIStatusError(1008)` without the message.
+ * which the plugin (1.9) reports as `APIStatusError(1008)` without the message. The socket's limits are modelled too:
+ * at most `maxContexts` open contexts, and a close after `inactivityTimeoutMs` without input. The error message sent
+ * before the inactivity close is not documented: the mock sends the code `input_timeout_exceeded` with a message of
+ * its own (an assumption, not a confirmed wording).
  */
 export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}): Promise<MockElevenLabsTTS> {
   const scenarios = new ScenarioQueue<TTSScenario>();
@@ -56,10 +71,42 @@ export async function mockElevenLabsTTS(options: MockElevenLabsTTSOptions = {}):
       const contexts = new Map<string, Record<string, unknown>[]>();
       const send = (message: object) => socket.readyState === 1 && socket.send(JSON.stringify(message));
       const voice = decodeURIComponent(STREAM_PATH.exec(url.pathname)?.[1] ?? '');
+      const refuse = (error: string, message: string) => {
+        send({ message, error, code: 1008 });
+        socket.close(1008, message.slice(0, 120));
+      };
+      const requested = Number(url.searchParams.get('inactivity_timeout'));
+      const inactivityMs = options.inactivityTimeoutMs ?? (requested > 0 ? Math.min(requested, 180) * 1000 : 20_000);
+      let inactivity: NodeJS.Timeout | undefined;
+      const touch = () => {
+        clearTimeout(inactivity);
+        inactivity = setTimeout(
+          () =>
+            refuse(
+              'input_timeout_exceeded',
+              `Have not received a new text input within the timeout of ${inactivityMs / 1000} seconds. (mock wording)`,
+            ),
+          inactivityMs,
+        );
+      };
+      touch();
+      socket.once('close', () => clearTimeout(inactivity));
+      const open = new Set<string>();
+      const maxContexts = options.maxContexts ?? 5;
       socket.on('message', (data) => {
+        touch();
         const message = jsonMessage(data);
         if (!message) return send({ error: 'mock: invalid JSON', message: 'invalid JSON' });
         const contextId = String(message.context_id ?? '');
+        if (message.close_context) open.delete(contextId);
+        else if (!open.has(contextId)) {
+          if (open.size >= maxContexts)
+            return refuse(
+              'max_active_conversations',
+              `Maximum simultaneous contexts per WebSocket connection exceeded (${maxContexts}). Please close an existing context before opening a new one.`,
+            );
+          open.add(contextId);
+        }
         const messages = [...(contexts.get(contextId) ?? []), message];
         contexts.set(contextId, messages);
         if (!message.close_context) return;

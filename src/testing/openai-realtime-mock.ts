@@ -36,6 +36,13 @@ export interface RealtimeScenario {
   rateLimited?: boolean;
   /** Drop the socket (close code 1011) after this many audio chunks of the response: a connection lost mid-response. */
   dropAfterChunks?: number;
+  /**
+   * Send these text frames as they are (malformed JSON, `null`, an event missing its fields …) right after
+   * `response.created`, before the reply: what a broken server or proxy could send.
+   */
+  rawFrames?: string[];
+  /** Wait this long between the reply's chunks, in ms (a reply that takes time to stream, e.g. to interrupt it). @default 0 */
+  chunkDelayMs?: number;
 }
 
 /** What the client sent on one Realtime connection. Header names are lower-case. */
@@ -60,8 +67,17 @@ export interface MockOpenAIRealtimeOptions {
   audioMs?: number;
   /** Transcript of the user's committed audio (`conversation.item.input_audio_transcription.completed`). @default 'Hello there.' */
   userTranscript?: string;
-  /** Accept only this bearer key; any other refuses the handshake with 401 `invalid_api_key`. */
+  /** Accept only this bearer key; any other is refused as `wrongKey` says. */
   apiKey?: string;
+  /**
+   * How a wrong key is refused. `handshake`: the upgrade is answered 401 with OpenAI's JSON error. `in-band`: the
+   * upgrade is accepted, then an `error` event (`invalid_request_error`/`invalid_api_key`, "Incorrect API key
+   * provided: …" with the key shortened as OpenAI shortens it) and a close with code 3000 and reason
+   * `invalid_request_error.invalid_api_key`, as users of the service report it (twilio-samples
+   * speech-assistant-openai-realtime-api-python issue 4, openai-realtime-api-beta issue 2). Which one the service
+   * does for a given key is not documented; test both. @default 'handshake'
+   */
+  wrongKey?: 'handshake' | 'in-band';
 }
 
 /** A local OpenAI Realtime API: point `{ provider: 'openai-realtime', baseURL }` at `baseURL`. */
@@ -72,10 +88,12 @@ export type MockOpenAIRealtime = WithScenarios<
     readonly baseURL: string;
     /** Every accepted connection, in order (a reconnect is a new one). */
     readonly connections: RealtimeConnectionRecord[];
-    /** Handshakes that reached the mock, accepted or refused. */
+    /** Handshakes that reached the mock, accepted (101) or refused (the HTTP status, or 3000 for a key refused in-band). */
     readonly handshakes: { status: number; at: number }[];
     /** `response.create` events received, across connections. */
     readonly responses: number;
+    /** Responses ended by the client's `response.cancel` (`response.done` with status `cancelled`), across connections. */
+    readonly cancelled: number;
     /** Sockets open now. */
     readonly sockets: WsMockServer['connections'];
     /** Closes every open socket as if the network dropped it (code 1006, no close frame). */
@@ -107,12 +125,17 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
   const connections: RealtimeConnectionRecord[] = [];
   const handshakes: { status: number; at: number }[] = [];
   let responses = 0;
+  const cancelled: string[] = [];
   const isHandshake = (scenario: RealtimeScenario) => scenario.status !== undefined || scenario.connectDelayMs !== undefined;
 
   const server = await startWsMockServer({
     async onUpgrade(request, url) {
       if (url.pathname.replace(/\/+$/, '').split('/').pop() !== 'realtime') return { status: 404, body: 'mock: unknown path' };
       if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+        if (options.wrongKey === 'in-band') {
+          handshakes.push({ status: 3000, at: Date.now() }); // accepted, then refused on the socket
+          return undefined;
+        }
         handshakes.push({ status: 401, at: Date.now() });
         return refusedHandshake({ status: 401, message: 'Incorrect API key provided.' }, 'openai');
       }
@@ -133,6 +156,21 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
       socket.once('close', () => closed.abort());
       const send = (event: Record<string, unknown>) =>
         socket.readyState === 1 && socket.send(JSON.stringify({ event_id: eventId(), ...event }));
+      if (options.apiKey !== undefined && headers.authorization !== `Bearer ${options.apiKey}`) {
+        const given = (headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+        send({
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+            message: `Incorrect API key provided: ${given.slice(0, 3)}${'*'.repeat(Math.max(0, given.length - 7))}${given.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+            param: null,
+            event_id: null,
+          },
+        });
+        socket.close(3000, 'invalid_request_error.invalid_api_key');
+        return;
+      }
       const sessionId = `sess_${randomUUID().slice(0, 12)}`;
       let session: Record<string, unknown> = { id: sessionId, object: 'realtime.session', type: 'realtime', model: record.query.model };
       let lastItemId: string | null = null;
@@ -232,9 +270,24 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
             void respond(message);
             return;
           case 'response.cancel':
-            return;
+            // The service stops the response and ends it with `response.done`, status `cancelled`; with none in
+            // progress it answers an `error` whose message starts "Cancellation failed" (the plugin ignores it).
+            if (active) return active.abort();
+            return send({
+              type: 'error',
+              error: {
+                type: 'invalid_request_error',
+                code: 'response_cancel_not_active',
+                message: 'Cancellation failed: no active response found',
+                param: null,
+                event_id: message.event_id ?? null,
+              },
+            });
         }
       });
+
+      /** The response being generated: aborted by `response.cancel`. */
+      let active: AbortController | undefined;
 
       async function respond(create: Record<string, unknown> | undefined): Promise<void> {
         const scenario = scenarios.takeNextIf((candidate) => !isHandshake(candidate)) ?? {};
@@ -265,8 +318,14 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
           usage: null,
         };
         send({ type: 'response.created', response });
+        for (const frame of scenario.rawFrames ?? []) socket.readyState === 1 && socket.send(frame);
+        const cancel = new AbortController();
+        active = cancel;
+        const stop = AbortSignal.any([closed.signal, cancel.signal]);
+        let item: Record<string, unknown> | undefined;
+        let spoken = '';
         try {
-          if (scenario.delayMs) await sleep(scenario.delayMs, closed.signal);
+          if (scenario.delayMs) await sleep(scenario.delayMs, stop);
           if (scenario.rateLimited) {
             send({ type: 'rate_limits.updated', rate_limits: rateLimits(0) });
             const error = {
@@ -281,7 +340,7 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
             return;
           }
           const itemId = itemIdOf();
-          const item = {
+          item = {
             id: itemId,
             object: 'realtime.item',
             type: 'message',
@@ -302,8 +361,9 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
               return;
             }
             if (words[index]) send({ type: 'response.output_audio_transcript.delta', ...at, delta: words[index] });
+            spoken += words[index] ?? '';
             if (chunks[index]) send({ type: 'response.output_audio.delta', ...at, delta: chunks[index]!.toString('base64') });
-            await sleep(0, closed.signal);
+            await sleep(scenario.chunkDelayMs ?? 0, stop);
           }
           send({ type: 'response.output_audio.done', ...at });
           send({ type: 'response.output_audio_transcript.done', ...at, transcript });
@@ -314,18 +374,36 @@ export async function mockOpenAIRealtime(options: MockOpenAIRealtimeOptions = {}
           send({ type: 'response.done', response: { ...response, status: 'completed', output: [done], usage: usage(words.length) } });
           send({ type: 'rate_limits.updated', rate_limits: rateLimits(1_000) });
         } catch {
-          // the socket closed while the response was playing: nothing left to send
+          if (!cancel.signal.aborted || closed.signal.aborted) return; // the socket closed mid-response: nothing left to send
+          cancelled.push(responseId);
+          const output = item ? [{ ...item, status: 'incomplete', content: [{ type: 'output_audio', transcript: spoken }] }] : [];
+          if (item) send({ type: 'response.output_item.done', response_id: responseId, output_index: 0, item: output[0] });
+          send({
+            type: 'response.done',
+            response: {
+              ...response,
+              status: 'cancelled',
+              status_details: { type: 'cancelled', reason: 'client_cancelled' },
+              output,
+              usage: usage(spoken.split(' ').filter(Boolean).length),
+            },
+          });
+        } finally {
+          if (active === cancel) active = undefined;
         }
       }
     },
   });
 
-  return withScenarios(scenarios, [connections, handshakes], {
+  return withScenarios(scenarios, [connections, handshakes, cancelled], {
     baseURL: `${server.baseURL}/v1`,
     connections,
     handshakes,
     get responses() {
       return responses;
+    },
+    get cancelled() {
+      return cancelled.length;
     },
     sockets: server.connections,
     dropAll() {

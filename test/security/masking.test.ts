@@ -49,6 +49,13 @@ describe('one masking function', () => {
     // A config path is not a header: the message after it stays readable.
     expect(maskText('llm[0].apiKey: expected a string')).toBe('llm[0].apiKey: expected a string');
   });
+
+  it('an error code naming a key problem is not a key name: the message after it stays readable, the echoed key does not', () => {
+    const echoed = 'sk' + '-wro*********ey77';
+    expect(maskText(`invalid_api_key: Incorrect API key provided: ${echoed}.`)).toBe('invalid_api_key: Incorrect API key provided: ••••');
+    expect(maskText('missing_token: No token was sent')).toBe('missing_token: No token was sent');
+    expect(maskText(`api_key: ${HEADER_KEY}`)).toBe('api_key: ••••');
+  });
 });
 
 describe('what the CLI and the stack print', () => {

@@ -38,7 +38,8 @@ beforeAll(async () => {
         if (key !== 'sk-openai-secret-1234') return { status: 401, body: `Incorrect API key provided: ${key}` };
         return undefined;
       },
-      onConnection: () => undefined,
+      // The service's first event: the probe waits for it (a wrong key may be refused after the upgrade instead).
+      onConnection: ({ socket }) => socket.send(JSON.stringify({ type: 'session.created', session: { id: 'sess_1' } })),
     }),
   ]);
 });
@@ -134,7 +135,7 @@ describe('stack.health() probes every TTS option and openai-realtime for real', 
       expect(Object.fromEntries(report.results.map((result) => [result.path, result.error]))).toEqual({
         llm: 'HTTP 401: Incorrect API key provided: ••••',
         'tts[0]': 'HTTP 429: quota exceeded',
-        'tts[1]': 'HTTP 401: invalid API key',
+        'tts[1]': 'HTTP 401: Unauthorized: invalid API key', // Cartesia's plain-text error of the plugin's API version
         'tts[2]': 'HTTP 401: Invalid API key',
         'tts[3]': 'HTTP 429: Rate limit reached for ••••',
         'tts[4]': 'timed out after 300 ms',

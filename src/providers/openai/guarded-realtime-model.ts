@@ -1,7 +1,7 @@
-import { APIConnectionError, APIStatusError, APITimeoutError, type llm } from '@livekit/agents';
-import { WebSocket } from 'ws';
+import { APIConnectionError, type llm } from '@livekit/agents';
+import type { WebSocket } from 'ws';
 import type { Logger } from '../../config/logger.js';
-import { parseRetryAfter } from '../response-observer.js';
+import { openRealtimeSocket } from './realtime-socket.js';
 import { checkRealtimeSessionClass, realtimeSessionInternals, type RealtimeSessionInternals } from '../livekit-internals.js';
 
 /** How the guarded session retries a refused connection. */
@@ -26,9 +26,10 @@ export interface PluginRealtime {
  *   exception that kills the call's process;
  * - a connection that fails while it reconnects (after a dropped socket) ends the session's task with no error event:
  *   the session then waits for replies that never come.
- * The guarded session connects the same way (same URL and headers), but a refused or timed-out connection is reported
- * as a recoverable `realtime_model_error` (with the HTTP status and `Retry-After`) and retried with backoff until the
- * session closes. A socket dropped while a response was playing is reported the same way: the caller heard half a reply.
+ * The guarded session connects the same way (same URL and headers) through {@link openRealtimeSocket}, which waits for
+ * `session.created` (a wrong key may be refused in-band after the upgrade), reads at most 4 KB of a refused handshake's
+ * body and hands the plugin only frames that parse. A refused or timed-out connection is reported as a recoverable
+ * `realtime_model_error` (with the HTTP status and `Retry-After`) and retried with backoff until the session closes. A socket dropped while a response was playing is reported the same way: the caller heard half a reply.
  * After a reconnection, the first event the session queues is no longer lost (see `guardedConnect`).
  * The plugin itself replays instructions, tools and the chat context on every reconnection.
  */
@@ -76,9 +77,14 @@ async function guardedConnect(
     if (internals.currentGeneration !== undefined)
       report(new APIConnectionError({ message: 'OpenAI Realtime connection lost mid-response; reconnecting' }));
   }
+  // A frame that does not parse is dropped (the plugin would throw on it); the call hears the apology once per episode.
+  const onMalformed = (problem: string) => {
+    options.logger.warn('OpenAI Realtime sent a malformed event; dropped it', { problem });
+    report(new APIConnectionError({ message: `OpenAI Realtime sent a malformed event: ${problem}` }));
+  };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await connect(internals, plugin, signal);
+      return await connect(internals, plugin, signal, onMalformed);
     } catch (error) {
       if (signal.aborted) throw error;
       // Deferred: the first attempt runs inside the session's constructor, before anyone listens.
@@ -96,50 +102,19 @@ async function guardedConnect(
 }
 
 /** Opens the Realtime WebSocket as the plugin does, with every failure as a LiveKit API error (never an uncaught one). */
-function connect(internals: RealtimeSessionInternals, plugin: PluginRealtime, signal: AbortSignal): Promise<WebSocket> {
+function connect(
+  internals: RealtimeSessionInternals,
+  plugin: PluginRealtime,
+  signal: AbortSignal,
+  onMalformed: (problem: string) => void,
+): Promise<WebSocket> {
   const { baseURL, model, apiKey, connOptions } = internals._options;
   const url = plugin.processBaseURL({ baseURL, model, isAzure: false });
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers: { 'User-Agent': 'LiveKit-Agents-JS', Authorization: `Bearer ${apiKey ?? ''}` } });
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
-      reject(error);
-    };
-    const onAbort = () => fail(new APIConnectionError({ message: 'OpenAI Realtime session closed while connecting' }));
-    const timer = setTimeout(
-      () => fail(new APITimeoutError({ message: `OpenAI Realtime connection timed out after ${connOptions.timeoutMs} ms` })),
-      connOptions.timeoutMs,
-    );
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('open', () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.removeAllListeners();
-      resolve(socket);
-    });
-    socket.once('unexpected-response', (_request, response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () => {
-        const body = Buffer.concat(chunks).toString();
-        const statusCode = response.statusCode ?? 0;
-        const error = new APIStatusError({
-          message: `OpenAI Realtime refused the connection: HTTP ${statusCode}: ${messageOf(body)}`,
-          options: { statusCode, body: jsonOf(body) as object | null, retryable: statusCode === 429 || statusCode >= 500 },
-        });
-        const header = (name: string) => (response.headers[name] === undefined ? null : String(response.headers[name]));
-        const retryAfterMs = parseRetryAfter({ get: header });
-        fail(Object.assign(error, { retryAfterMs }));
-      });
-      response.once('error', () =>
-        fail(new APIStatusError({ message: `OpenAI Realtime refused the connection: HTTP ${response.statusCode}` })),
-      );
-    });
-    socket.once('error', (error) => fail(new APIConnectionError({ message: `OpenAI Realtime connection failed: ${error.message}` })));
+  return openRealtimeSocket(url, {
+    headers: { 'User-Agent': 'LiveKit-Agents-JS', Authorization: `Bearer ${apiKey ?? ''}` },
+    signal,
+    timeoutMs: connOptions.timeoutMs,
+    onMalformed,
   });
 }
 
@@ -153,19 +128,4 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }
   });
-}
-
-function jsonOf(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body.slice(0, 200);
-  }
-}
-
-function messageOf(body: string): string {
-  const json = jsonOf(body) as { error?: { message?: string } } | string;
-  const message = typeof json === 'object' && json?.error?.message ? json.error.message : String(body);
-  // OpenAI echoes part of a wrong key ("Incorrect API key provided: sk-…"): never carry it.
-  return message.replace(/\b(sk|rk)-[A-Za-z0-9_-]{4,}/g, '••••').slice(0, 160);
 }

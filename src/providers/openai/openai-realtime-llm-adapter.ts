@@ -2,8 +2,8 @@ import { openAIRealtimeLLMOptions } from './openai-realtime-llm-options.js';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import { defineAdapter } from '../define-adapter.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
-import { probeWebSocket } from '../probe-websocket.js';
 import { guardRealtimeModel } from './guarded-realtime-model.js';
+import { probeRealtime } from './realtime-socket.js';
 
 /**
  * `{ provider: 'openai-realtime' }`: OpenAI's speech-to-speech model (`openai.realtime.RealtimeModel`, a WebSocket).
@@ -38,14 +38,15 @@ export const openAIRealtimeLLMAdapter = defineAdapter({
     // A refused (re)connection must not crash the call's process nor leave the session deaf: see the guard.
     return guardRealtimeModel(model, openai.realtime, { logger: context.logger });
   },
-  // Opens the Realtime WebSocket as the plugin does (`{baseURL}/realtime?model=…`, bearer key), then closes it before any
-  // `session.update` or audio: proves the key, the model and realtime access; no response is generated, nothing billed.
+  // Opens the Realtime session as the plugin does (`{baseURL}/realtime?model=…`, bearer key) and closes it at
+  // `session.created`, before any `session.update` or audio: proves the key, the model and realtime access (a wrong key
+  // may be refused in-band, after the upgrade); no response is generated, nothing billed.
   health: (options, context) => {
     const apiKey = options.apiKey ?? context.env.OPENAI_API_KEY;
     if (!apiKey) return Promise.resolve({ ok: false, error: 'no OpenAI API key (set OPENAI_API_KEY)' });
     const url = new URL(`${(options.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '')}/realtime`);
     url.protocol = url.protocol.replace(/^http/, 'ws');
     url.searchParams.set('model', options.model);
-    return probeWebSocket(url.toString(), { authorization: `Bearer ${apiKey}` }, context);
+    return probeRealtime(url.toString(), apiKey, context.signal);
   },
 });
