@@ -1,16 +1,18 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { VoiceStack } from '../../src/index.js';
+import type { FallbackEvent } from '../../src/index.js';
 import { wavHeader } from '../../src/providers/wav-file.js';
+import { mockOpenAISpeechEndpoint } from '../../src/testing/index.js';
 import { withStack } from '../helpers/with-stack.js';
 import { useMswServer } from '../helpers/msw.js';
-import { NO_RETRY, providerTTS, synthesizeOnce } from '../helpers/speak.js';
+import { speak } from '../helpers/speak.js';
 
 // A Piper server is a network peer: its WAV header, its body and its error pages are outside input. Each becomes
 // that option's error, in bounded time and memory.
 
 const BASE = 'http://piper-hostile.internal:5000';
-const server = useMswServer();
+const kokoro = mockOpenAISpeechEndpoint({ baseURL: 'http://kokoro.internal:8880/v1' });
+const server = useMswServer(...kokoro.handlers);
 
 /** Piper answers `/synthesize` with `body` (a WAV by default content type, as Flask sends it). */
 function piperAnswers(body: BodyInit, init: ResponseInit = {}) {
@@ -27,23 +29,21 @@ function wav(sampleRate: number, channels: number, dataBytes = 8_820): ArrayBuff
   return new Uint8Array(Buffer.concat([header, Buffer.alloc(dataBytes)])).buffer;
 }
 
-const stackWith = <T>(entry: Record<string, unknown>, run: (stack: VoiceStack) => Promise<T>) =>
-  withStack({ tts: { provider: 'piper', baseURL: BASE, ...entry } as never, retry: { initialDelayMs: 10 } }, { env: {} }, run);
-
-/** One synthesis by the provider's own instance, no retries: its error message, or `undefined` when it spoke. */
+/**
+ * Speaks "Hi." through a chain of this Piper and a second TTS: the error Piper's option failed with (the chain fell
+ * back), or `undefined` when Piper spoke.
+ */
 async function synthesisError(entry: Record<string, unknown> = {}): Promise<string | undefined> {
-  return stackWith(entry, async (stack) => {
-    const stream = providerTTS(stack).synthesize('Hi.', NO_RETRY);
-    try {
-      for await (const _ of stream) {
-        // drain
-      }
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    } finally {
-      stream.close();
-    }
+  const chain = [
+    { provider: 'piper', baseURL: BASE, ...entry },
+    { provider: 'openai-compatible', baseURL: kokoro.baseURL, model: 'kokoro', voice: 'af_bella' },
+  ];
+  return withStack({ tts: chain as never, retry: { initialDelayMs: 10 } }, { env: {} }, async (stack) => {
+    const fallbacks: FallbackEvent[] = [];
+    stack.on('fallback', (event) => fallbacks.push(event));
+    const audio = await speak(stack.tts!, 'Hi.');
+    expect(audio.samples).toBeGreaterThan(0);
+    return fallbacks[0]?.error.message;
   });
 }
 
@@ -58,7 +58,7 @@ describe('piper TTS: the answer is outside input', () => {
     expect(await synthesisError()).toContain('expected a sample rate from 8000 to 48000 Hz, got 10');
   });
 
-  it('an answer longer than maxAudioMs of audio is an error, read no further than the limit', async () => {
+  it('a 20 MB answer for "Hi." (7.5 minutes of audio) is an error at the default cap, read no further than it', async () => {
     // 20 MB in 64 KB chunks, counted as they are read
     let served = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -72,9 +72,9 @@ describe('piper TTS: the answer is outside input', () => {
       },
     });
     piperAnswers(body);
-    expect(await synthesisError({ maxAudioMs: 10_000 })).toContain('answered more than 10000 ms of audio for one sentence');
-    // 10 s at 48 kHz (the largest rate the cap allows for) plus the read-ahead of the stream
-    expect(served).toBeLessThan(10 * 48_000 * 2 + 1_000_000);
+    expect(await synthesisError()).toContain('answered more than 120000 ms of audio for one sentence');
+    // the default cap: 2 minutes at the header's 22.05 kHz (5.3 MB), plus the stream's read-ahead
+    expect(served).toBeLessThan(120 * 22_050 * 2 + 1_000_000);
   });
 
   it('a WAV header whose audio is longer than maxAudioMs is refused even when the body is short of the byte cap', async () => {
