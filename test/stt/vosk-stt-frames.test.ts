@@ -101,14 +101,14 @@ describe('vosk STT: frames from the server are outside input', () => {
     }
   });
 
-  it('a frame over 1 MiB is refused by the client (1009) before it is read into memory as a string', async () => {
+  it('a frame over 256 KiB is refused by the client (1009) before it is read into memory as a string', async () => {
     const server = await hostileVosk(() => [`{"partial": "${'a'.repeat(4 * 1024 * 1024)}"}`]);
     try {
       const recognized = stackWith({ provider: 'vosk', baseURL: server.wsURL }, (stack) =>
         providerSTT(stack).recognize(speechLikeFrames()),
       );
       await expect(recognized).rejects.toThrow(
-        `Failed to recognise with Vosk at ${server.wsURL}: it sent a frame over 1048576 bytes (closed with 1009)`,
+        `Failed to recognise with Vosk at ${server.wsURL}: it sent a frame over 262144 bytes (closed with 1009)`,
       );
     } finally {
       await server.close();

@@ -36,7 +36,7 @@ export type VoskFrame =
 export function parseVoskFrame(data: string): VoskFrame | Error {
   let value: unknown;
   try {
-    value = JSON.parse(data);
+    value = nestedDeeperThan(data, MAX_DEPTH) ? undefined : JSON.parse(data);
   } catch {
     value = undefined;
   }
@@ -55,6 +55,30 @@ export function parseVoskFrame(data: string): VoskFrame | Error {
     if (result.success) return { kind: 'result', text: result.data.text.trim(), words: result.data.result ?? [] };
   }
   return new Error(`it sent a frame that is not a vosk-server result: ${preview(data)}`);
+}
+
+/**
+ * vosk-server's frames nest 4 deep (`alternatives[].result[].word`). JSON.parse takes seconds on a few hundred
+ * thousand nested brackets, so deeper input is refused before it is parsed.
+ */
+const MAX_DEPTH = 16;
+
+/** Whether `data` opens more than `limit` brackets at once (outside strings): one pass, no allocation. */
+function nestedDeeperThan(data: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < data.length; i++) {
+    const code = data.charCodeAt(i);
+    if (inString) {
+      if (code === 92)
+        i++; // backslash: skip the escaped character
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 123 || code === 91) {
+      if (++depth > limit) return true;
+    } else if (code === 125 || code === 93) depth--;
+  }
+  return false;
 }
 
 /** The start of a frame, on one line, for an error message. */

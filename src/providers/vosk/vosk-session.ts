@@ -12,10 +12,11 @@ export const VOSK_EOF = '{"eof" : 1}';
 const VOSK_RESET = '{"reset" : 1}';
 
 /**
- * The largest frame read from the server. A result is a few hundred bytes per word with timings: 1 MiB is hours of
- * speech in one utterance, and a larger frame is refused (1009) before it is held in memory.
+ * The largest frame read from the server: a larger one is refused (1009) before it is held in memory. A result takes
+ * about 100 bytes per word with timings (Kaldi's layout), so 256 KiB is some 2,500 words in one utterance, where
+ * Vosk's endpointer cuts at every pause; and a frame this size is parsed within a few tens of ms.
  */
-const MAX_FRAME_BYTES = 1024 * 1024;
+export const MAX_FRAME_BYTES = 256 * 1024;
 
 /** An open vosk-server connection. Each message sent is answered by one frame, in order. */
 export interface VoskSession {
