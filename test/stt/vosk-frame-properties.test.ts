@@ -2,25 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseVoskFrame } from '../../src/providers/vosk/vosk-frame.js';
 import { MAX_FRAME_BYTES } from '../../src/providers/vosk/vosk-session.js';
+import { blockedMs } from '../helpers/blocked-ms.js';
 
 // parseVoskFrame reads what a vosk-server sends (outside input), in the socket's message listener: for any string it
 // returns a frame or an Error, never throws, and never holds the event loop 100 ms (a frame is at most 256 KiB: the
 // client's maxPayload refuses larger ones before they are read).
-
-/**
- * How long `run` held the event loop (it is synchronous), in ms of CPU time: the least of three runs. CPU time, not
- * the wall clock, which on a loaded machine also counts the other processes; the least, so a GC pause is not counted.
- */
-function blockedMs(run: () => void): number {
-  let least = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const start = process.cpuUsage();
-    run();
-    const { user, system } = process.cpuUsage(start);
-    least = Math.min(least, (user + system) / 1000);
-  }
-  return least;
-}
 
 const word = fc.record(
   { word: fc.oneof(fc.string(), fc.constant(null)), start: fc.oneof(fc.double(), fc.string()), end: fc.double(), conf: fc.double() },

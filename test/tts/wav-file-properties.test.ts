@@ -1,24 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_WAV_HEADER_BYTES, parseWav, wavHeader } from '../../src/providers/wav-file.js';
+import { blockedMs } from '../helpers/blocked-ms.js';
 
 // parseWav reads what a Piper server answers (outside input): for any bytes it returns 16-bit audio Piper could have
 // written (1–2 channels, 8–48 kHz, whole frames) or throws an Error naming what is wrong, within 100 ms.
-
-/**
- * How long `run` held the event loop (it is synchronous), in ms of CPU time: the least of three runs. CPU time, not
- * the wall clock, which on a loaded machine also counts the other processes; the least, so a GC pause is not counted.
- */
-function blockedMs(run: () => void): number {
-  let least = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const start = process.cpuUsage();
-    run();
-    const { user, system } = process.cpuUsage(start);
-    least = Math.min(least, (user + system) / 1000);
-  }
-  return least;
-}
 
 /** parseWav's answer, or the message it threw (never anything but an Error). */
 function parsed(bytes: Uint8Array): ReturnType<typeof parseWav> | string {
