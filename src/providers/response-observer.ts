@@ -1,3 +1,4 @@
+import { readText } from './read-text.js';
 import { currentResponseProgress, observeProgress } from './response-progress.js';
 
 /** What the last error response (or in-band error message) of one option said. */
@@ -55,13 +56,14 @@ export class ResponseObserver {
     return last && now - last.at <= withinMs ? last.retryAfterMs : undefined;
   }
 
-  /** Reads the error body from a clone (the SDK reads the original), and adds its code to the record. */
+  /**
+   * Reads the error body from a clone (the SDK reads the original), at most {@link MAX_ERROR_BODY} of it (a body
+   * without a length may be endless), and adds its code to the record.
+   */
   #readErrorBody(response: Response): void {
     const entry = this.last;
     if (!entry || Number(response.headers.get('content-length') ?? 0) > MAX_ERROR_BODY) return;
-    response
-      .clone()
-      .text()
+    readText(response.clone(), MAX_ERROR_BODY)
       .then((text) => {
         const said = errorBodyFields(text);
         if (this.last === entry) Object.assign(entry, said);

@@ -1,7 +1,21 @@
+import { z } from 'zod';
 import { defineAdapter } from '../define-adapter.js';
 import { providerMessage } from '../probe-http.js';
-import { PiperTTS, synthesizeWithPiper } from './piper-tts.js';
+import { readText } from '../read-text.js';
+import { ERROR_BODY_BYTES, PiperTTS, synthesizeWithPiper } from './piper-tts.js';
 import { piperTTSOptions } from './piper-tts-options.js';
+
+/** `GET /voices` answers each voice's config (a few KB each): this is room for hundreds of voices. */
+const MAX_VOICES_BYTES = 4 * 1024 * 1024;
+const voiceList = z.record(z.string(), z.unknown());
+
+function parseJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** `{ provider: 'piper' }`: Piper's local HTTP server (`python3 -m piper.http_server`), no key, no cloud. */
 export const piperTTSAdapter = defineAdapter({
@@ -28,8 +42,13 @@ export const piperTTSAdapter = defineAdapter({
     try {
       const response = await context.fetch(`${base}/voices`, { signal });
       if (!response.ok)
-        return { ok: false, error: `HTTP ${response.status} from ${base}/voices: ${providerMessage(await response.text())}` };
-      const voices = Object.keys((await response.json()) as Record<string, unknown>);
+        return {
+          ok: false,
+          error: `HTTP ${response.status} from ${base}/voices: ${providerMessage(await readText(response, ERROR_BODY_BYTES))}`,
+        };
+      const listed = voiceList.safeParse(parseJSON(await readText(response, MAX_VOICES_BYTES)));
+      if (!listed.success) return { ok: false, error: `could not list the server's voices: ${base}/voices is not a JSON object of voices` };
+      const voices = Object.keys(listed.data);
       if (voices.includes(options.voice)) return { ok: true };
       return {
         ok: false,

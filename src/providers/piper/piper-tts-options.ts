@@ -34,6 +34,13 @@ export interface PiperTTSConfig extends EntryBase {
   sampleRate?: number;
   /** Time allowed for one synthesis, in ms. @default 10000 */
   timeoutMs?: number;
+  /**
+   * The longest audio accepted for one sentence, in ms: a longer answer is an error, and is not read further (the
+   * body is capped at this much audio at the rate its header declares). The default holds a 100-word sentence
+   * (about 40 s at a normal pace) spoken three times slower (`lengthScale` 3); 2 minutes at 22050 Hz is 5.3 MB.
+   * @default 120000
+   */
+  maxAudioMs?: number;
   /** Not sent: a Piper voice speaks one language. Accepted so that one `language` can be written on every entry of a chain. */
   language?: string;
 }
@@ -64,5 +71,6 @@ export const piperTTSOptions = z.strictObject({
     .max(48_000, { error: `expected a sample rate <= 48000${FIX}use 22050 or 16000.` })
     .default(22_050),
   timeoutMs: durationSchema('`timeoutMs`', { min: 10 }).default(10_000),
+  maxAudioMs: durationSchema('`maxAudioMs`', { min: 1_000, max: 600_000 }).default(120_000),
   language: languageSchema.optional(),
 });

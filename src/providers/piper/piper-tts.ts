@@ -3,13 +3,16 @@ import { AudioFrame, AudioResampler } from '@livekit/rtc-node';
 import type { z } from 'zod';
 import { VoiceStackError } from '../../errors/index.js';
 import { describeFetchError, providerMessage } from '../probe-http.js';
-import { parseWav, type WavAudio } from '../wav-file.js';
+import { readText } from '../read-text.js';
+import { MAX_WAV_HEADER_BYTES, parseWav, readWavHeader, type WavAudio } from '../wav-file.js';
 import type { piperTTSOptions } from './piper-tts-options.js';
 
 type PiperOptions = z.output<typeof piperTTSOptions>;
 
 /** Length of each audio frame handed to the session, in ms. */
 const FRAME_MS = 20;
+/** An error page is read this far: Flask's is a few hundred bytes, and the message is cut to one line anyway. */
+export const ERROR_BODY_BYTES = 4_096;
 
 /** What to try when the server does not know the request's path or method: its API is another version's. */
 const API_HINT: Record<PiperOptions['api'], string> = {
@@ -76,7 +79,7 @@ export async function synthesizeWithPiper(
   fetchImpl: typeof fetch,
   signal: AbortSignal,
 ): Promise<WavAudio> {
-  const { baseURL, api, voice, speakerId, lengthScale, timeoutMs } = options;
+  const { baseURL, api, voice, speakerId, lengthScale, timeoutMs, maxAudioMs } = options;
   const base = baseURL.replace(/\/+$/, '');
   const url = api === 'synthesize' ? `${base}/synthesize` : `${base}/`;
   const body =
@@ -102,7 +105,8 @@ export async function synthesizeWithPiper(
   if (!response.ok) {
     // An unknown path or method: the server speaks another version's API (Flask's page says nothing more).
     const wrongAPI = response.status === 404 || response.status === 405;
-    const said = wrongAPI ? '' : serverWords(await response.text().catch(() => ''));
+    const said = wrongAPI ? '' : serverWords(await readText(response, ERROR_BODY_BYTES));
+    if (wrongAPI) await response.body?.cancel().catch(() => undefined);
     throw new APIStatusError({
       message: `Failed to synthesize with Piper at ${base}: HTTP ${response.status}${said ? ` (${said})` : ''}${wrongAPI ? `. Fix: ${API_HINT[api]}` : ''}`,
       options: { statusCode: response.status, body: null },
@@ -110,22 +114,84 @@ export async function synthesizeWithPiper(
   }
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await response.arrayBuffer());
+    bytes = await readWavBody(response, maxAudioMs);
   } catch (error) {
+    if (error instanceof WavBodyError) throw answerError(base, api, error.message);
     throw requestError(error, base, signal, timeoutMs);
   }
   try {
     return parseWav(bytes);
   } catch (error) {
-    // Flask answers the text as HTML when the path serves the web page: another version's API.
-    throw new APIError(
-      `Failed to synthesize with Piper at ${base}: ${(error as Error).message}. Fix: check that it is a Piper server; ${API_HINT[api]}`,
-      {
-        body: null,
-        retryable: false,
-      },
-    );
+    throw answerError(base, api, (error as Error).message);
   }
+}
+
+/** An answer that is not a WAV Piper would write: not retried (Flask answers the web page as HTML when the path serves it). */
+function answerError(base: string, api: PiperOptions['api'], reason: string): APIError {
+  return new APIError(`Failed to synthesize with Piper at ${base}: ${reason}. Fix: check that it is a Piper server; ${API_HINT[api]}`, {
+    body: null,
+    retryable: false,
+  });
+}
+
+/** What is wrong with the bytes of a WAV body (as opposed to the connection that carries them). */
+class WavBodyError extends Error {}
+
+/**
+ * Reads a WAV body as it arrives, no further than `maxAudioMs` of audio at the rate and channels its header declares
+ * (outside input: the header is checked first, and a body that goes on is cancelled at the limit).
+ */
+async function readWavBody(response: Response, maxAudioMs: number): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let limit = MAX_WAV_HEADER_BYTES + 12;
+  let headerRead = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.length;
+      if (!headerRead) {
+        const head = concat(parts, size);
+        let layout: ReturnType<typeof readWavHeader>;
+        try {
+          layout = readWavHeader(head);
+        } catch (error) {
+          throw new WavBodyError((error as Error).message);
+        }
+        if (layout) {
+          headerRead = true;
+          limit = layout.dataOffset + Math.ceil((maxAudioMs / 1000) * layout.sampleRate) * layout.channels * 2;
+        }
+      }
+      if (size > limit) {
+        throw new WavBodyError(
+          headerRead
+            ? `it answered more than ${maxAudioMs} ms of audio for one sentence (raise maxAudioMs if that is expected)`
+            : `expected a "data" chunk in the WAV file within the first ${limit} bytes`,
+        );
+      }
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return concat(parts, size);
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  parts.splice(0, parts.length, all);
+  return all;
 }
 
 /** The words of an error body: the paragraph of Flask's HTML error page, else the body itself. */

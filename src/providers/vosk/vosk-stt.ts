@@ -1,43 +1,24 @@
-import {
-  type APIConnectOptions,
-  APIConnectionError,
-  APIStatusError,
-  APITimeoutError,
-  AudioByteStream,
-  mergeFrames,
-  normalizeLanguage,
-  stt,
-} from '@livekit/agents';
-import type { AudioFrame } from '@livekit/rtc-node';
-import type { WebSocket } from 'ws';
+import { type APIConnectOptions, normalizeLanguage, stt } from '@livekit/agents';
+import { type AudioFrame, AudioResampler } from '@livekit/rtc-node';
 import type { z } from 'zod';
+import { connectVosk, type VoskSession } from './vosk-session.js';
+import type { VoskFrame, VoskWord } from './vosk-frame.js';
 import type { voskSTTOptions } from './vosk-stt-options.js';
 
 type VoskOptions = z.output<typeof voskSTTOptions>;
 type AudioBuffer = Parameters<stt.STT['recognize']>[0];
 
 /**
- * What vosk-server answers each message with: a partial result while an utterance goes on, a result (`text`, with
- * `result` word timings, or `alternatives` when the server is set up for them) when it ends or the stream does.
+ * Audio sent per message: vosk-server answers every message, so 100 ms chunks keep its answers to 10 a second, and
+ * every message stays far below the Python server's 1 MiB limit (100 ms at 48 kHz is 9.6 KB).
  */
-interface VoskMessage {
-  partial?: string;
-  text?: string;
-  result?: { word: string; start: number; end: number; conf: number }[];
-  alternatives?: { text: string; confidence: number }[];
-}
-
-/** vosk-server compares the end-of-stream message as a string (`asr_server.py`, `asr_server.cpp`): this exact spelling. */
-export const VOSK_EOF = '{"eof" : 1}';
-
-/** Audio sent per message: vosk-server answers every message, so 100 ms chunks keep its answers to 10 a second. */
 const CHUNK_MS = 100;
 
 /**
- * Vosk as a LiveKit streaming STT, over vosk-server's WebSocket protocol: a `config` message with the sample rate
- * (and phrase list), binary PCM16 chunks, each answered with a partial (an interim transcript) or, at the end of an
- * utterance, a result (a final transcript, then end of speech), and `{"eof" : 1}` at the end of the input, answered
- * with the last result before the server closes. Failures are LiveKit `APIError`s, so the chain classifies them.
+ * Vosk as a LiveKit streaming STT, over vosk-server's WebSocket protocol (see {@link connectVosk}): binary PCM16
+ * chunks, each answered with a partial (an interim transcript) or, at the end of an utterance, a result (a final
+ * transcript, then end of speech), and `{"eof" : 1}` at the end of the input, answered with the last result.
+ * Failures are LiveKit `APIError`s, so the chain classifies them.
  */
 export class VoskSTT extends stt.STT {
   readonly label = 'livekit-voice-stack.VoskSTT';
@@ -56,18 +37,9 @@ export class VoskSTT extends stt.STT {
     return 'vosk';
   }
 
-  /** One connection for the whole buffer: the results of every utterance in it, joined. */
+  /** One connection for the whole buffer, sent in chunks as the frames come: the results of every utterance, joined. */
   protected async _recognize(buffer: AudioBuffer, abortSignal?: AbortSignal): Promise<stt.SpeechEvent> {
-    const frame = mergeFrames(buffer);
-    const socket = await openVosk(this.#options, frame.sampleRate, abortSignal);
-    const texts: string[] = [];
-    const session = listenToVosk(socket, (message) => {
-      const text = resultText(message);
-      if (text) texts.push(text);
-    });
-    socket.send(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength));
-    session.end();
-    await session.closed;
+    const texts = await transcribeWithVosk(this.#options, Array.isArray(buffer) ? buffer : [buffer], abortSignal);
     return {
       type: stt.SpeechEventType.FINAL_TRANSCRIPT,
       alternatives: [
@@ -81,6 +53,40 @@ export class VoskSTT extends stt.STT {
   }
 }
 
+/**
+ * Recognises `frames` on one connection and returns the text of every result. The Python server is told the frames'
+ * rate; the C++ server decodes at its own, so the audio is resampled to `sampleRate` for it. (The health probe
+ * passes no frames: a server that answers the end of an empty stream has a model loaded.)
+ */
+export async function transcribeWithVosk(options: VoskOptions, frames: readonly AudioFrame[], signal?: AbortSignal): Promise<string[]> {
+  const rate = options.server === 'cpp' ? options.sampleRate : (frames[0]?.sampleRate ?? options.sampleRate);
+  const texts: string[] = [];
+  const session = await connectVosk(
+    options,
+    rate,
+    (frame) => {
+      if (frame.kind === 'result' && frame.text) texts.push(frame.text);
+    },
+    signal,
+  );
+  const chunks = new PcmChunker(rate);
+  const resamplers = new Map<number, AudioResampler>();
+  try {
+    for (const frame of frames) {
+      if (session.failed) break;
+      for (const pcm of chunks.push(...pcmAt(frame, rate, resamplers))) session.sendAudio(pcm);
+    }
+    for (const resampler of resamplers.values()) for (const pcm of chunks.push(...resampler.flush().map(pcmOf))) session.sendAudio(pcm);
+    for (const pcm of chunks.flush()) session.sendAudio(pcm);
+    session.end();
+    await session.done;
+  } finally {
+    for (const resampler of resamplers.values()) resampler.close();
+    session.close();
+  }
+  return texts;
+}
+
 class VoskSpeechStream extends stt.SpeechStream {
   readonly label = 'livekit-voice-stack.VoskSpeechStream';
   readonly #options: VoskOptions;
@@ -89,64 +95,60 @@ class VoskSpeechStream extends stt.SpeechStream {
   #unreportedBytes = 0;
 
   constructor(owner: VoskSTT, options: VoskOptions, connOptions?: APIConnectOptions) {
+    // The stream resamples the session's audio to this rate (the one the Python server is told, the C++ server's own).
     super(owner, options.sampleRate, connOptions);
     this.#options = options;
   }
 
   protected async run(): Promise<void> {
-    const socket = await openVosk(this.#options, this.#options.sampleRate, this.abortSignal);
-    const closeOnAbort = () => socket.close(1000);
+    const session = await connectVosk(this.#options, this.#options.sampleRate, (frame) => this.#onFrame(frame), this.abortSignal);
+    const closeOnAbort = () => session.close();
     this.abortSignal.addEventListener('abort', closeOnAbort, { once: true });
     try {
-      const session = listenToVosk(socket, (message) => this.#onMessage(message));
       // A socket that fails while the caller is silent ends the wait for audio at once.
-      await Promise.all([this.#send(socket, session), session.closed]);
+      await Promise.all([this.#send(session), session.done]);
     } finally {
       this.abortSignal.removeEventListener('abort', closeOnAbort);
+      session.close();
     }
   }
 
   /** Sends the audio in {@link CHUNK_MS} chunks until the input ends, then the end-of-stream message. */
-  async #send(socket: WebSocket, session: VoskSession): Promise<void> {
-    const rate = this.#options.sampleRate;
-    const chunks = new AudioByteStream(rate, 1, Math.round((rate * CHUNK_MS) / 1000));
-    const stopped = session.closed.then(
+  async #send(session: VoskSession): Promise<void> {
+    const chunks = new PcmChunker(this.#options.sampleRate);
+    const stopped = session.done.then(
       () => 'stopped' as const,
       () => 'stopped' as const,
     );
-    const send = (frames: AudioFrame[]) => {
-      for (const frame of frames) {
-        const pcm = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+    const send = (pcms: Buffer[]) => {
+      for (const pcm of pcms) {
         this.#unreportedBytes += pcm.length;
-        socket.send(pcm);
+        session.sendAudio(pcm);
       }
     };
     while (!this.abortSignal.aborted) {
       const next = await Promise.race([this.input.next(), stopped]);
       if (next === 'stopped' || this.abortSignal.aborted) return;
       if (next.done) break;
-      send(next.value === VoskSpeechStream.FLUSH_SENTINEL ? chunks.flush() : chunks.write(next.value.data));
+      send(next.value === VoskSpeechStream.FLUSH_SENTINEL ? chunks.flush() : chunks.push(pcmOf(next.value)));
     }
-    if (this.abortSignal.aborted || socket.readyState !== socket.OPEN) return;
+    if (this.abortSignal.aborted || session.failed) return;
     send(chunks.flush());
     session.end();
   }
 
-  #onMessage(message: VoskMessage): void {
-    if (typeof message.partial === 'string') {
-      const text = message.partial.trim();
-      if (!text || text === this.#lastPartial) return;
-      this.#lastPartial = text;
+  #onFrame(frame: VoskFrame): void {
+    if (frame.kind === 'partial') {
+      if (!frame.text || frame.text === this.#lastPartial) return;
+      this.#lastPartial = frame.text;
       this.#startSpeech();
-      this.#put({ type: stt.SpeechEventType.INTERIM_TRANSCRIPT, alternatives: [this.#speechData(text)] });
+      this.#put({ type: stt.SpeechEventType.INTERIM_TRANSCRIPT, alternatives: [this.#speechData(frame.text)] });
       return;
     }
-    const text = resultText(message);
-    if (text === undefined) return;
     this.#lastPartial = '';
-    if (text) {
+    if (frame.text) {
       this.#startSpeech();
-      this.#put({ type: stt.SpeechEventType.FINAL_TRANSCRIPT, alternatives: [this.#speechData(text, message.result)] });
+      this.#put({ type: stt.SpeechEventType.FINAL_TRANSCRIPT, alternatives: [this.#speechData(frame.text, frame.words)] });
     }
     if (this.#speaking) {
       this.#speaking = false;
@@ -167,13 +169,15 @@ class VoskSpeechStream extends stt.SpeechStream {
     this.#put({ type: stt.SpeechEventType.START_OF_SPEECH });
   }
 
-  #speechData(text: string, words?: VoskMessage['result']): stt.SpeechData {
-    const confidence = words?.length ? words.reduce((total, word) => total + word.conf, 0) / words.length : 1;
+  /** A transcript; its confidence is the words' mean `conf` when the server sent them (the alternatives format does not). */
+  #speechData(text: string, words: VoskWord[] = []): stt.SpeechData {
+    const confidences = words.flatMap((word) => (word.conf === undefined ? [] : [word.conf]));
+    const confidence = confidences.length ? confidences.reduce((total, conf) => total + conf, 0) / confidences.length : 1;
     return {
       language: normalizeLanguage(this.#options.language),
       text,
-      startTime: this.startTimeOffset + (words?.[0]?.start ?? 0),
-      endTime: this.startTimeOffset + (words?.at(-1)?.end ?? 0),
+      startTime: this.startTimeOffset + (words[0]?.start ?? 0),
+      endTime: this.startTimeOffset + (words.at(-1)?.end ?? 0),
       confidence,
     };
   }
@@ -183,116 +187,55 @@ class VoskSpeechStream extends stt.SpeechStream {
   }
 }
 
-/** The text of a result (`undefined` for a partial or an unknown message): the first alternative's, else `text`. */
-function resultText(message: VoskMessage): string | undefined {
-  const text = message.alternatives?.[0]?.text ?? message.text;
-  return typeof text === 'string' ? text.trim() : undefined;
+/** A frame's samples as bytes (a view, no copy). */
+function pcmOf(frame: AudioFrame): Buffer {
+  return Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+}
+
+/** A frame's samples at `rate` (resampled through one resampler per source rate, kept across frames). */
+function pcmAt(frame: AudioFrame, rate: number, resamplers: Map<number, AudioResampler>): Buffer[] {
+  if (frame.sampleRate === rate) return [pcmOf(frame)];
+  let resampler = resamplers.get(frame.sampleRate);
+  if (!resampler) resamplers.set(frame.sampleRate, (resampler = new AudioResampler(frame.sampleRate, rate, frame.channels)));
+  return resampler.push(frame).map(pcmOf);
 }
 
 /**
- * Opens vosk-server's WebSocket and sends the `config` message. A refused handshake is an `APIStatusError` with the
- * status (a proxy in front of the server), a refused connection or a timeout an `APIConnectionError`/`APITimeoutError`
- * that names the server and the fix.
+ * Cuts PCM16 into {@link CHUNK_MS} messages. It keeps less than one chunk, so the work is linear in the audio (LiveKit's
+ * `mergeFrames` and `AudioByteStream` copy what they hold on every frame: quadratic for a long buffer).
  */
-export async function openVosk(options: VoskOptions, sampleRate: number, signal?: AbortSignal): Promise<WebSocket> {
-  const { WebSocket } = await import('ws');
-  const url = options.baseURL.replace(/^http/, 'ws');
-  const socket = new WebSocket(url, { handshakeTimeout: options.timeoutMs });
-  await new Promise<void>((resolve, reject) => {
-    const fail = (error: Error) => {
-      signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
-      reject(error);
-    };
-    const onAbort = () =>
-      fail(new APIConnectionError({ message: `Failed to connect to Vosk at ${url}: aborted`, options: { retryable: false } }));
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('open', () => {
-      signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners();
-      resolve();
-    });
-    socket.once('unexpected-response', (_request, response) => {
-      response.resume();
-      fail(
-        new APIStatusError({
-          message: `Failed to connect to Vosk at ${url}: the handshake was refused with HTTP ${response.statusCode}`,
-          options: { statusCode: response.statusCode ?? -1, body: null },
-        }),
-      );
-    });
-    socket.once('error', (error: Error & { code?: string }) => {
-      if (/handshake has timed out/i.test(error.message)) {
-        return fail(new APITimeoutError({ message: `Failed to connect to Vosk at ${url}: no handshake within ${options.timeoutMs} ms` }));
-      }
-      const reason = error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message;
-      fail(
-        Object.assign(
-          new APIConnectionError({
-            message: `Failed to connect to Vosk at ${url}: ${reason}. Fix: start vosk-server (\`docker run -p 2700:2700 alphacep/kaldi-en\`) or set baseURL.`,
-          }),
-          { cause: error },
-        ),
-      );
-    });
-  });
-  socket.send(JSON.stringify({ config: { sample_rate: sampleRate, ...(options.phrases && { phrase_list: options.phrases }) } }));
-  return socket;
-}
+class PcmChunker {
+  readonly #chunkBytes: number;
+  #parts: Buffer[] = [];
+  #size = 0;
 
-/** An open vosk-server connection, as {@link listenToVosk} follows it. */
-interface VoskSession {
-  /** Resolves when the server closes after {@link VoskSession.end}; rejects when the connection fails or closes before. */
-  readonly closed: Promise<void>;
-  /** Sends the end-of-stream message: the server answers the last result, then closes. */
-  end(): void;
-}
+  constructor(sampleRate: number) {
+    this.#chunkBytes = Math.max(2, Math.round((sampleRate * CHUNK_MS) / 1000) * 2);
+  }
 
-/**
- * Hands every message of vosk-server to `onMessage`, and tells a normal end (the server closes after `eof`) from a
- * failure (the connection fails or closes before it, or a frame is not JSON).
- */
-function listenToVosk(socket: WebSocket, onMessage: (message: VoskMessage) => void): VoskSession {
-  let ended = false;
-  const closed = new Promise<void>((resolve, reject) => {
-    const fail = (error: Error) => {
-      socket.removeAllListeners('message');
-      if (socket.readyState === socket.OPEN) socket.close(1000);
-      reject(error);
-    };
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      let message: VoskMessage;
-      try {
-        message = JSON.parse(String(data)) as VoskMessage;
-      } catch (error) {
-        return fail(
-          Object.assign(new APIConnectionError({ message: `Vosk sent a frame that is not JSON: ${String(data).slice(0, 80)}` }), {
-            cause: error,
-          }),
-        );
-      }
-      onMessage(message);
-    });
-    socket.once('error', (error) =>
-      fail(Object.assign(new APIConnectionError({ message: `Vosk's connection failed: ${error.message}` }), { cause: error })),
-    );
-    socket.once('close', (code, reason) => {
-      if (ended) return resolve();
-      const why = reason.toString();
-      reject(
-        new APIConnectionError({ message: `Vosk closed the connection (${code}${why ? `: ${why}` : ''}) before the end of the audio` }),
-      );
-    });
-  });
-  return {
-    closed,
-    end() {
-      ended = true;
-      if (socket.readyState === socket.OPEN) socket.send(VOSK_EOF);
-    },
-  };
+  /** Adds audio; returns the whole chunks it completed. */
+  push(...pcms: Buffer[]): Buffer[] {
+    for (const pcm of pcms) {
+      this.#parts.push(pcm);
+      this.#size += pcm.length;
+    }
+    if (this.#size < this.#chunkBytes) return [];
+    const all = Buffer.concat(this.#parts, this.#size);
+    const whole = Math.floor(all.length / this.#chunkBytes) * this.#chunkBytes;
+    const chunks: Buffer[] = [];
+    for (let start = 0; start < whole; start += this.#chunkBytes) chunks.push(all.subarray(start, start + this.#chunkBytes));
+    const rest = all.subarray(whole);
+    this.#parts = rest.length ? [rest] : [];
+    this.#size = rest.length;
+    return chunks;
+  }
+
+  /** What is left, in whole samples. */
+  flush(): Buffer[] {
+    const rest = Buffer.concat(this.#parts, this.#size);
+    this.#parts = [];
+    this.#size = 0;
+    const whole = rest.subarray(0, rest.length - (rest.length % 2));
+    return whole.length ? [whole] : [];
+  }
 }

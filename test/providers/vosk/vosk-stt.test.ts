@@ -35,7 +35,11 @@ describe('vosk STT against a local vosk-server', () => {
       stt.SpeechEventType.FINAL_TRANSCRIPT,
     ]);
     const [session] = vosk.requests;
-    expect(session).toMatchObject({ transport: 'websocket', sampleRate: 16_000, body: { sample_rate: 16_000 } });
+    expect(session).toMatchObject({
+      transport: 'websocket',
+      sampleRate: 16_000,
+      body: { sample_rate: 16_000, words: true, max_alternatives: 0 },
+    });
     expect(session!.audioBytes).toBeGreaterThan(0);
   });
 
@@ -59,7 +63,12 @@ describe('vosk STT against a local vosk-server', () => {
       recognitionUsage: { audioDuration: expect.closeTo(1.4, 1) },
     });
     const [session] = vosk.requests;
-    expect(session?.messages).toEqual([{ sample_rate: 16_000, phrase_list: ['hello from vosk', '[unk]'] }, { eof: 1 }]);
+    // the config, the reset that tells the Python server from the C++ one, the end
+    expect(session?.messages).toEqual([
+      { sample_rate: 16_000, words: true, max_alternatives: 0, phrase_list: ['hello from vosk', '[unk]'] },
+      { reset: 1 },
+      { eof: 1 },
+    ]);
     await expect.poll(() => session?.closed).toBe(true);
   });
 
@@ -74,7 +83,9 @@ describe('vosk STT against a local vosk-server', () => {
   it('a server that closes with 1011 mid-stream is a retryable connection error naming the close', async () => {
     vosk.use({ error: true });
     const failure = await stackWith({ provider: 'vosk', baseURL: vosk.baseURL }, (stack) => listenExpectingFailure(providerSTT(stack)));
-    expect(failure.errors[0]?.error.message).toBe('Vosk closed the connection (1011: internal error) before the end of the audio');
+    expect(failure.errors[0]?.error.message).toBe(
+      `Failed to recognise with Vosk at ${vosk.baseURL}: the server closed the connection (1011: internal error) before the end of the audio`,
+    );
     expect(failure.errors[0]?.error.retryable).toBe(true);
   });
 
@@ -110,6 +121,6 @@ describe('vosk STT against a local vosk-server', () => {
       ['vosk', 'default', false],
     ]);
     expect(report.results[1]?.error).toContain('connection refused');
-    expect(vosk.requests[0]?.messages).toEqual([{ sample_rate: 16_000 }, { eof: 1 }]);
+    expect(vosk.requests[0]?.messages).toEqual([{ sample_rate: 16_000, words: true, max_alternatives: 0 }, { reset: 1 }, { eof: 1 }]);
   });
 });
