@@ -16,6 +16,7 @@ import { assertOrganisationId } from './organisation-id.js';
 import { maskText, maskURLs } from './secrets.js';
 import { vetEntries } from './vet-base-url.js';
 import type { ProviderResolverOptions } from './provider-resolver-options.js';
+import { discardBody } from '../providers/discard-body.js';
 
 export type { ProviderResolverOptions };
 
@@ -113,7 +114,7 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
       throw unavailable(`the ${modality} providers of organisation "${orgId}" from ${shownBase}: ${maskText(reason)}`, error);
     }
     if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
+      discardBody(response);
       throw backendStatusError(response.status, `the ${modality} providers of organisation "${orgId}" from ${shownBase}`);
     }
     let body: unknown;

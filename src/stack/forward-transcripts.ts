@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../config/logger.js';
 import type { TranscriptEvent } from '../policies/events.js';
 import type { VoiceStack } from './voice-stack.js';
+import { discardBody } from '../providers/discard-body.js';
 
 /** Options of {@link forwardTranscripts}. */
 export interface ForwardTranscriptsOptions {
@@ -81,7 +82,7 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
           body,
           signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
         });
-        await response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         if (response.ok) return;
         const error = new Error(`HTTP ${response.status}`);
         // A 4xx other than 408/429 will not heal by itself.
