@@ -16,7 +16,7 @@ import { assertOrganisationId } from './organisation-id.js';
 import { maskText, maskURLs } from './secrets.js';
 import { vetEntries } from './vet-base-url.js';
 import type { ProviderResolverOptions } from './provider-resolver-options.js';
-import { discardBody } from '../providers/discard-body.js';
+import { discardBody } from './discard-body.js';
 
 export type { ProviderResolverOptions };
 

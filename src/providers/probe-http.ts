@@ -1,5 +1,5 @@
 import type { AdapterContext, ProbeResult } from './define-adapter.js';
-import { discardBody } from './discard-body.js';
+import { discardBody } from '../config/discard-body.js';
 
 /**
  * One HTTP request for a health probe, through `context.fetch` (so test mocks and Retry-After recording apply) and

@@ -2,7 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../config/logger.js';
 import type { TranscriptEvent } from '../policies/events.js';
 import type { VoiceStack } from './voice-stack.js';
-import { discardBody } from '../providers/discard-body.js';
+import { discardBody } from '../config/discard-body.js';
 
 /** Options of {@link forwardTranscripts}. */
 export interface ForwardTranscriptsOptions {
