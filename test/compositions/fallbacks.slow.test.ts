@@ -43,7 +43,8 @@ describe('fallbacks end in a process that exits', { timeout: 240_000 }, () => {
         expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
         expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
         const printed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { answers: string[]; fallbacks: string[] };
-        expect(printed.answers).toEqual(answers);
+        // On a loaded machine a slow fallback may be preceded by the holding phrase: the answer ends the reply.
+        expect(printed.answers).toEqual(answers.map((answer) => expect.stringMatching(new RegExp(`${answer.replace(/[.?]/g, '\\$&')}$`))));
         // The first run sees the primary fail; the second finds it cooling in the machine store and skips it.
         if (run === 1) expect(printed.fallbacks[0]).toContain(first);
       }
