@@ -38,7 +38,7 @@ console.error(${JSON.stringify(CLOSED)});
       expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
       expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
       // What the user sees on stdout: their own console.log, nothing else.
-      expect(result.stdout, `run ${run}`).toBe("[ 'Hello! How can I help you today?' ]\n");
+      expect.soft(result.stdout, `run ${run}`).toBe("[ 'Hello! How can I help you today?' ]\n");
     }
   });
 });
@@ -76,9 +76,10 @@ console.error(${JSON.stringify(CLOSED)});
       const result = await runTsx([join(dir, 'main.ts')], { env: { ...keys, LIVEKIT_VOICE_STACK_STATE_DIR: state.dir } });
       expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
       expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
-      expect(result.stdout, `run ${run}`).toBe('From llama.cpp.\n');
+      // (On a loaded machine the slow fallback may start with the holding phrase.)
+      expect.soft(result.stdout, `run ${run}`).toMatch(/^(One moment, please\. )?From llama\.cpp\.\n$/);
       // Step 4's listener (the second run finds OpenAI cooling on this machine and starts with llama.cpp).
-      if (run === 1) expect(result.stderr).toContain('llm: openai/gpt-4.1-mini → llama-cpp/local (rate_limit)');
+      if (run === 1) expect.soft(result.stderr).toContain('llm: openai/gpt-4.1-mini → llama-cpp/local (rate_limit)');
     }
   });
 });
@@ -106,7 +107,7 @@ describe('docs/testing.md "A complete vitest example"', { timeout: 240_000 }, ()
     const vitest = join(repositoryRoot, 'node_modules/vitest/vitest.mjs');
     for (const run of [1, 2]) {
       const result = await runProcess(process.execPath, [vitest, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], {
-        env: { TMPDIR: tmp, CI: 'true' },
+        env: { TMPDIR: tmp, CI: 'true', NO_COLOR: '1', FORCE_COLOR: undefined },
         marker: false,
       });
       expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);

@@ -23,6 +23,9 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** A reply ending with `text`: on a loaded machine a slow fallback may start with the holding phrase. */
+const reply = (text: string) => expect.stringMatching(new RegExp(`(^|One moment, please\\. )${text.replace(/\./g, '\\.')}$`));
+
 /** A worker on its own "machine" (state directory). */
 async function workerRun(role: 'call' | 'plain', env: Record<string, string> = {}) {
   const state = stateDir();
@@ -87,9 +90,13 @@ describe('a fleet on one Redis: workers, dashboard and CLI', { timeout: 300_000 
         await redis.restart();
       }
       // Process 1: OpenAI rate-limits it, llama.cpp answers; the 429's cooldown goes to Redis.
-      expect(await workerRun('call', { PRIMARY_FAILS: '1' })).toEqual({ mode: 'pipeline', answer: 'From llama.cpp.', openaiRequests: 1 });
+      expect(await workerRun('call', { PRIMARY_FAILS: '1' })).toEqual({
+        mode: 'pipeline',
+        answer: reply('From llama.cpp.'),
+        openaiRequests: 1,
+      });
       // Process 2, another machine: OpenAI would answer, but it is cooling fleet-wide, so the call starts on llama.cpp.
-      expect(await workerRun('call')).toEqual({ mode: 'pipeline', answer: 'From llama.cpp.', openaiRequests: 0 });
+      expect.soft(await workerRun('call')).toEqual({ mode: 'pipeline', answer: reply('From llama.cpp.'), openaiRequests: 0 });
 
       const dashboard = await startDashboard();
       try {
@@ -104,15 +111,19 @@ describe('a fleet on one Redis: workers, dashboard and CLI', { timeout: 300_000 
       const set = await cliRun(['mode', 'set', 'local']);
       expect(set.code, describeRun(set)).toBe(0);
       expect(set.stdout).toContain('local');
-      expect(await workerRun('call')).toEqual({ mode: 'local', answer: 'From llama.cpp.', openaiRequests: 0 });
+      expect(await workerRun('call')).toEqual({ mode: 'local', answer: reply('From llama.cpp.'), openaiRequests: 0 });
     });
   }
 
   it('a plain stack given the store shares its cooldown and logs its fallback for the dashboard', async () => {
     await redis.kill();
     await redis.restart();
-    expect(await workerRun('plain', { PRIMARY_FAILS: '1' })).toEqual({ mode: 'plain', answer: 'From llama.cpp.', openaiRequests: 1 });
-    expect(await workerRun('plain')).toEqual({ mode: 'plain', answer: 'From llama.cpp.', openaiRequests: 0 });
+    expect(await workerRun('plain', { PRIMARY_FAILS: '1' })).toEqual({
+      mode: 'plain',
+      answer: reply('From llama.cpp.'),
+      openaiRequests: 1,
+    });
+    expect.soft(await workerRun('plain')).toEqual({ mode: 'plain', answer: reply('From llama.cpp.'), openaiRequests: 0 });
     const dashboard = await startDashboard();
     try {
       const state = await dashboard.state();
