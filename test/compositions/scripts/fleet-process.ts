@@ -1,7 +1,7 @@
 // A worker process of docs/operations.md's fleet ("Pointing a fleet at Redis"): one Redis store per process, passed as
 // `store` to everything that shares state. `fleet-process.ts call|plain`: `call` takes a call from a mode controller
 // (modes `pipeline`: OpenAI then llama.cpp; `local`: llama.cpp), `plain` builds `createVoiceStack(config, { store })`;
-// either answers one turn against in-process mocks (OpenAI rate-limited with Retry-After 30 when PRIMARY_FAILS=1),
+// either answers one turn against in-process mocks (OpenAI rate-limited with Retry-After 300 when PRIMARY_FAILS=1),
 // prints one JSON line `{ mode, answer, openaiRequests }`, closes everything and prints the closing marker.
 import { setupServer } from 'msw/node';
 import { createModeController, createRedisStore, createVoiceStack, type VoiceStackConfig } from 'livekit-voice-stack';
@@ -11,7 +11,7 @@ const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply:
 const llama = mockOpenAIEndpoint({ baseURL: 'http://localhost:8080/v1', reply: 'From llama.cpp.', llamaCpp: true });
 const server = setupServer(...openai.handlers, ...llama.handlers);
 server.listen({ onUnhandledFrame: localOnly });
-if (process.env.PRIMARY_FAILS === '1') openai.use({ status: 429, retryAfter: 30 });
+if (process.env.PRIMARY_FAILS === '1') openai.use({ status: 429, retryAfter: 300 }); // long enough to outlast a slow machine's process start-up
 
 const pipeline: VoiceStackConfig<never> = {
   llm: [{ provider: 'openai', model: 'gpt-4.1-mini' }, { provider: 'llama-cpp' }],
