@@ -40,7 +40,8 @@ describe('a custom adapter with doctor', { timeout: 240_000 }, () => {
     const configPath = configAt >= 0 ? args[configAt + 1]! : 'voice-stack.json';
     const adapter = codeBlock('docs/custom-adapters.md', 'A complete example');
     const dir = generated('custom-adapter-doctor', {
-      [modulePath.replace(/\.js$/, '.ts')]: `${adapter}\nexport default [acmeLLM];\n`,
+      // At the path the command names (the block has no TypeScript-only syntax, so it is valid as .js too).
+      [modulePath]: `${adapter}\nexport default [acmeLLM];\n`,
       [configPath]: JSON.stringify({
         llm: [
           { provider: 'acme', region: 'eu' },
