@@ -4,7 +4,7 @@
  *   npm run example:custom-adapter
  */
 import { setupServer } from 'msw/node';
-import { createVoiceStack } from 'livekit-voice-stack';
+import { createMemoryStore, createVoiceStack } from 'livekit-voice-stack';
 import { localOnly, mockOpenAIEndpoint, startTextSession } from 'livekit-voice-stack/testing';
 import { acmeLLM } from './acme-llm-adapter.js';
 
@@ -16,7 +16,9 @@ export async function run({ print = true }: { print?: boolean } = {}): Promise<s
   const quiet = { debug() {}, info() {}, warn() {}, error() {} };
   const stack = await createVoiceStack(
     { llm: [{ provider: 'acme', region: 'eu' }, { provider: 'llama-cpp' }] },
-    { adapters: [acmeLLM], env: { ACME_API_KEY: 'demo-key' }, logger: quiet },
+    // The endpoints are mocks of this process: so is the state (the default machine store would keep this run's
+    // Acme cooldown for the next run, whose first question would go to llama.cpp).
+    { adapters: [acmeLLM], env: { ACME_API_KEY: 'demo-key' }, logger: quiet, store: createMemoryStore() },
   );
   stack.on('fallback', ({ from, to, error }) => log(`   (fallback ${from} → ${to}: ${error.category})`));
   const replies: string[] = [];

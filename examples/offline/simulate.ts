@@ -6,7 +6,7 @@
  */
 import { stt } from '@livekit/agents';
 import { setupServer } from 'msw/node';
-import { createVoiceStack, voiceStackConfigFromEnv, type VoiceStack } from 'livekit-voice-stack';
+import { createMemoryStore, createVoiceStack, voiceStackConfigFromEnv, type VoiceStack } from 'livekit-voice-stack';
 import {
   localOnly,
   mockOpenAIEndpoint,
@@ -51,7 +51,8 @@ export async function simulate({ print = true }: { print?: boolean } = {}): Prom
     LOCAL_LLM_BASE_URL: 'http://localhost:8080/v1',
   };
   const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-  const stack = await createVoiceStack(voiceStackConfigFromEnv(env), { env: {}, logger: quiet });
+  // The servers are mocks of this process: so is the state (see examples/outbound-agent/simulate.ts).
+  const stack = await createVoiceStack(voiceStackConfigFromEnv(env), { env: {}, logger: quiet, store: createMemoryStore() });
   const call = await startTextSession(stack, { instructions: INSTRUCTIONS });
   const turns: SimulatedTurn[] = [];
   try {

@@ -7,7 +7,7 @@
  * In production, drop the mocks and point `url` at your backend (see docs/operations.md for the contract).
  */
 import { setupServer } from 'msw/node';
-import { createProviderResolver, createVoiceStack } from 'livekit-voice-stack';
+import { createMemoryStore, createProviderResolver, createVoiceStack } from 'livekit-voice-stack';
 import { localOnly, mockOpenAIEndpoint, mockProviderBackend, startTextSession } from 'livekit-voice-stack/testing';
 
 /** Plays the scenario and returns what it printed (for the smoke test). */
@@ -47,11 +47,14 @@ export async function run({ print = true }: { print?: boolean } = {}): Promise<s
   const server = setupServer(...backend.handlers, ...acmeLLM.handlers, ...globexLLM.handlers);
   server.listen({ onUnhandledFrame: localOnly });
 
-  const resolver = createProviderResolver({ url: backend.url, apiKey: 'platform-backend-key', ttlMs: 60_000, envFallback: false });
+  // The backend is a mock of this process: so is the state (the default machine store would hand the next run this
+  // run's cache and backoff, and its first globex call would fail). In production, leave `store` out (or use Redis).
+  const store = createMemoryStore();
+  const resolver = createProviderResolver({ url: backend.url, apiKey: 'platform-backend-key', ttlMs: 60_000, envFallback: false, store });
 
   /** What a job entry does for an incoming call of `orgId`. */
   async function answerCall(orgId: string, question: string): Promise<void> {
-    const stack = await createVoiceStack(await resolver.resolve(orgId));
+    const stack = await createVoiceStack(await resolver.resolve(orgId), { store });
     const session = await startTextSession(stack);
     try {
       const { text } = await session.ask(question);

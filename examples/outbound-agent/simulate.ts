@@ -5,7 +5,7 @@
  */
 import { voice } from '@livekit/agents';
 import { setupServer } from 'msw/node';
-import { createVoiceStack, type MetricsSummary, voiceStackConfigFromEnv, type VoiceStack } from 'livekit-voice-stack';
+import { createMemoryStore, createVoiceStack, type MetricsSummary, voiceStackConfigFromEnv, type VoiceStack } from 'livekit-voice-stack';
 import { localOnly, mockOpenAIEndpoint, startTextSession } from 'livekit-voice-stack/testing';
 import { GREETING, INSTRUCTIONS } from './call-script.js';
 
@@ -47,7 +47,9 @@ export async function simulateCall({ print = true }: { print?: boolean } = {}): 
         holdingAfterMs: 800,
       },
     },
-    { env, logger: quiet },
+    // The providers are mocks of this process: so is the state (the default machine store would keep this run's
+    // cooldowns for the next run). A deployed agent leaves `store` out (or gives its fleet's Redis).
+    { env, logger: quiet, store: createMemoryStore() },
   );
   const lines: TranscriptLine[] = [];
   const say = (line: TranscriptLine) => {

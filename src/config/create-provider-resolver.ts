@@ -17,6 +17,7 @@ import { assertOrganisationId } from './organisation-id.js';
 import { maskText, maskURLs } from './secrets.js';
 import { vetEntries } from './vet-base-url.js';
 import type { ProviderResolverOptions } from './provider-resolver-options.js';
+import { discardBody } from './discard-body.js';
 
 export type { ProviderResolverOptions };
 
@@ -115,7 +116,7 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
       throw unavailable(`the ${modality} providers of organisation "${orgId}" from ${shownBase}: ${maskText(reason)}`, error);
     }
     if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
+      discardBody(response);
       throw backendStatusError(response.status, `the ${modality} providers of organisation "${orgId}" from ${shownBase}`);
     }
     let body: unknown;

@@ -1,8 +1,8 @@
 import { type APIConnectOptions, tts } from '@livekit/agents';
-import { AudioResampler } from '@livekit/rtc-node';
 import type { ProviderError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { captureRunFailure, guardChunkedStream } from '../providers/livekit-internals.js';
+import { PcmResampler } from '../providers/pcm-resampler.js';
 import type { ChainCore } from './chain-core.js';
 
 type Audio = tts.SynthesizedAudio;
@@ -105,7 +105,7 @@ export class SynthesisAttempt {
     const child = this.#child;
     const rate = this.option.instance.sampleRate;
     const resampler =
-      rate !== this.#context.sampleRate ? new AudioResampler(rate, this.#context.sampleRate, this.#context.numChannels) : undefined;
+      rate !== this.#context.sampleRate ? new PcmResampler(rate, this.#context.sampleRate, this.#context.numChannels) : undefined;
     const onAbort = () => child.close();
     signal.addEventListener('abort', onAbort, { once: true });
     const forwarding = child instanceof tts.SynthesizeStream ? this.#forward(child).catch(() => undefined) : Promise.resolve();

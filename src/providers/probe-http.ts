@@ -1,4 +1,5 @@
 import type { AdapterContext, ProbeResult } from './define-adapter.js';
+import { discardBody } from '../config/discard-body.js';
 
 /**
  * One HTTP request for a health probe, through `context.fetch` (so test mocks and Retry-After recording apply) and
@@ -13,7 +14,7 @@ export async function probeHTTP(url: string, init: RequestInit, context: Pick<Ad
     return { ok: false, error: describeFetchError(error) };
   }
   if (response.ok) {
-    await response.body?.cancel().catch(() => undefined);
+    discardBody(response);
     return { ok: true };
   }
   return { ok: false, error: `HTTP ${response.status}${await errorDetail(response)}` };

@@ -3,6 +3,7 @@ import type { Logger } from '../config/logger.js';
 import { isSecretKey, maskText } from '../config/secrets.js';
 import type { TranscriptEvent } from '../policies/events.js';
 import type { VoiceStack } from './voice-stack.js';
+import { discardBody } from '../config/discard-body.js';
 
 /** Options of {@link forwardTranscripts}. */
 export interface ForwardTranscriptsOptions {
@@ -97,8 +98,7 @@ export function forwardTranscripts(stack: VoiceStack, options: ForwardTranscript
           signal,
         });
         if (response.ok) {
-          // Not awaited: a body that never ends must not hold the queue (nor close()).
-          void response.body?.cancel().catch(() => undefined);
+          discardBody(response);
           return;
         }
         const detail = await errorSnippet(response);

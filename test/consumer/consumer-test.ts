@@ -8,7 +8,9 @@
 //   "module"`), against the /testing mocks, with no logger set up by the host;
 // - runs a CommonJS program (`.cts`, compiled by tsc to `require()`) against the CJS build, and loads both builds in
 //   one process (two real copies) to check that each error class recognises its errors across them;
-// - checks that the published .d.ts files show no `@internal` declaration (published-types.ts).
+// - checks that the published .d.ts files show no `@internal` declaration (published-types.ts);
+// - in a second project with msw 2 (the peer range's other major), runs docs/testing.md's complete example and
+//   `stack.health()` against the llama.cpp mock (project-msw2/).
 // The project's node_modules is kept between runs (in the OS temp dir, one per checkout), so a run re-installs only
 // the tarball; `npm install --prefer-offline` fills it from npm's cache.
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
@@ -18,6 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asModule, codeBlock, codeBlocks, repositoryRoot } from '../helpers/docs-code-blocks.js';
 import { internalLeaks } from './published-types.js';
+
+/** The msw 2 range the peer dependency allows, installed in a second project (the dev dependency is msw 3). */
+const MSW2 = '^2.15.0';
 
 /** Each is type-checked; the first also emits the CommonJS program. */
 const TYPESCRIPT_VERSIONS = ['5.9.3', '7.0.2'];
@@ -172,6 +177,44 @@ run(process.execPath, [
 ]);
 console.log(run(process.execPath, ['dist/src/main.cjs']).trim());
 
+// 6. The other msw major of the peer range (`^2.15.0 || ^3.0.0`): a second project with msw 2, where the mocks and the
+// health probe must work as well (a probe once awaited a discarded body's cancel(), which never settles under msw 2).
+const msw2 = join(work, 'project-msw2');
+mkdirSync(join(msw2, 'test'), { recursive: true });
+for (const entry of readdirSync(msw2)) {
+  if (entry !== 'node_modules' && entry !== 'package-lock.json') rmSync(join(msw2, entry), { recursive: true, force: true });
+}
+mkdirSync(join(msw2, 'test'), { recursive: true });
+writeFileSync(
+  join(msw2, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'consumer-msw2',
+      private: true,
+      type: 'module',
+      dependencies: {
+        'livekit-voice-stack': `file:${tarball}`,
+        '@livekit/agents': dev['@livekit/agents'],
+        '@livekit/agents-plugin-openai': dev['@livekit/agents-plugin-openai'],
+      },
+      devDependencies: { msw: MSW2, vitest: dev.vitest },
+    },
+    null,
+    2,
+  ),
+);
+run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+  cwd: msw2,
+  env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+});
+// docs/testing.md: "With msw 2 use server.listen({ onUnhandledRequest: localOnly })".
+writeFileSync(
+  join(msw2, 'test/testing-example.spec.ts'),
+  codeBlock('docs/testing.md', 'A complete vitest example').replace('onUnhandledFrame: localOnly', 'onUnhandledRequest: localOnly'),
+);
+cpSync(join(repositoryRoot, 'test/consumer/project-msw2'), msw2, { recursive: true });
+run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--dir', 'test', '--reporter=dot', '--testTimeout=60000'], { cwd: msw2 });
+
 console.log(
-  `consumer test passed: ESM + CJS × TypeScript ${TYPESCRIPT_VERSIONS.join(', ')}, in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  `consumer test passed: ESM + CJS × TypeScript ${TYPESCRIPT_VERSIONS.join(', ')}, msw 3 and ${MSW2}, in ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createVoiceStack } from '../../src/index.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
@@ -103,6 +103,29 @@ describe('stack.health()', () => {
       expect(report).toMatchObject({ ok: false, slots: { llm: 'failed' } });
       expect(report.results[0]?.error).toBe('HTTP 500: Model failed to load');
     } finally {
+      await stack.close();
+    }
+  });
+
+  // msw 2's mocked responses (the peer range allows it) have a body whose cancel() never settles: a probe that
+  // awaited it reported "timed out" for a server that had answered 200.
+  it('a 200 whose body never finishes cancelling is healthy (msw 2 responses)', async () => {
+    resetAll();
+    const realFetch = globalThis.fetch;
+    vi.stubGlobal('fetch', async (...args: Parameters<typeof fetch>) => {
+      const response = await realFetch(...args);
+      const body = new ReadableStream({ cancel: () => new Promise<void>(() => undefined) });
+      return new Response(body, { status: response.status, headers: response.headers });
+    });
+    const stack = await createVoiceStack({ llm: { provider: 'llama-cpp' } });
+    try {
+      const report = await stack.health({ timeoutMs: 500 });
+      expect(report.results.map(({ ok, status, error }) => ({ ok, status, error }))).toEqual([
+        { ok: true, status: 'ok', error: undefined },
+      ]);
+      expect(llama.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /health']);
+    } finally {
+      vi.unstubAllGlobals();
       await stack.close();
     }
   });

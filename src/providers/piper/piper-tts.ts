@@ -1,7 +1,8 @@
 import { type APIConnectOptions, APIConnectionError, APIError, APIStatusError, APITimeoutError, shortuuid, tts } from '@livekit/agents';
-import { AudioFrame, AudioResampler } from '@livekit/rtc-node';
+import { AudioFrame } from '@livekit/rtc-node';
 import type { z } from 'zod';
 import { VoiceStackError } from '../../errors/index.js';
+import { PcmResampler } from '../pcm-resampler.js';
 import { describeFetchError, providerMessage } from '../probe-http.js';
 import { readText } from '../read-text.js';
 import { MAX_WAV_HEADER_BYTES, parseWav, readWavHeader, type WavAudio } from '../wav-file.js';
@@ -257,7 +258,7 @@ function toFrames(wav: WavAudio, sampleRate: number): AudioFrame[] {
     frames.push(new AudioFrame(data, wav.sampleRate, wav.channels, data.length / wav.channels));
   }
   if (wav.sampleRate === sampleRate) return frames;
-  const resampler = new AudioResampler(wav.sampleRate, sampleRate, wav.channels);
+  const resampler = new PcmResampler(wav.sampleRate, sampleRate, wav.channels);
   try {
     return [...frames.flatMap((frame) => resampler.push(frame)), ...resampler.flush()];
   } finally {
