@@ -56,7 +56,12 @@ export interface ModeControllerOptions<M extends string> {
    * (see docs/operations.md for when a report fails). `true` uses the default health options. @default false
    */
   probe?: boolean | HealthOptions;
-  /** After a failed build, how long calls go straight to the fallback before the mode is built again, in ms. @default 30000 */
+  /**
+   * After the preferred mode failed to start (its build, its probe or its Realtime check), how long this process's calls
+   * go straight to `fallbackMode` before that mode is tried again, in ms. @default 30000
+   */
+  fallbackForMs?: number;
+  /** @deprecated Renamed {@link ModeControllerOptions.fallbackForMs} (it is not a `Retry-After`); removed in the next release. */
   retryAfterMs?: number;
   /**
    * Where the mode, the rollout and the active calls live, shared by every process using the same store; the stacks the
@@ -82,7 +87,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   readonly #names: M[];
   readonly #choice: ModeChoice<M>;
   readonly #stacks: StackCache<M>;
-  /** When a mode last failed to start, so that calls skip it for `retryAfterMs`. */
+  /** When a mode last failed to start, so that calls skip it for `fallbackForMs`. */
   readonly #failed = new FailedModes<M>();
   /** This process's calls, whose leases are renewed while they last. */
   readonly #leases: CallLeases;
@@ -167,8 +172,8 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     this.#notice(current);
     const preferred = this.#choice.forCall(callId, current);
     const { fallbackMode } = this.#options;
-    const retryAfterMs = this.#options.retryAfterMs ?? 30_000;
-    const skipPreferred = fallbackMode !== undefined && fallbackMode !== preferred && this.#failed.failedWithin(preferred, retryAfterMs);
+    const fallbackForMs = this.#options.fallbackForMs ?? this.#options.retryAfterMs ?? 30_000;
+    const skipPreferred = fallbackMode !== undefined && fallbackMode !== preferred && this.#failed.failedWithin(preferred, fallbackForMs);
     let fellBack = skipPreferred;
     if (!skipPreferred) {
       let reason: ModeFallbackEvent['reason'] = 'build';
