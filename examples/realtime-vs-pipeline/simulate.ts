@@ -1,7 +1,7 @@
 /**
  * Keyless: three calls against local mocks of OpenAI Realtime and of the self-hosted pipeline. The first call's Realtime
  * handshake is refused (429), so it runs on the pipeline from its first word; the second one, seconds later, goes
- * straight to the pipeline (Realtime is retried after `retryAfterMs`); then an admin sets the mode again (as the
+ * straight to the pipeline (Realtime is tried again after `fallbackForMs`); then an admin sets the mode again (as the
  * dashboard does) and the third call gets Realtime. Last, the admin makes the pipeline the mode and rolls Realtime out
  * to 10 % of calls: a call id always lands in the same mode for a given rollout (room-17 in Realtime, room-5 not).
  */

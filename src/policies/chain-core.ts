@@ -20,7 +20,7 @@ export const DEFAULT_COOLDOWN_MS = 30_000;
 export const DEFAULT_DEMOTION_MS = 30_000;
 
 /** What every chain (LLM, STT, TTS) takes: its options, the retry window, cooldowns, events and logs. */
-export interface ChainOptions<M extends Modality> {
+export interface ChainSettings<M extends Modality> {
   /** The options, in the config's order. */
   options: readonly ProviderOption<M>[];
   retry: ResolvedRetryOptions;
@@ -84,7 +84,7 @@ export class ChainCore<M extends Modality> {
   readonly #demotionMs: number;
   readonly #keys: readonly string[];
 
-  constructor(modality: M, init: ChainOptions<M>) {
+  constructor(modality: M, init: ChainSettings<M>) {
     const name = NAMES[modality];
     if (init.options.length === 0) {
       throw new ConfigError(

@@ -1,7 +1,7 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
 import { type ProviderError, VoiceStackError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
+import { ChainCore, type ChainSettings, Episode, listenToChildren } from './chain-core.js';
 import { ResponseProgress } from '../providers/response-progress.js';
 import { HedgeRace, type Opened } from './hedge-race.js';
 import { ChunkQueue } from './chunk-queue.js';
@@ -12,7 +12,7 @@ import type { VerbalPolicy } from './verbal-policy.js';
 export { DEFAULT_COOLDOWN_MS, DEFAULT_DEMOTION_MS } from './chain-core.js';
 export { DEFAULT_FIRST_TOKEN_TIMEOUT_MS } from './llm-attempt.js';
 
-export interface ChainLLMOptions extends ChainOptions<'llm'> {
+export interface ChainLLMSettings extends ChainSettings<'llm'> {
   /** The spoken policy, or `undefined` when `verbal: false`. */
   verbal: VerbalPolicy | undefined;
 }
@@ -36,7 +36,7 @@ export class ChainLLM extends llm.LLM {
   readonly #unlisten: () => void;
   #closed = false;
 
-  constructor(init: ChainLLMOptions) {
+  constructor(init: ChainLLMSettings) {
     super();
     this.core = new ChainCore('llm', init);
     this.options = init.options;

@@ -4,12 +4,12 @@ import { EventEmitter } from 'eventemitter3';
 import { type ProviderError, RetriesExhaustedError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import { captureRunFailure } from '../providers/livekit-internals.js';
-import { ChainCore, type ChainOptions, Episode, type LastFailure, listenToChildren } from './chain-core.js';
+import { ChainCore, type ChainSettings, Episode, type LastFailure, listenToChildren } from './chain-core.js';
 import { RetryWindow, runWithinWindow } from './retry-schedule.js';
 
 type AudioBuffer = Parameters<stt.STT['recognize']>[0];
 
-export interface ChainSTTOptions extends ChainOptions<'stt'> {
+export interface ChainSTTSettings extends ChainSettings<'stt'> {
   /** What to tell the user when every option is down (`verbal.notHearing`), or `undefined` to say nothing. */
   notHearing?: string | undefined;
 }
@@ -47,7 +47,7 @@ export class ChainSTT extends stt.STT {
   readonly #streams = new Set<ChainSpeechStream>();
   #closed = false;
 
-  constructor(init: ChainSTTOptions) {
+  constructor(init: ChainSTTSettings) {
     const core = new ChainCore('stt', init);
     const children = init.options.map((option) => option.instance);
     super({

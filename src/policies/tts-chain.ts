@@ -1,7 +1,7 @@
 import { type APIConnectOptions, tokenize, tts } from '@livekit/agents';
 import { ConfigError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
-import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
+import { ChainCore, type ChainSettings, Episode, listenToChildren } from './chain-core.js';
 import { GuardedOneShotTTS } from './guarded-one-shot-tts.js';
 import { RetryWindow, runWithinWindow } from './retry-schedule.js';
 import { END, FLUSH, SynthesisAttempt, type SynthesisContext, type SynthesisOutcome, TokenBuffer } from './tts-attempt.js';
@@ -10,7 +10,7 @@ import type { VerbalPolicy } from './verbal-policy.js';
 /** Time from the first text handed to an option to its first audio, when the session gives none, in ms. */
 export const DEFAULT_FIRST_AUDIO_TIMEOUT_MS = 10_000;
 
-export interface ChainTTSOptions extends ChainOptions<'tts'> {
+export interface ChainTTSSettings extends ChainSettings<'tts'> {
   /** The spoken policy: its phrases are flushed to the TTS at once (a sentence tokenizer would hold them). */
   verbal?: VerbalPolicy | undefined;
 }
@@ -39,7 +39,7 @@ export class ChainTTS extends tts.TTS {
   readonly #streams = new Set<{ close(): void }>();
   #closed = false;
 
-  constructor(init: ChainTTSOptions) {
+  constructor(init: ChainTTSSettings) {
     const core = new ChainCore('tts', init);
     const channels = init.options[0]!.instance.numChannels;
     const mismatch = init.options.find((option) => option.instance.numChannels !== channels);

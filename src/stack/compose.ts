@@ -46,7 +46,7 @@ export function composeLLM(options: ProviderOption<'llm'>[], context: ComposeCon
     return options[0]!.instance;
   }
   if (options.length === 1 && options[0]!.instance instanceof ChainLLM) return options[0]!.instance;
-  const chain = new ChainLLM({ ...chainOptions(options, context), verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined });
+  const chain = new ChainLLM({ ...chainSettings(options, context), verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined });
   context.onClose(() => chain.aclose());
   return chain;
 }
@@ -58,7 +58,7 @@ export function composeLLM(options: ProviderOption<'llm'>[], context: ComposeCon
  */
 export function composeSTT(options: ProviderOption<'stt'>[], context: ComposeContext): stt.STT {
   if (options.length === 1 && options[0]!.instance instanceof ChainSTT) return options[0]!.instance;
-  const chain = new ChainSTT({ ...chainOptions(options, context), notHearing: context.verbal ? context.verbal.notHearing : undefined });
+  const chain = new ChainSTT({ ...chainSettings(options, context), notHearing: context.verbal ? context.verbal.notHearing : undefined });
   context.attach((session) => {
     const onNotHearing = ({ connOptions, text }: HearingNotice) => {
       // The session passes its own `sttConnOptions` object to stt.stream(): that is how a stream finds its session.
@@ -83,13 +83,13 @@ export function composeSTT(options: ProviderOption<'stt'>[], context: ComposeCon
  */
 export function composeTTS(options: ProviderOption<'tts'>[], context: ComposeContext): tts.TTS {
   if (options.length === 1 && options[0]!.instance instanceof ChainTTS) return options[0]!.instance;
-  const chain = new ChainTTS({ ...chainOptions(options, context), verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined });
+  const chain = new ChainTTS({ ...chainSettings(options, context), verbal: context.verbal ? new VerbalPolicy(context.verbal) : undefined });
   context.onClose(() => chain.close());
   return chain;
 }
 
 /** What every chain takes from the stack: its options, the retry window, the logger, the events and the cooldowns. */
-function chainOptions<O>(options: O, context: ComposeContext) {
+function chainSettings<O>(options: O, context: ComposeContext) {
   return {
     options,
     retry: context.retry,

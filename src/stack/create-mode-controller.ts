@@ -1,20 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { voice } from '@livekit/agents';
 import { EventEmitter } from 'eventemitter3';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
 import { ConfigError, VoiceStackError } from '../errors/index.js';
 import { defaultLogger } from '../config/logger.js';
-import { createVoiceStack, type CreateVoiceStackOptions } from './create-voice-stack.js';
+import type { CreateVoiceStackOptions } from './create-voice-stack.js';
 import type { HealthOptions } from './health.js';
 import type { VoiceStack } from './voice-stack.js';
 import { defaultStore } from '../state/default-store.js';
 import { guardStore } from '../state/guard-store.js';
 import type { StateStore } from '../state/state-store.js';
-import { type CallLease, FLEET_KEYS, readKnownModes, readMode, readRollout } from '../state/fleet-state.js';
-import { isRealtimeModel } from '../config/livekit-instance.js';
-import { appendFleetLog } from '../state/fleet-state.js';
+import { appendFleetLog, FLEET_KEYS } from '../state/fleet-state.js';
 import { checkStore } from '../state/check-store.js';
-import { checkRollout, leaseKey, pickMode, readModeStatus, type Rollout, writeMode, writeRollout } from './mode-state.js';
+import { addKnownModes, checkRollout, leaseKey, readModeStatus, type Rollout, writeMode, writeRollout } from './mode-state.js';
+import { buildModeStack } from './build-mode-stack.js';
+import { CallLeases } from './call-leases.js';
+import { type CallStack, createCallStack } from './call-stack.js';
+import { checkRealtimeStart } from './check-realtime-start.js';
+import { FailedModes } from './failed-modes.js';
+import { ModeChoice } from './mode-choice.js';
+import { StackCache } from './stack-cache.js';
+
+export type { CallStack } from './call-stack.js';
 
 /** The preferred mode could not start for this call: this call uses the fallback mode, from its first word. */
 export interface ModeFallbackEvent {
@@ -50,7 +56,12 @@ export interface ModeControllerOptions<M extends string> {
    * (see docs/operations.md for when a report fails). `true` uses the default health options. @default false
    */
   probe?: boolean | HealthOptions;
-  /** After a failed build, how long calls go straight to the fallback before the mode is built again, in ms. @default 30000 */
+  /**
+   * After the preferred mode failed to start (its build, its probe or its Realtime check), how long this process's calls
+   * go straight to `fallbackMode` before that mode is tried again, in ms. @default 30000
+   */
+  fallbackForMs?: number;
+  /** @deprecated Renamed {@link ModeControllerOptions.fallbackForMs} (it is not a `Retry-After`); removed in the next release. */
   retryAfterMs?: number;
   /**
    * Where the mode, the rollout and the active calls live, shared by every process using the same store; the stacks the
@@ -69,39 +80,20 @@ export interface ModeControllerOptions<M extends string> {
   leaseMs?: number;
 }
 
-/** One call's stack. Bind the call's session so that the call counts as active until the session closes. */
-export interface CallStack {
-  readonly stack: VoiceStack;
-  /** The call's id: the one given to `stackForCall()`, else a random one. */
-  readonly callId: string;
-  /** The mode whose stack this is (the fallback mode when the current one failed). */
-  readonly mode: string;
-  /** The mode this call should have had, when it fell back (e.g. `realtime` refused the handshake). */
-  readonly fellBackFrom?: string;
-  /** Attaches the stack to `session` (`stack.attach`) and ends the call when the session closes. Returns `session`. */
-  bind<S extends voice.AgentSession>(session: S): S;
-  /** Ends the call without a session (e.g. the call failed before the session started). Safe to call twice. */
-  release(): void;
-}
-
 /** Picks the stack for each new call from a set of modes; see {@link createModeController}. */
 export class ModeController<M extends string = string> extends EventEmitter<ModeControllerEvents> {
   readonly #options: ModeControllerOptions<M>;
   readonly #store: StateStore;
   readonly #names: M[];
-  /** The mode last seen, to emit `mode` when another process changed it. */
-  #seen: M;
-  readonly #stacks = new Map<M, Promise<VoiceStack>>();
-  readonly #failedAt = new Map<M, number>();
-  /** This process's calls per mode: a stack closes when its last call ends. */
-  readonly #active = new Map<M, number>();
-  /** This process's calls, whose leases the renewal timer keeps alive. */
-  readonly #leases = new Map<string, CallLease>();
+  readonly #choice: ModeChoice<M>;
+  readonly #stacks: StackCache<M>;
+  /** When a mode last failed to start, so that calls skip it for `fallbackForMs`. */
+  readonly #failed = new FailedModes<M>();
+  /** This process's calls, whose leases are renewed while they last. */
+  readonly #leases: CallLeases;
   /** Calls that started on the fallback mode, per mode they should have had. */
   readonly #fallbacks = new Map<M, number>();
-  #renewal: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
-  #drained: (() => void) | undefined;
 
   constructor(options: ModeControllerOptions<M>) {
     super();
@@ -113,23 +105,25 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     const logger = options.createOptions?.logger ?? defaultLogger();
     if (options.store !== undefined) checkStore(options.store, 'createModeController()');
     this.#store = guardStore(options.store ?? defaultStore(logger), { logger });
-    this.#seen = this.mode;
+    this.#choice = new ModeChoice(this.#store, this.#names, options.mode);
+    // One store reaches everything built from it: the stacks' cooldowns and fleet log go where the mode lives.
+    const createOptions = { ...options.createOptions, store: options.createOptions?.store ?? this.#store };
+    this.#stacks = new StackCache((mode) => buildModeStack(mode, options.modes[mode], createOptions, options.probe));
+    this.#leases = new CallLeases(this.#store, options.leaseMs ?? 10_000);
     // Tell the CLI which names it may set (merged with the other controllers' of the fleet).
-    const known = new Set([...readKnownModes(this.#store), ...this.#names]);
-    void this.#store.set(FLEET_KEYS.modes, [...known], 30 * 24 * 3_600_000);
+    void addKnownModes(this.#store, this.#names);
     // What new calls get while no mode is set, for `mode status` and the dashboard to say.
     void this.#store.set(FLEET_KEYS.configuredMode, options.mode, 30 * 24 * 3_600_000);
   }
 
   /** The mode new calls use: the one set in the store by any process, else the `mode` option. */
   get mode(): M {
-    const stored = readMode(this.#store)?.mode;
-    return stored !== undefined && this.#names.includes(stored as M) ? (stored as M) : this.#options.mode;
+    return this.#choice.current;
   }
 
   /** The rollout set in the store: the share of new calls per mode, in percent. */
   get rollout(): Partial<Record<M, number>> {
-    return this.#rollout() as Partial<Record<M, number>>;
+    return this.#choice.rollout() as Partial<Record<M, number>>;
   }
 
   /** Calls of the whole fleet (every process sharing the store) that got a stack and have not ended. */
@@ -149,7 +143,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
    */
   setMode(name: M): Promise<void> {
     if (!(name in this.#options.modes)) throw unknownMode(name, this.#options.modes);
-    this.#failedAt.delete(name); // an explicit switch tries the mode again at once
+    this.#failed.forget(name); // an explicit switch tries the mode again at once
     const written = writeMode(this.#store, name, this.#names, 'controller');
     this.#notice(name);
     return written;
@@ -178,12 +172,10 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     if (this.#closing) throw closedError('is closed');
     const current = this.mode;
     this.#notice(current);
-    const preferred = pickMode(callId, current, this.#rollout()) as M;
+    const preferred = this.#choice.forCall(callId, current);
     const { fallbackMode } = this.#options;
-    const retryAfterMs = this.#options.retryAfterMs ?? 30_000;
-    const failedAt = this.#failedAt.get(preferred);
-    const skipPreferred =
-      fallbackMode !== undefined && fallbackMode !== preferred && failedAt !== undefined && Date.now() - failedAt < retryAfterMs;
+    const fallbackForMs = this.#options.fallbackForMs ?? this.#options.retryAfterMs ?? 30_000;
+    const skipPreferred = fallbackMode !== undefined && fallbackMode !== preferred && this.#failed.failedWithin(preferred, fallbackForMs);
     let fellBack = skipPreferred;
     if (!skipPreferred) {
       let reason: ModeFallbackEvent['reason'] = 'build';
@@ -191,7 +183,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
         const stack = await this.#stack(preferred);
         if (fallbackMode !== undefined && fallbackMode !== preferred) {
           reason = 'realtime';
-          await this.#checkRealtime(preferred, stack);
+          await checkRealtimeStart(preferred, stack, this.#options.realtimeCheckMs ?? 5_000);
         }
         return this.#lease(callId, preferred, stack);
       } catch (error) {
@@ -199,7 +191,7 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
         if (this.#closing) throw closedError('was closed while the call was starting');
         if (fallbackMode === undefined || fallbackMode === preferred) throw error;
         fellBack = true;
-        this.#failedAt.set(preferred, Date.now());
+        this.#failed.record(preferred);
         const logger = this.#options.createOptions?.logger ?? defaultLogger();
         const what = reason === 'realtime' ? 'start the Realtime session of' : 'build the stack of';
         logger.warn(`Failed to ${what} the "${preferred}" mode; this call uses "${fallbackMode}"`, { error: (error as Error)?.message });
@@ -222,25 +214,9 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
     return Object.fromEntries(this.#fallbacks) as Partial<Record<M, number>>;
   }
 
-  /**
-   * A realtime mode's model connects when the session starts, too late to pick another mode: open its handshake now
-   * (the adapter's health probe), so a refused key, a rate limit or a timeout sends this call to the fallback mode.
-   */
-  async #checkRealtime(mode: M, stack: VoiceStack): Promise<void> {
-    const timeoutMs = this.#options.realtimeCheckMs ?? 5_000;
-    if (timeoutMs === false || !isRealtimeModel(stack.llm)) return;
-    const report = await stack.health({ modalities: ['llm'], timeoutMs });
-    const failed = report.results.find((result) => result.status === 'failed');
-    if (failed)
-      throw new VoiceStackError(
-        'PROVIDER_ERROR',
-        `Failed to start the "${mode}" mode's Realtime session: ${failed.provider}/${failed.model}: ${failed.error ?? 'failed'}. Fix: run \`npx livekit-voice-stack doctor\`.`,
-      );
-  }
-
   /** The stack of `mode` if it has been built (e.g. to read its `metrics()`), without counting a call. */
   async stackOf(mode: M): Promise<VoiceStack | undefined> {
-    return this.#stacks.get(mode)?.catch(() => undefined);
+    return this.#stacks.built(mode);
   }
 
   /**
@@ -248,135 +224,36 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
    * ends. A `stackForCall()` still waiting for its stack rejects with `STACK_CLOSED`. Resolves when all are closed.
    */
   close(): Promise<void> {
-    this.#closing ??= new Promise<void>((resolve) => {
-      this.#drained = resolve;
-      this.#closeIdle();
-    }).then(() => void this.removeAllListeners());
+    this.#closing ??= this.#stacks.drain().then(() => void this.removeAllListeners());
     return this.#closing;
   }
 
   #stack(mode: M): Promise<VoiceStack> {
     if (this.#closing) return Promise.reject(closedError('was closed while the call was starting'));
-    let pending = this.#stacks.get(mode);
-    if (!pending) {
-      pending = this.#build(mode);
-      this.#stacks.set(mode, pending);
-      // A failed build is forgotten so that a later call can try again.
-      pending.catch(() => {
-        if (this.#stacks.get(mode) === pending) this.#stacks.delete(mode);
-      });
-    }
-    return pending;
-  }
-
-  async #build(mode: M): Promise<VoiceStack> {
-    // One store reaches everything built from it: the stacks' cooldowns and fleet log go where the mode lives.
-    const stack = await createVoiceStack(this.#options.modes[mode], {
-      ...this.#options.createOptions,
-      store: this.#options.createOptions?.store ?? this.#store,
-      mode,
-    });
-    const { probe } = this.#options;
-    if (!probe) return stack;
-    const report = await stack.health(probe === true ? {} : probe);
-    if (!report.ok) {
-      await stack.close();
-      const failed = report.results
-        .filter((result) => !result.ok)
-        .map((result) => `${result.modality} ${result.provider}/${result.model}: ${result.error ?? 'failed'}`);
-      throw new VoiceStackError(
-        'PROVIDER_ERROR',
-        `Failed to probe the "${mode}" mode's stack: ${failed.join('; ')}. Fix: run \`npx livekit-voice-stack doctor\`.`,
-      );
-    }
-    return stack;
-  }
-
-  #rollout(): Rollout {
-    const rollout = readRollout(this.#store)?.percent ?? {};
-    // A name this process does not know (another app version) is left to the current mode.
-    return Object.fromEntries(Object.entries(rollout).filter(([name]) => this.#names.includes(name as M)));
+    return this.#stacks.get(mode);
   }
 
   #notice(mode: M): void {
-    const from = this.#seen;
-    this.#seen = mode;
-    if (from !== mode) this.emit('mode', { from, to: mode });
+    const change = this.#choice.notice(mode);
+    if (change) this.emit('mode', change);
   }
 
   #lease(callId: string, mode: M, stack: VoiceStack, fellBackFrom?: M): CallStack {
     // close() ran while the stack was being built or checked: close() closes that stack (no call counted it), so the
     // call gets an error rather than a closed stack, and no lease or renewal timer is left behind.
     if (this.#closing) throw closedError('was closed while the call was starting');
-    this.#active.set(mode, (this.#active.get(mode) ?? 0) + 1);
+    this.#stacks.use(mode);
     const key = leaseKey(mode, callId);
-    const lease: CallLease = { mode, startedAt: Date.now() };
-    this.#leases.set(key, lease);
-    void this.#store.set(key, lease, this.#leaseMs);
-    this.#renewLeases();
-    let released = false;
-    let bound: voice.AgentSession | undefined;
-    const release = () => {
-      if (released) return;
-      released = true;
-      bound?.off(voice.AgentSessionEventTypes.Close, release);
-      this.#active.set(mode, (this.#active.get(mode) ?? 1) - 1);
-      this.#leases.delete(key);
-      void this.#store.delete(key);
-      this.#renewLeases();
-      if (this.#closing) this.#closeIdle();
-    };
-    return {
+    this.#leases.start(key, { mode, startedAt: Date.now() });
+    return createCallStack({
       stack,
       callId,
       mode,
-      ...(fellBackFrom !== undefined && { fellBackFrom }),
-      release,
-      bind: (session) => {
-        if (bound && bound !== session)
-          throw new VoiceStackError(
-            'STACK_CLOSED',
-            'Failed to bind a session: this call is already bound to another session. Fix: call stackForCall() once per call.',
-          );
-        if (released)
-          throw new VoiceStackError(
-            'STACK_CLOSED',
-            'Failed to bind a session: this call has ended. Fix: call stackForCall() for the new call.',
-          );
-        bound = session;
-        stack.attach(session);
-        session.on(voice.AgentSessionEventTypes.Close, release);
-        return session;
+      fellBackFrom,
+      end: () => {
+        this.#leases.end(key);
+        this.#stacks.release(mode);
       },
-    };
-  }
-
-  get #leaseMs(): number {
-    return this.#options.leaseMs ?? 10_000;
-  }
-
-  /** One timer renews every lease of this process while it has calls (not kept alive by it: unref). */
-  #renewLeases(): void {
-    if (this.#leases.size === 0) {
-      clearInterval(this.#renewal);
-      this.#renewal = undefined;
-      return;
-    }
-    this.#renewal ??= setInterval(() => {
-      for (const [key, lease] of this.#leases) void this.#store.set(key, lease, this.#leaseMs);
-    }, this.#leaseMs / 3);
-    this.#renewal.unref();
-  }
-
-  #closeIdle(): void {
-    const closing: Promise<unknown>[] = [];
-    for (const [mode, pending] of this.#stacks) {
-      if ((this.#active.get(mode) ?? 0) > 0) continue;
-      this.#stacks.delete(mode);
-      closing.push(pending.then((stack) => stack.close()).catch(() => undefined));
-    }
-    void Promise.all(closing).then(() => {
-      if (this.#stacks.size === 0) this.#drained?.();
     });
   }
 }

@@ -64,24 +64,24 @@ export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = reado
  */
 export async function createVoiceStack<const A extends readonly AnyAdapter[] = readonly []>(
   config: VoiceStackConfig<A[number]>,
-  options: CreateVoiceStackOptions<A> = {},
+  settings: CreateVoiceStackOptions<A> = {},
 ): Promise<VoiceStack> {
-  return buildVoiceStack(config, options, true);
+  return buildVoiceStack(config, settings, true);
 }
 
 /** `createVoiceStack()`; a language's sibling stack does not `record` to the fleet log (its events reach its parent's). */
 async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
   config: VoiceStackConfig<A[number]>,
-  options: CreateVoiceStackOptions<A>,
+  settings: CreateVoiceStackOptions<A>,
   record: boolean,
 ): Promise<VoiceStack> {
-  if (options.store !== undefined) checkStore(options.store, 'createVoiceStack()');
-  const adapters = [...(options.adapters ?? []), ...builtinAdapters];
+  if (settings.store !== undefined) checkStore(settings.store, 'createVoiceStack()');
+  const adapters = [...(settings.adapters ?? []), ...builtinAdapters];
   // Plugin constructors log through LiveKit's logger, which throws until it is initialised (`cli.runApp` does it).
   ensureLiveKitLogger();
   checkLiveKitInternals();
-  const logger = options.logger ?? defaultLogger();
-  const context = { env: options.env ?? process.env, logger, signal: options.signal };
+  const logger = settings.logger ?? defaultLogger();
+  const context = { env: settings.env ?? process.env, logger, signal: settings.signal };
   const { parsed, fallbacks } = withoutUnstartableInference(parseConfig(applyLanguage(config), adapters), context.env);
 
   const settled = await Promise.allSettled([
@@ -98,7 +98,7 @@ async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
   const [sttOptions, llmOptions, ttsOptions] = (await Promise.all(
     MODALITIES.map((modality, index) => withoutDuplicates(modality, created[index]!, logger)),
   )) as [ProviderOption<'stt'>[], ProviderOption<'llm'>[], ProviderOption<'tts'>[]];
-  options.signal?.throwIfAborted();
+  settings.signal?.throwIfAborted();
 
   const events = new EventEmitter<VoiceStackEvents>();
   const attachments: Attachment[] = [];
@@ -109,7 +109,7 @@ async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
     events,
     logger,
     // One guard for the stack's chains (and the stacks it derives): a store outage is logged once, not once per chain.
-    store: guardStore(options.store ?? defaultStore(logger), { logger }),
+    store: guardStore(settings.store ?? defaultStore(logger), { logger }),
     attach: (attachment) => void attachments.push(attachment),
     onClose: (close) => void closers.push(close),
   };
@@ -127,8 +127,8 @@ async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
   const store = compose.store;
   const stack = new VoiceStack({
     language: config.language,
-    // Another language's stack for calls in it: same config and options, the same cooldowns.
-    derive: (language) => buildVoiceStack({ ...config, language }, { ...options, logger, store }, false),
+    // Another language's stack for calls in it: same config and settings, the same cooldowns.
+    derive: (language) => buildVoiceStack({ ...config, language }, { ...settings, logger, store }, false),
     stt: sttInstance,
     llm: llmInstance,
     tts: ttsInstance,
@@ -145,10 +145,10 @@ async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
   // The policies emit on `events`; users listen on the stack.
   forwardEvents(events, stack);
   if (record) closers.push(recordFleetEvents(stack, store));
-  const banner = startupBanner(providers, { mode: options.mode, fallbacks });
+  const banner = startupBanner(providers, { mode: settings.mode, fallbacks });
   // Once per process on the terminal when the library set up the logger; else each stack, to the host's logger.
   logBanner(logger, {
-    custom: options.logger !== undefined,
+    custom: settings.logger !== undefined,
     ...(fallbacks.length > 0
       ? { level: 'warn', message: `voice stack starts without LiveKit Inference:\n${banner.text}` }
       : { level: 'info', message: `voice stack ready: ${describeOptions(providers) || 'no providers'}\n${banner.text}` }),

@@ -27,6 +27,9 @@ export interface ModeStatus {
   activeCalls: Record<string, number>;
 }
 
+/** How long the list of known modes lasts without a controller starting: 30 days. */
+const KNOWN_MODES_TTL_MS = 30 * 24 * 3_600_000;
+
 /** The store key of one active call's lease. */
 export const leaseKey = (mode: string, callId: string) => `${FLEET_KEYS.callPrefix}${mode}:${callId}`;
 
@@ -38,6 +41,12 @@ export function readModeStatus(store: StateStore): ModeStatus {
     known: readKnownModes(store),
     activeCalls: countActiveCalls(store),
   };
+}
+
+/** Adds `names` to the modes the fleet knows, so that the CLI can check a name it is asked to set. */
+export function addKnownModes(store: StateStore, names: readonly string[]): Promise<void> {
+  const known = new Set([...readKnownModes(store), ...names]);
+  return store.set(FLEET_KEYS.modes, [...known], KNOWN_MODES_TTL_MS);
 }
 
 /** Sets the fleet's mode for calls that start afterwards, and logs the change in the fleet log. */

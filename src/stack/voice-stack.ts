@@ -149,8 +149,8 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
    * Probes every configured option for real, in parallel, each with a timeout (see docs/operations.md).
    * Never throws for a failing provider: the report says which failed, without secrets.
    */
-  health(options?: HealthOptions): Promise<HealthReport> {
-    return checkHealth(this.options, options);
+  health(settings?: HealthOptions): Promise<HealthReport> {
+    return checkHealth(this.options, settings);
   }
 
   /** p50/p95 latencies per provider and model, turns served per option, fallbacks, holds and apologies. */

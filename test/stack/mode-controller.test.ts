@@ -102,12 +102,35 @@ describe('createModeController', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ from: 'inference', to: 'local' });
     expect(String((events[0]!.error as Error).message)).toMatch(/LIVEKIT_API_KEY/);
-    // Within retryAfterMs, the next call goes straight to the fallback, without another failed build.
+    // Within fallbackForMs, the next call goes straight to the fallback, without another failed build.
     const next = await controller.stackForCall();
     expect(next.mode).toBe('local');
     expect(events).toHaveLength(1);
     next.release();
     await session.close();
+    await controller.close();
+  });
+
+  it.each([
+    ['fallbackForMs', { fallbackForMs: 0 }],
+    ['the deprecated retryAfterMs', { retryAfterMs: 0 }],
+  ])('tries the failed mode again once %s has passed', async (_name, fallbackFor) => {
+    const controller = createModeController({
+      store: createMemoryStore(),
+      modes,
+      mode: 'inference',
+      fallbackMode: 'local',
+      ...fallbackFor,
+      createOptions: { env: {} },
+    });
+    const events: ModeFallbackEvent[] = [];
+    controller.on('fallback', (event) => events.push(event));
+    for (const call of [await controller.stackForCall(), await controller.stackForCall()]) {
+      expect(call.mode).toBe('local');
+      call.release();
+    }
+    // Each call built the preferred stack again (and failed): with the default 30 s, the second would not have.
+    expect(events.map((event) => event.from)).toEqual(['inference', 'inference']);
     await controller.close();
   });
 
@@ -120,7 +143,7 @@ describe('createModeController', () => {
       mode: 'inference',
       fallbackMode: 'cloud',
       probe: true,
-      retryAfterMs: 0,
+      fallbackForMs: 0,
       createOptions: { env },
     });
     const failed = await controller.stackForCall();

@@ -24,7 +24,7 @@ function controllerFor(options: { realtimeCheckMs?: number } = {}) {
     },
     mode: 'realtime',
     fallbackMode: 'pipeline',
-    retryAfterMs: 0, // every call tries realtime again, so each test sees its own handshake
+    fallbackForMs: 0, // every call tries realtime again, so each test sees its own handshake
     store,
     createOptions: { env: {} },
     ...options,
