@@ -25,14 +25,19 @@ Commands:
   mode status                The fleet's mode, rollout and active calls (from the state store)
   mode set <name>            Switch the mode of calls that start from now on, on every worker
   mode rollout <name> <pct>  Send <pct> % of new calls to <name> (0 ends it)
+  metrics                    The fleet's figures per mode and per option, and a verdict between modes
 
 Options:
   -c, --config <file>   Read the config from a JSON file instead of the environment
       --timeout <ms>    Time allowed for each probe (doctor) [default: 10000]
       --strict          Fail when any option fails, not only when a slot has none left (doctor)
       --json            Print JSON instead of a table
-      --redis <url>     The fleet's state store in Redis (doctor, mode, dashboard) [default: REDIS_URL, else this machine's store]
+      --redis <url>     The fleet's state store in Redis (doctor, mode, dashboard, metrics) [default: REDIS_URL, else this machine's store]
   -h, --help            Show this help
+
+Metrics options:
+      --since <time>    How far back: 90s, 15m, 2h (up to 48h) [default: 15m]
+      --min-turns <n>   Turns each mode needs before a verdict [default: 30]
 
 Dashboard options:
       --port <n>        [default: 8089]
@@ -68,6 +73,8 @@ export async function main(
         host: { type: 'string' },
         token: { type: 'string' },
         modes: { type: 'string' },
+        since: { type: 'string' },
+        'min-turns': { type: 'string' },
       },
     });
   } catch (error) {
@@ -83,9 +90,14 @@ export async function main(
   if (command === 'mode') {
     return modeCommand(extra, { redis: values.redis ?? io.env.REDIS_URL, json: values.json }, io);
   }
+  if (command === 'metrics' && extra.length === 0) {
+    const { metricsCommand } = await import('./metrics-command.js');
+    const options = { redis: values.redis ?? io.env.REDIS_URL, since: values.since, minTurns: values['min-turns'], json: values.json };
+    return metricsCommand(options, io);
+  }
   if ((command !== 'doctor' && command !== 'config' && command !== 'dashboard') || extra.length > 0) {
     io.stderr.write(
-      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config, dashboard, mode.\n\n${HELP}\n`,
+      `livekit-voice-stack: ${command ? `unknown command "${[command, ...extra].join(' ')}"` : 'no command given'}. Commands: doctor, config, dashboard, mode, metrics.\n\n${HELP}\n`,
     );
     return 2;
   }

@@ -265,7 +265,8 @@ export class ModeController<M extends string = string> extends EventEmitter<Mode
   }
 
   async #build(mode: M): Promise<VoiceStack> {
-    const stack = await createVoiceStack(this.#options.modes[mode], { ...this.#options.createOptions, mode });
+    // The controller's store is its stacks' (their cooldowns and fleet metrics reach the fleet it manages).
+    const stack = await createVoiceStack(this.#options.modes[mode], { store: this.#store, ...this.#options.createOptions, mode });
     recordFleetEvents(stack, this.#store);
     const { probe } = this.#options;
     if (!probe) return stack;

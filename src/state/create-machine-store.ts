@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import { machineCounters } from './machine-counters.js';
 import type { StateStore } from './state-store.js';
 
 /** Options of {@link createMachineStore}. */
@@ -205,8 +206,12 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       }
     }
   };
+  const counters = machineCounters(dir);
   sweep();
-  const timer = setInterval(sweep, options.sweepIntervalMs ?? 30_000);
+  const timer = setInterval(() => {
+    sweep();
+    counters.sweep();
+  }, options.sweepIntervalMs ?? 30_000);
   timer.unref();
 
   return {
@@ -270,6 +275,8 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       for (const old of names.slice(0, Math.max(0, names.length - max))) unlinkQuietly(join(listDir, old));
     },
     range: <T>(key: string) => (listItems(join(dir, `l-${fileName(key)}`)) ?? []).map((item) => item.v as T),
+    increment: (key, fields, ttlMs) => counters.increment(key, fields, ttlMs),
+    counters: (prefix) => counters.read(prefix),
     ping: async () => void statSync(dir),
     close: async () => {
       clearInterval(timer);

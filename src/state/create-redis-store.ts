@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ConfigError, MissingPackageError, VoiceStackError } from '../errors/index.js';
 import { LruMap } from './lru-map.js';
+import { incrementCounters, readCounters } from './redis-counters.js';
 import type { StateStore } from './state-store.js';
 
 /** Which Redis (or Valkey) to use: a URL, or an ioredis client you already have (the store adds one subscriber connection). */
@@ -183,6 +184,15 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
       await check(
         client.multi().rpush(list, change.j!).ltrim(list, -max, -1).pexpire(list, ttlMs).publish(channel, publish(change)).exec(),
       );
+    },
+    // Counters live in Redis only (`n:` keys, not mirrored): their readers ask Redis, and no turn reads them.
+    increment: async (key, fields, ttlMs) => {
+      connected();
+      await incrementCounters(client, `${prefix}n:${key}`, key, fields, ttlMs);
+    },
+    counters: async (keyPrefix) => {
+      connected();
+      return readCounters(client, `${prefix}n:`, keyPrefix);
     },
     ping: async () => {
       connected();
