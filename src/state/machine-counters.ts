@@ -20,7 +20,10 @@ import { addFields, checkIncrement, counterFieldsOf, type CounterFields } from '
 /** A lock older than this belongs to a process killed inside its (sub-millisecond) update: it is taken over. */
 const STALE_LOCK_MS = 5_000;
 /** An increment waits at most this long for a key's lock before it fails. */
-const LOCK_WAIT_MS = 15_000;
+const LOCK_WAIT_MS = 30_000;
+/** A writer that waited this long for a lock claims the next turn; a claim older than `CLAIM_MS` is ignored. */
+const CLAIM_AFTER_MS = 20;
+const CLAIM_MS = 1_000;
 /** Leftover temp files older than this belong to a killed writer. */
 const ORPHAN_MS = 60_000;
 /** A counter file larger than this is not ours: it reads as absent. */
@@ -42,7 +45,8 @@ export interface MachineCounters {
  * `.lock-` file created with O_EXCL, so one process at a time), reads the file, adds, and renames a new file over it:
  * concurrent processes lose no count, and a reader always sees a whole file. The file's mtime is its expiry, so the
  * sweep needs a `stat`, not a read. A process killed while holding a lock (a sub-millisecond window) leaves it for
- * {@link STALE_LOCK_MS}; then the next writer takes it over.
+ * {@link STALE_LOCK_MS}; then the next writer takes it over. A writer that waited {@link CLAIM_AFTER_MS} claims the
+ * next turn (a `.next-` file), so that no process starves behind others incrementing in a loop.
  */
 export function machineCounters(dir: string): MachineCounters {
   const root = join(dir, 'n');
@@ -50,8 +54,17 @@ export function machineCounters(dir: string): MachineCounters {
   const unique = () => `${process.pid}-${++sequence}-${randomBytes(4).toString('hex')}`;
   const ensureRoot = () => mkdirSync(root, { recursive: true, mode: 0o700 });
 
-  const tryLock = (lock: string): string | undefined => {
-    const token = unique();
+  /**
+   * Takes `lock`, unless another writer has waited long and claimed the next turn (`next`): a process that increments
+   * in a tight loop would otherwise take the lock again before the waiters' next try, starving them.
+   */
+  const tryLock = (lock: string, next: string, token: string, waitedMs: number): boolean => {
+    try {
+      const claim = readFileSync(next, 'utf8');
+      if (claim !== token && Date.now() - statSync(next).mtimeMs < CLAIM_MS) return false;
+    } catch {
+      // no claim
+    }
     try {
       const fd = openSync(lock, 'wx', 0o600);
       try {
@@ -59,11 +72,32 @@ export function machineCounters(dir: string): MachineCounters {
       } finally {
         closeSync(fd);
       }
-      return token;
+      unlinkIfHolds(next, token);
+      return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       takeOverIfStale(lock);
-      return undefined;
+      if (waitedMs > CLAIM_AFTER_MS) claimNext(next, token);
+      return false;
+    }
+  };
+  const claimNext = (next: string, token: string) => {
+    try {
+      writeFileSync(next, token, { flag: 'wx', mode: 0o600 });
+    } catch {
+      // someone else's turn first (a stale claim is ignored by everyone after CLAIM_MS, then replaced here)
+      try {
+        if (Date.now() - statSync(next).mtimeMs >= CLAIM_MS) unlinkQuietly(next);
+      } catch {
+        // gone
+      }
+    }
+  };
+  const unlinkIfHolds = (path: string, token: string) => {
+    try {
+      if (readFileSync(path, 'utf8') === token) unlinkSync(path);
+    } catch {
+      // not there
     }
   };
   const takeOverIfStale = (lock: string) => {
@@ -90,13 +124,8 @@ export function machineCounters(dir: string): MachineCounters {
     }
     unlinkQuietly(aside);
   };
-  const unlock = (lock: string, token: string) => {
-    try {
-      if (readFileSync(lock, 'utf8') === token) unlinkSync(lock);
-    } catch {
-      // taken over after a long stall: not ours any more
-    }
-  };
+  /** Releases a lock we hold (after a long stall it may have been taken over: then it is not ours to remove). */
+  const unlock = (lock: string, token: string) => unlinkIfHolds(lock, token);
 
   const readFile = (path: string): { k: string; e: number; v: CounterFields } | undefined => {
     try {
@@ -116,16 +145,17 @@ export function machineCounters(dir: string): MachineCounters {
       const name = fileName(key);
       const path = join(root, name);
       const lock = join(root, `.lock-${name}`);
-      const deadline = Date.now() + LOCK_WAIT_MS;
-      let token: string | undefined;
-      for (let attempt = 0; !(token = tryLock(lock)); attempt++) {
-        if (Date.now() > deadline)
+      const next = join(root, `.next-${name}`);
+      const token = unique();
+      const started = Date.now();
+      for (let attempt = 0; !tryLock(lock, next, token, Date.now() - started); attempt++) {
+        if (Date.now() - started > LOCK_WAIT_MS)
           throw new VoiceStackError(
             'STORE_UNAVAILABLE',
             `Failed to increment "${key}" in the machine store: its lock stayed taken for ${LOCK_WAIT_MS} ms. Fix: check the state directory (${dir}).`,
             { isRetryable: true },
           );
-        await new Promise((resolve) => setTimeout(resolve, Math.min(20, 1 + attempt) * (0.5 + Math.random())));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10, 1 + attempt) * (0.5 + Math.random())));
       }
       try {
         const now = Date.now();
@@ -170,13 +200,13 @@ export function machineCounters(dir: string): MachineCounters {
       for (const name of names) {
         const path = join(root, name);
         try {
-          if (name.startsWith('.tmp-')) {
+          if (name.startsWith('.tmp-') || name.startsWith('.next-')) {
             if (now - statSync(path).mtimeMs > ORPHAN_MS) unlinkQuietly(path);
           } else if (!name.startsWith('.') && statSync(path).mtimeMs <= now) {
             // Expired (its mtime is its expiry): removed under its lock, so that no increment is lost to the removal.
             const lock = join(root, `.lock-${name}`);
-            const token = tryLock(lock);
-            if (!token) continue;
+            const token = unique();
+            if (!tryLock(lock, join(root, `.next-${name}`), token, 0)) continue;
             try {
               if (statSync(path).mtimeMs <= now) unlinkQuietly(path);
             } finally {

@@ -49,12 +49,16 @@ describe('latency buckets', () => {
 
   it('percentiles of merged histograms are within the bound of the exact percentile of all values', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(latency, { minLength: 1, maxLength: 60 }), { minLength: 1, maxLength: 8 }), fc.double({ min: 0.01, max: 1, noNaN: true }), (parts, q) => {
-        // Each process's histogram, merged as the store adds their counts.
-        const merged = parts.map(histogram).reduce((into, from) => mergeBuckets(into, from), new Map());
-        const exact = percentile(parts.flat(), q);
-        expect(Math.abs(bucketPercentile(merged, q) - exact)).toBeLessThanOrEqual(bound(exact));
-      }),
+      fc.property(
+        fc.array(fc.array(latency, { minLength: 1, maxLength: 60 }), { minLength: 1, maxLength: 8 }),
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        (parts, q) => {
+          // Each process's histogram, merged as the store adds their counts.
+          const merged = parts.map(histogram).reduce((into, from) => mergeBuckets(into, from), new Map());
+          const exact = percentile(parts.flat(), q);
+          expect(Math.abs(bucketPercentile(merged, q) - exact)).toBeLessThanOrEqual(bound(exact));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -124,9 +128,17 @@ describe('summarising what a store holds', () => {
     expect(report.modes.fast!.latency.llmTtftMs!.count).toBe(100);
     expect(report.verdicts).toHaveLength(1);
     expect(report.verdicts[0]).toMatchObject({ baseline: 'fast', candidate: 'slow', status: 'ready', slower: 'slow' });
-    expect(report.verdicts[0]!.summary).toMatch(/^slow is slower than fast: slow LLM TTFT p50 \+\d+ ms \(95 % interval \+\d+ ms … \+\d+ ms\)/);
+    expect(report.verdicts[0]!.summary).toMatch(
+      /^slow is slower than fast: slow LLM TTFT p50 \+\d+ ms \(95 % interval \+\d+ ms … \+\d+ ms\)/,
+    );
 
-    const early = summarise([[key('fast'), fields(100, 50)], [key('slow'), fields(150, 4)]], meta);
+    const early = summarise(
+      [
+        [key('fast'), fields(100, 50)],
+        [key('slow'), fields(150, 4)],
+      ],
+      meta,
+    );
     expect(early.verdicts[0]).toMatchObject({ status: 'not-enough-turns', differences: [] });
     expect(early.verdicts[0]!.summary).toBe('not enough turns yet to compare slow with fast: slow has 4 of the 30 needed');
   });
@@ -134,9 +146,22 @@ describe('summarising what a store holds', () => {
   it('never throws on whatever keys and fields a store holds, and stays bounded', () => {
     const field = fc.oneof(
       fc.string(),
-      fc.constantFrom('turns', 'calls', 'e:auth', 'h:llmTtftMs:40', 'h:llmTtftMs:99999', 'o:llm:a%2Fb:turns', 'o:llm:%E0%A4%A:turns', 'o:x:y:z'),
+      fc.constantFrom(
+        'turns',
+        'calls',
+        'e:auth',
+        'h:llmTtftMs:40',
+        'h:llmTtftMs:99999',
+        'o:llm:a%2Fb:turns',
+        'o:llm:%E0%A4%A:turns',
+        'o:x:y:z',
+      ),
     );
-    const windowKey = fc.oneof(fc.string(), fc.string().map((mode) => key(mode)), fc.constantFrom(key('%E0%A4%A'), `${FLEET_METRICS_PREFIX}m:1:`));
+    const windowKey = fc.oneof(
+      fc.string(),
+      fc.string().map((mode) => key(mode)),
+      fc.constantFrom(key('%E0%A4%A'), `${FLEET_METRICS_PREFIX}m:1:`),
+    );
     fc.assert(
       fc.property(
         fc.array(fc.tuple(windowKey, fc.dictionary(field, fc.oneof(fc.integer(), fc.double()))), { maxLength: 80 }),

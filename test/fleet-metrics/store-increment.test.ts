@@ -94,7 +94,10 @@ describe('counters read back from a store hold only integers', () => {
       const name = `e-${Buffer.from('b').toString('base64url')}`;
       writeFileSync(join(dir, 'n', name), JSON.stringify({ k: 'b', e: Date.now() + 60_000, v: { x: 'no', y: 2.5, z: 3, w: { deep: 1 } } }));
       writeFileSync(join(dir, 'n', `e-${Buffer.from('c').toString('base64url')}`), '{not json');
-      writeFileSync(join(dir, 'n', `e-${Buffer.from('d').toString('base64url')}`), JSON.stringify({ k: 'elsewhere', e: Date.now() + 60_000, v: { n: 1 } }));
+      writeFileSync(
+        join(dir, 'n', `e-${Buffer.from('d').toString('base64url')}`),
+        JSON.stringify({ k: 'elsewhere', e: Date.now() + 60_000, v: { n: 1 } }),
+      );
       expect(Object.fromEntries(await store.counters!(''))).toEqual({ a: { ok: 1 }, b: { z: 3 } });
     } finally {
       await store.close();
@@ -119,7 +122,11 @@ describe('a guarded store', () => {
   it('fails open: a failing increment resolves, a failing counters() reads as none', async () => {
     const warnings: string[] = [];
     const logger = { warn: (message: string) => warnings.push(message), info: () => undefined };
-    const failing = { ...failingStore('reject'), increment: () => Promise.reject(new Error('store down')), counters: () => Promise.reject(new Error('store down')) };
+    const failing = {
+      ...failingStore('reject'),
+      increment: () => Promise.reject(new Error('store down')),
+      counters: () => Promise.reject(new Error('store down')),
+    };
     const guarded = guardStore(failing, { logger });
     await expect(guarded.increment!('k', { n: 1 }, 1_000)).resolves.toBeUndefined();
     await expect(guarded.counters!('k')).resolves.toEqual([]);
