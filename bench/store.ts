@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createMemoryStore, type StateStore } from '../src/index.js';
+import { EventEmitter } from 'eventemitter3';
+import { createMemoryStore, type StateStore, type TurnMetrics } from '../src/index.js';
+import { recordFleetMetrics } from '../src/stack/fleet-metrics.js';
+import { guardStore } from '../src/state/guard-store.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
 import { type Contender, rawContender, stackContender } from './contenders.js';
 import { compareHealthyTurns, type OverheadRow, RAW } from './overhead.js';
@@ -44,6 +47,18 @@ export interface StampedeRow {
   resolve: Summary;
 }
 
+/** What recording fleet metrics costs (recordFleetMetrics): done when a turn has ended, never before its first token. */
+export interface RecordingRow {
+  store: string;
+  turns: number;
+  /** CPU time of adding one finished turn to the pending counters (and to the no-op OpenTelemetry meter), in µs. */
+  perTurnUs: number;
+  /** One flush of those turns' counters to the store (two windows: minute and hour), in ms. */
+  flushMs: number;
+  /** (raw plugin TTFT median + perTurnUs) / raw plugin TTFT median: the bound if recording were on the TTFT path. */
+  ttftRatioBound: number;
+}
+
 export interface StoreResult {
   turns: number;
   warmup: number;
@@ -53,6 +68,7 @@ export interface StoreResult {
   healthy: OverheadRow[];
   propagation: PropagationRow[];
   stampede: StampedeRow[];
+  recording: RecordingRow[];
   /** Why a store is missing from the figures (no redis-server on this machine). */
   note?: string;
 }
@@ -84,6 +100,9 @@ export async function runStore(settings: StoreSettings): Promise<StoreResult> {
       contenders.push(await stackContender(`stack.llm, ${store.kind} store`, settings.baseURL, ['healthy', 'healthy-b'], undefined, store));
     }
     const healthy = await compareHealthyTurns(contenders, settings.turns, settings.warmup);
+    const rawTtft = healthy.find((row) => row.contender === RAW)?.ttft.median ?? Number.NaN;
+    const recording: RecordingRow[] = [];
+    for (const store of stores) recording.push(await measureRecording(store, rawTtft));
     const propagation: PropagationRow[] = [];
     for (const [index, spec] of specs.entries()) propagation.push(await measurePropagation(stores[index + 1]!, spec, settings));
     await Promise.all(stores.map((store) => store.close()));
@@ -100,12 +119,52 @@ export async function runStore(settings: StoreSettings): Promise<StoreResult> {
       healthy,
       propagation,
       stampede,
+      recording,
       ...(note && { note }),
     };
   } finally {
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Feeds `turns` finished turns (LLM, TTS and end-to-end figures, two options) to a fleet-metrics recorder over `store`,
+ * then flushes them: the recording's CPU per turn, and one flush.
+ */
+export async function measureRecording(store: StateStore, rawTtftMs: number, turns = 20_000): Promise<RecordingRow> {
+  let listener: ((turn: TurnMetrics) => void) | undefined;
+  const recorder = recordFleetMetrics({
+    store: guardStore(store, { timeoutMs: 10_000 }),
+    mode: 'bench',
+    events: new EventEmitter(),
+    onTurn: (record) => void (listener = record),
+    options: { stt: [], llm: [], tts: [] },
+    flushIntervalMs: 3_600_000,
+  });
+  const turn = (index: number): TurnMetrics => ({
+    speechId: `s${index}`,
+    servedBy: { llm: index % 2 ? 'openai/gpt-4o-mini' : 'openrouter/a', tts: 'cartesia/sonic-turbo' },
+    sttDurationMs: undefined,
+    endOfUtteranceDelayMs: 300 + (index % 50),
+    llmTtftMs: 150 + (index % 200),
+    ttsTtfbMs: 90 + (index % 70),
+    endToEndMs: 540 + (index % 320),
+    fallbacks: 0,
+    held: false,
+    apologised: index % 50 === 0,
+  });
+  for (let index = 0; index < 1_000; index++) listener!(turn(index)); // warm-up
+  await recorder.flush();
+  const cpu = process.cpuUsage();
+  for (let index = 0; index < turns; index++) listener!(turn(index));
+  const used = process.cpuUsage(cpu);
+  const perTurnUs = round((used.user + used.system) / turns, 3);
+  const started = performance.now();
+  await recorder.flush();
+  const flushMs = round(performance.now() - started, 3);
+  await recorder.close();
+  return { store: store.kind, turns, perTurnUs, flushMs, ttftRatioBound: round((rawTtftMs + perTurnUs / 1000) / rawTtftMs, 4) };
 }
 
 /** A cooldown written here, seen by a peer process that writes one back: half the round trip, both ways by the store. */

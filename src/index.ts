@@ -51,3 +51,15 @@ export type { StateStore, StoreLogger } from './state/state-store.js';
 export { createMemoryStore, type MemoryStoreOptions } from './state/create-memory-store.js';
 export { createMachineStore, type MachineStoreOptions } from './state/create-machine-store.js';
 export { createRedisStore, type RedisStoreOptions, type RedisStoreTarget } from './state/create-redis-store.js';
+export type { FleetMetricsOptions } from './stack/fleet-metrics.js';
+export {
+  readFleetMetrics,
+  type FigureDifference,
+  type FleetLatency,
+  type FleetMetricsReport,
+  type ModeFigures,
+  type ModeVerdict,
+  type OptionFigures,
+  type ReadFleetMetricsOptions,
+} from './stack/fleet-metrics-report.js';
+export { OTEL_METRIC_NAMES } from './stack/otel-metrics.js';

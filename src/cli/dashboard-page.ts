@@ -54,6 +54,14 @@ export const dashboardPage = `<!doctype html>
     <h2>Active calls</h2>
     <table><thead><tr><th>mode</th><th>calls</th></tr></thead><tbody id="calls"></tbody></table>
   </section>
+  <section class="wide" id="modes-compared">
+    <h2>Modes compared</h2>
+    <div class="muted" id="metrics-meta"></div>
+    <table><thead><tr><th>mode</th><th>calls</th><th>turns</th><th>fallback</th><th>apology</th><th>errors/turn</th><th>LLM TTFT p50/p95</th><th>TTS first audio p50/p95</th><th>end to end p50/p95</th><th>STT p50/p95</th><th>EOU p50/p95</th></tr></thead><tbody id="modes"></tbody></table>
+    <ul id="verdicts"></ul>
+    <h2>Per option</h2>
+    <table><thead><tr><th>mode</th><th>option</th><th>slot</th><th>turns</th><th>own p50/p95</th><th>end to end p50/p95</th><th>fallbacks from it</th><th>errors</th></tr></thead><tbody id="option-rows"></tbody></table>
+  </section>
   <section class="wide">
     <h2>Options cooling or demoted</h2>
     <table><thead><tr><th>option</th><th>state</th><th>reason</th><th>status</th><th>time left</th></tr></thead><tbody id="options"></tbody></table>
@@ -77,9 +85,10 @@ export const dashboardPage = `<!doctype html>
 <script>
 (() => {
   const $ = (id) => document.getElementById(id);
+  const metricsQuery = location.search; // ?since=1h&minTurns=50 passes on to /api/metrics
   let token = new URLSearchParams(location.hash.slice(1)).get('token') || sessionStorage.getItem('dashboard-token') || '';
   if (token) sessionStorage.setItem('dashboard-token', token);
-  history.replaceState(null, '', location.pathname);
+  history.replaceState(null, '', location.pathname + location.search);
   const cell = (text, className) => { const td = document.createElement('td'); td.textContent = text; if (className) td.className = className; return td; };
   const pill = (text, kind) => { const td = document.createElement('td'); const span = document.createElement('span'); span.className = 'pill ' + (kind || ''); span.textContent = text; td.appendChild(span); return td; };
   const fill = (body, rows, empty, columns) => {
@@ -104,7 +113,27 @@ export const dashboardPage = `<!doctype html>
     $('known-modes').replaceChildren(...[...known].map((mode) => { const o = document.createElement('option'); o.value = mode; return o; }));
   }
 
+  const ms = (l) => l ? Math.round(l.p50) + ' / ' + Math.round(l.p95) + ' ms' : '–';
+  const pct = (r) => Math.round(r * 1000) / 10 + ' %';
+  function renderMetrics(report) {
+    $('metrics-meta').textContent = 'last ' + Math.round((report.to - report.from) / 60000) + ' min, ' + (report.windowMs / 60000) + '-minute windows; percentiles within ' + Math.round(report.percentileError * 1000) / 10 + ' %';
+    fill($('modes'), Object.entries(report.modes).map(([mode, m]) => row(cell(mode), cell(String(m.calls)), cell(String(m.turns)), cell(pct(m.rates.fallback)), cell(pct(m.rates.apology)), cell(String(m.rates.error)), cell(ms(m.latency.llmTtftMs)), cell(ms(m.latency.ttsTtfbMs)), cell(ms(m.latency.endToEndMs)), cell(ms(m.latency.sttDurationMs)), cell(ms(m.latency.endOfUtteranceDelayMs)))), 'no turns recorded yet', 11);
+    const verdicts = report.verdicts.map((v) => { const li = document.createElement('li'); li.textContent = v.summary; li.className = v.status === 'ready' ? 'verdict' : 'verdict empty'; return li; });
+    $('verdicts').replaceChildren(...(verdicts.length ? verdicts : [(() => { const li = document.createElement('li'); li.className = 'empty'; li.textContent = 'one mode or none: nothing to compare yet'; return li; })()]));
+    const own = { stt: 'sttDurationMs', llm: 'llmTtftMs', tts: 'ttsTtfbMs' };
+    const rows = [];
+    for (const [mode, options] of Object.entries(report.options)) for (const o of Object.values(options)) rows.push(row(cell(mode), cell(o.label), cell(o.modality), cell(String(o.turns)), cell(ms(o.latency[own[o.modality]])), cell(ms(o.latency.endToEndMs)), cell(String(o.fallbacks)), cell(Object.entries(o.errorsByCategory).map(([c, n]) => c + ' ' + n).join(', ') || '0')));
+    fill($('option-rows'), rows, 'no option has served a turn yet', 8);
+  }
+  let metricsAt = 0;
+  async function refreshMetrics() {
+    if (Date.now() - metricsAt < 5000) return;
+    metricsAt = Date.now();
+    try { const response = await fetch('/api/metrics' + metricsQuery, { cache: 'no-store' }); if (response.ok) renderMetrics(await response.json()); } catch { /* the state poll reports it */ }
+  }
+
   async function refresh() {
+    void refreshMetrics();
     try { const response = await fetch('/api/state', { cache: 'no-store' }); if (response.ok) render(await response.json()); } catch { $('updated').textContent = 'dashboard unreachable'; }
   }
 

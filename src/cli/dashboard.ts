@@ -17,7 +17,9 @@ import {
   type RolloutRecord,
 } from '../state/fleet-state.js';
 import type { HealthReport } from '../stack/health.js';
+import { readFleetMetrics } from '../stack/fleet-metrics-report.js';
 import { dashboardPage } from './dashboard-page.js';
+import { parseSince } from './metrics-command.js';
 
 export interface DashboardOptions {
   /** Where the fleet's state is read and written. */
@@ -61,7 +63,8 @@ const NO_FRAMING = { 'x-frame-options': 'DENY', 'content-security-policy': "fram
 
 /**
  * Serves the fleet dashboard: one page (`/`) and its JSON API, read from and written to the store.
- * `GET /api/state` (the {@link readFleetState} snapshot), `GET /api/health` (the probes, on demand),
+ * `GET /api/state` (the {@link readFleetState} snapshot), `GET /api/metrics?since=15m&minTurns=30` (the modes compared, as
+ * `livekit-voice-stack metrics --json` prints them), `GET /api/health` (the probes, on demand),
  * `POST /api/mode` `{ mode }` and `POST /api/rollout` `{ mode, percent }`. Everything that writes or calls a provider
  * needs the token (401 without it, 403 with a wrong one), in `Authorization: Bearer …`; the page takes it from its
  * URL's `#token=` fragment, which no request carries. Requests whose `Host` is not a loopback name, the bound address or
@@ -111,6 +114,20 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         return;
       case 'GET /api/state':
         return send(response, 200, dashboardState(store));
+      case 'GET /api/metrics': {
+        const since = url.searchParams.get('since');
+        const sinceMs = since === null ? 15 * 60_000 : parseSince(since);
+        if (sinceMs === undefined)
+          return send(response, 400, {
+            error: 'Failed to read the metrics: "since" is not a duration from 1s to 48h. Fix: e.g. ?since=15m.',
+          });
+        const minTurns = Number(url.searchParams.get('minTurns') ?? 30);
+        if (!Number.isInteger(minTurns) || minTurns < 1)
+          return send(response, 400, {
+            error: 'Failed to read the metrics: "minTurns" is not a whole number from 1. Fix: e.g. ?minTurns=30.',
+          });
+        return send(response, 200, await readFleetMetrics(store, { sinceMs, minTurns }));
+      }
       case 'GET /api/health': {
         // Probes call providers (and cost money): the token, as for writes; an <img> elsewhere cannot send it.
         const denied = authorise(request.headers.authorization, token, 'probe the providers');
@@ -136,7 +153,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       }
       default:
         return send(response, 404, {
-          error: `Failed to find ${route}. Fix: use GET /, GET /api/state, GET /api/health, POST /api/mode or POST /api/rollout.`,
+          error: `Failed to find ${route}. Fix: use GET /, GET /api/state, GET /api/metrics, GET /api/health, POST /api/mode or POST /api/rollout.`,
         });
     }
   }

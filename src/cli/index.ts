@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `livekit-voice-stack` binary: `doctor`, `config`, `dashboard` and `mode` (see docs/operations.md).
+// The `livekit-voice-stack` binary: `doctor`, `config`, `dashboard`, `mode` and `metrics` (see docs/operations.md).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { durationProblem } from '../config/durations.js';
 import { docsUrl } from '../errors/docs-url.js';
@@ -150,6 +150,36 @@ Exit codes: 0 stopped by Ctrl+C; 2 a usage error, or the port could not be bound
     options: { json: { type: 'boolean' }, redis: { type: 'string' } },
     run: (values, positionals, io) =>
       modeCommand(positionals, { redis: (values.redis as string | undefined) ?? io.env.REDIS_URL, json: Boolean(values.json) }, io),
+  },
+  metrics: {
+    summary: "The fleet's figures per mode and per option, and a verdict between modes (from the state store)",
+    help: `Usage: livekit-voice-stack metrics [options]
+
+Reads the fleet's windowed counters from the state store: per mode, then per option, calls, turns, p50/p95 of each
+latency, fallback, apology and error rates, and a verdict between modes (each difference with a 95 % interval).
+
+Options:
+      --since <time>     How far back: 90s, 15m, 2h (up to 48h) [default: 15m]
+      --min-turns <n>    Turns each mode needs before a verdict [default: 30]
+      --json             Print JSON instead of tables
+${REDIS_HELP}
+
+Exit codes: 0 printed; 1 the store did not answer; 2 a usage error.
+Docs: ${docsUrl('operations.md')}`,
+    options: { since: { type: 'string' }, 'min-turns': { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } },
+    run: async (values, positionals, io) => {
+      noArguments('metrics', positionals);
+      const { metricsCommand } = await import('./metrics-command.js');
+      return metricsCommand(
+        {
+          redis: (values.redis as string | undefined) ?? io.env.REDIS_URL,
+          since: values.since as string | undefined,
+          minTurns: values['min-turns'] as string | undefined,
+          json: Boolean(values.json),
+        },
+        io,
+      );
+    },
   },
 };
 

@@ -16,6 +16,7 @@ import { defaultLogger, ensureLiveKitLogger, logBanner, type Logger } from '../c
 import { closeInstance, createProviderOptions, type ProviderOption } from '../providers/provider-option.js';
 import { composeLLM, composeSTT, composeTTS, type ComposeContext } from './compose.js';
 import { MetricsCollector } from './metrics.js';
+import { type FleetMetricsOptions, recordFleetMetrics } from './fleet-metrics.js';
 import { transcriptEvents } from './transcript-events.js';
 import { realtimePolicy } from './realtime-policy.js';
 import { isRealtimeModel } from '../config/livekit-instance.js';
@@ -37,8 +38,17 @@ export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = reado
   signal?: AbortSignal;
   /** The environment to read provider keys from. @default process.env, read now (not at import) */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The mode controller's mode this stack serves, shown in the startup banner. Set by `createModeController()`. */
+  /**
+   * The mode this stack serves: shown in the startup banner, and the mode its fleet metrics are filed under (compared by
+   * `livekit-voice-stack metrics`). Set by `createModeController()`. @default 'default'
+   */
   mode?: string;
+  /**
+   * Add each finished turn, call, fallback and apology to the fleet's windowed counters in `store` (read by
+   * `livekit-voice-stack metrics` and the dashboard) and to OpenTelemetry's global meter. `false` turns both off.
+   * @default true, flushed every second
+   */
+  fleetMetrics?: boolean | FleetMetricsOptions;
   /**
    * Where the chains keep their cooldowns and the stack logs its fallbacks and apologies (the fleet log), shared by
    * every stack and process given the same store: LiveKit runs each call in its own process, so a cooldown must outlive
@@ -119,6 +129,18 @@ async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
   const providers: Record<Modality, ProviderOption[]> = { stt: sttOptions, llm: llmOptions, tts: ttsOptions };
   const metrics = new MetricsCollector(providers, parsed.verbal, events);
   attachments.push(metrics.attachment, transcriptEvents(providers));
+  if (settings.fleetMetrics !== false) {
+    const fleet = recordFleetMetrics({
+      store: compose.store,
+      mode: settings.mode ?? 'default',
+      events,
+      onTurn: (listener) => metrics.onTurn(listener),
+      options: providers,
+      flushIntervalMs: typeof settings.fleetMetrics === 'object' ? settings.fleetMetrics.flushIntervalMs : undefined,
+    });
+    attachments.push(fleet.attachment);
+    closers.push(() => fleet.close());
+  }
   if (isRealtimeModel(llmInstance)) attachments.push(realtimePolicy(llmOptions[0]!, parsed.verbal, events, logger));
 
   const calls = new WeakMap<object, CallFields>();

@@ -39,6 +39,8 @@ export class MetricsCollector {
   #exhausted = 0;
   /** Turns in progress across every attached session, to attribute stack events when only one is. */
   readonly #inFlight = new Set<TurnState>();
+  /** Told each finished turn of this stack's own sessions (the fleet metrics). */
+  readonly #turnListeners: Array<(turn: TurnMetrics) => void> = [];
 
   constructor(
     options: Readonly<Record<Modality, readonly ProviderOption[]>>,
@@ -97,6 +99,7 @@ export class MetricsCollector {
       );
       record.endToEndMs = parts.length > 0 ? round(parts.reduce((sum, value) => sum + value, 0)) : undefined;
       this.#record(record);
+      for (const listener of this.#turnListeners) listener(record);
       stack.emit('turn', { ...record, ...call });
     };
 
@@ -198,6 +201,11 @@ export class MetricsCollector {
       turns.clear();
     };
   };
+
+  /** Calls `listener` with each turn this collector records (only its own sessions': not a language sibling's). */
+  onTurn(listener: (turn: TurnMetrics) => void): void {
+    this.#turnListeners.push(listener);
+  }
 
   /** The recent turn records, oldest first. */
   turns(): readonly TurnMetrics[] {

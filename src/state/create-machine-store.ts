@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { machineCounters } from './machine-counters.js';
 import { machineStoreDir } from './machine-store-dir.js';
 import type { StateStore, StoreLogger } from './state-store.js';
 import { type FileEntry, parseFileEntry } from './store-entries.js';
@@ -223,8 +224,12 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       }
     }
   };
+  const counters = machineCounters(dir);
   sweep();
-  const timer = setInterval(sweep, options.sweepIntervalMs ?? 30_000);
+  const timer = setInterval(() => {
+    sweep();
+    counters.sweep();
+  }, options.sweepIntervalMs ?? 30_000);
   timer.unref();
 
   return {
@@ -286,6 +291,8 @@ export function createMachineStore(options: MachineStoreOptions = {}): StateStor
       for (const old of names.slice(0, Math.max(0, names.length - max))) unlinkQuietly(join(listDir, old));
     },
     range: <T>(key: string) => (listItems(join(dir, `l-${fileName(key)}`)) ?? []).map((item) => item.v as T),
+    increment: (key, fields, ttlMs) => counters.increment(key, fields, ttlMs),
+    counters: (prefix) => counters.read(prefix),
     ping: async () => void statSync(dir),
     close: async () => {
       clearInterval(timer);

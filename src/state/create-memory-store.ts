@@ -1,4 +1,5 @@
 import { LruMap } from './lru-map.js';
+import { addFields, checkIncrement, type CounterFields } from './counter-fields.js';
 import type { StateStore } from './state-store.js';
 
 /** Options of {@link createMemoryStore}. */
@@ -20,6 +21,7 @@ interface Entry {
 export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
   const values = new LruMap<Entry>(options.maxEntries ?? 10_000);
   const lists = new LruMap<{ items: string[]; expiresAt: number }>(options.maxEntries ?? 10_000);
+  const counters = new LruMap<{ fields: CounterFields; expiresAt: number }>(options.maxEntries ?? 10_000);
   return {
     kind: 'memory',
     get: <T>(key: string) => {
@@ -38,11 +40,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
       const items = [...(lists.live(key)?.items ?? []), JSON.stringify(value)].slice(-max);
       lists.put(key, { items, expiresAt: Date.now() + ttlMs });
     },
+    increment: async (key, fields, ttlMs) => {
+      checkIncrement(key, fields);
+      const sum = addFields({ ...counters.live(key)?.fields }, fields);
+      counters.put(key, { fields: sum, expiresAt: Date.now() + ttlMs });
+    },
+    counters: async (prefix) => counters.startingWith(prefix).map(([key, entry]) => [key, { ...entry.fields }]),
     range: <T>(key: string) => (lists.live(key)?.items ?? []).map((json) => JSON.parse(json) as T),
     ping: async () => undefined,
     close: async () => {
       values.clear();
       lists.clear();
+      counters.clear();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ConfigError, MissingPackageError, VoiceStackError } from '../errors/index.js';
 import { LruMap } from './lru-map.js';
+import { incrementCounters, readCounters } from './redis-counters.js';
 import type { StateStore, StoreLogger } from './state-store.js';
 import { isJson, parseJson } from './store-entries.js';
 
@@ -229,6 +230,15 @@ export async function createRedisStore(target: RedisStoreTarget, options: RedisS
       await check(
         client.multi().rpush(list, change.j!).ltrim(list, -max, -1).pexpire(list, ttlMs).publish(channel, publish(change)).exec(),
       );
+    },
+    // Counters live in Redis only (`n:` keys, not mirrored): their readers ask Redis, and no turn reads them.
+    increment: async (key, fields, ttlMs) => {
+      connected();
+      await incrementCounters(client, `${prefix}n:${key}`, key, fields, ttlMs);
+    },
+    counters: async (keyPrefix) => {
+      connected();
+      return readCounters(client, `${prefix}n:`, keyPrefix);
     },
     // Rejects unless Redis answered: for `doctor` and `mode status`, which must not report an empty fleet instead.
     ping: async () => {

@@ -102,6 +102,11 @@ export function guardStore(store: StateStore, options: GuardStoreOptions = {}): 
     setIfAbsent: (key, value, ttlMs) => bounded('setIfAbsent', true, () => store.setIfAbsent(key, value, ttlMs)),
     delete: (key) => bounded('delete', undefined, () => store.delete(key)),
     append: (key, value, limits) => bounded('append', undefined, () => store.append(key, value, limits)),
+    ...(store.increment && {
+      increment: (key: string, fields: Record<string, number>, ttlMs: number) =>
+        bounded('increment', undefined, () => store.increment!(key, fields, ttlMs)),
+    }),
+    ...(store.counters && { counters: (prefix: string) => bounded('counters', [], () => store.counters!(prefix)) }),
     ping: () => bounded('ping', undefined, () => store.ping(), true),
     close: () => bounded('close', undefined, () => store.close()),
   } as StateStore;

@@ -28,6 +28,17 @@ export interface StateStore {
   append(key: string, value: unknown, options: { max: number; ttlMs: number }): Promise<void>;
   /** The capped list under `key`, oldest first. */
   range<T = unknown>(key: string): T[];
+  /**
+   * Adds each of `fields` (integers) to the counters under `key`, all at once for every process sharing the store (no
+   * count is lost to a concurrent increment), and keeps `key` for `ttlMs` after this increment. Fleet metrics use it.
+   * Optional, so that a custom store written before it still works (a stack then records no fleet metrics).
+   */
+  increment?(key: string, fields: Record<string, number>, ttlMs: number): Promise<void>;
+  /**
+   * The counters of every live key starting with `prefix`, as the backing service holds them now (Redis is asked,
+   * not the mirror): for readers (`livekit-voice-stack metrics`, the dashboard), never on a turn's path.
+   */
+  counters?(prefix: string): Promise<Array<[key: string, fields: Record<string, number>]>>;
   /** Round trip to the backing service (`doctor`): resolves when it answered. */
   ping(): Promise<void>;
   /** Releases files, sockets and timers. */

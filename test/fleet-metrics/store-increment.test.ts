@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMachineStore } from '../../src/state/create-machine-store.js';
+import { createMemoryStore } from '../../src/state/create-memory-store.js';
+import { createRedisStore } from '../../src/state/create-redis-store.js';
+import { guardStore } from '../../src/state/guard-store.js';
+import type { StateStore } from '../../src/state/state-store.js';
+import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { failingStore, sleep } from '../helpers/state.js';
+
+let redis: RedisServer;
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lvs-counters-'));
+  dirs.push(dir);
+  return dir;
+};
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Two views of one store: the same one for memory, two instances (as two processes would have) for machine and Redis. */
+const kinds: Array<[string, () => Promise<[StateStore, StateStore]>]> = [
+  ['memory', async () => ((store) => [store, store] as [StateStore, StateStore])(createMemoryStore())],
+  ['machine', async () => ((dir) => [createMachineStore({ dir }), createMachineStore({ dir })] as [StateStore, StateStore])(tempDir())],
+  [
+    'redis',
+    async () => {
+      const prefix = `t${Math.random().toString(36).slice(2)}:`;
+      return [await createRedisStore({ url: redis.url }, { prefix }), await createRedisStore({ url: redis.url }, { prefix })];
+    },
+  ],
+];
+
+describe.each(kinds)('increment and counters on the %s store', (_kind, open) => {
+  it('adds several fields at once, seen by another view; counters() lists by prefix; keys expire', async () => {
+    const [a, b] = await open();
+    try {
+      await a.increment!('fleet:metrics:m:1:x', { turns: 1, 'h:llmTtftMs:50': 2 }, 60_000);
+      await b.increment!('fleet:metrics:m:1:x', { turns: 3, apologies: 1 }, 60_000);
+      await a.increment!('other:key', { turns: 5 }, 60_000);
+      await a.increment!('fleet:metrics:m:1:short', { turns: 1 }, 150);
+      expect(Object.fromEntries(await b.counters!('fleet:'))).toEqual({
+        'fleet:metrics:m:1:x': { turns: 4, 'h:llmTtftMs:50': 2, apologies: 1 },
+        'fleet:metrics:m:1:short': { turns: 1 },
+      });
+      await sleep(200); // time itself: the short key's TTL passes
+      expect((await a.counters!('fleet:')).map(([key]) => key)).toEqual(['fleet:metrics:m:1:x']);
+    } finally {
+      await a.close();
+      if (b !== a) await b.close();
+    }
+  });
+
+  it('refuses a field that is not an integer, adding nothing', async () => {
+    const [a, b] = await open();
+    try {
+      await expect(a.increment!('k', { turns: 1, p50: 1.5 }, 60_000)).rejects.toThrow(
+        'Failed to increment "k": field "p50" is 1.5, not an integer. Fix:',
+      );
+      expect(await a.counters!('k')).toEqual([]);
+    } finally {
+      await a.close();
+      if (b !== a) await b.close();
+    }
+  });
+
+  it('keeps every count of 400 concurrent increments from two views', async () => {
+    const [a, b] = await open();
+    try {
+      await Promise.all(
+        Array.from({ length: 400 }, (_, index) => (index % 2 ? a : b).increment!('race', { n: 1, [`f${index % 3}`]: 2 }, 60_000)),
+      );
+      expect(Object.fromEntries(await a.counters!('race'))).toEqual({ race: { n: 400, f0: 268, f1: 266, f2: 266 } });
+    } finally {
+      await a.close();
+      if (b !== a) await b.close();
+    }
+  });
+});
+
+describe('counters read back from a store hold only integers', () => {
+  it('the machine store reads a file someone else wrote as what it can use, never a throw', async () => {
+    const dir = tempDir();
+    const store = createMachineStore({ dir });
+    try {
+      await store.increment!('a', { ok: 1 }, 60_000);
+      const name = `e-${Buffer.from('b').toString('base64url')}`;
+      writeFileSync(join(dir, 'n', name), JSON.stringify({ k: 'b', e: Date.now() + 60_000, v: { x: 'no', y: 2.5, z: 3, w: { deep: 1 } } }));
+      writeFileSync(join(dir, 'n', `e-${Buffer.from('c').toString('base64url')}`), '{not json');
+      writeFileSync(
+        join(dir, 'n', `e-${Buffer.from('d').toString('base64url')}`),
+        JSON.stringify({ k: 'elsewhere', e: Date.now() + 60_000, v: { n: 1 } }),
+      );
+      expect(Object.fromEntries(await store.counters!(''))).toEqual({ a: { ok: 1 }, b: { z: 3 } });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('Redis hashes with text values read as their integers only', async () => {
+    const store = await createRedisStore({ url: redis.url }, { prefix: 'hostile:' });
+    const { Redis } = await import('ioredis');
+    const raw = new Redis(redis.url);
+    try {
+      await raw.hset('hostile:n:k', { turns: '7', bad: 'x', frac: '1.5' });
+      expect(await store.counters!('k')).toEqual([['k', { turns: 7 }]]);
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
+  });
+});
+
+describe('a guarded store', () => {
+  it('fails open: a failing increment resolves, a failing counters() reads as none', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), info: () => undefined };
+    const failing = {
+      ...failingStore('reject'),
+      increment: () => Promise.reject(new Error('store down')),
+      counters: () => Promise.reject(new Error('store down')),
+    };
+    const guarded = guardStore(failing, { logger });
+    await expect(guarded.increment!('k', { n: 1 }, 1_000)).resolves.toBeUndefined();
+    await expect(guarded.counters!('k')).resolves.toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('Failed to use the failing-reject state store (increment): store down');
+  });
+
+  it('a custom store without increment stays without it', () => {
+    expect(guardStore(failingStore('reject')).increment).toBeUndefined();
+  });
+});
