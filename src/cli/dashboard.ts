@@ -20,6 +20,7 @@ import type { HealthReport } from '../stack/health.js';
 import { readFleetMetrics } from '../stack/fleet-metrics-report.js';
 import { dashboardPage } from './dashboard-page.js';
 import { parseSince } from './metrics-command.js';
+import { VoiceStackError } from '../errors/index.js';
 
 export interface DashboardOptions {
   /** Where the fleet's state is read and written. */
@@ -77,7 +78,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     [...LOOPBACK_NAMES, ...(WILDCARDS.includes(host) ? [] : [host]), ...(options.allowedHosts ?? [])].map(hostName),
   );
   if (WILDCARDS.includes(host) && !options.allowedHosts?.length)
-    throw new Error(
+    throw new VoiceStackError(
+      'INVALID_USE',
       `Failed to start the dashboard: binding ${host || 'every interface'} needs the host names it is opened under. Fix: pass allowedHosts (--allow-host dashboard.internal,10.0.0.5), or bind one address with --host`,
     );
   const { store } = options;

@@ -15,6 +15,7 @@ import {
 } from './fleet-metrics-layout.js';
 import { type Buckets, bucketPercentile, countOf, isBucket, mergeBuckets, RELATIVE_ERROR } from './latency-histogram.js';
 import type { LatencyName } from './metrics-summary.js';
+import { VoiceStackError } from '../errors/index.js';
 
 /** p50/p95 of one latency read from the fleet's merged buckets (within {@link RELATIVE_ERROR}), and how many turns had it. */
 export interface FleetLatency {
@@ -117,7 +118,10 @@ const MAX_OPTIONS = 50;
  */
 export async function readFleetMetrics(store: StateStore, options: ReadFleetMetricsOptions = {}): Promise<FleetMetricsReport> {
   if (!store.counters)
-    throw new Error(`the ${store.kind} store keeps no counters. Fix: use the machine store, createRedisStore() or createMemoryStore()`);
+    throw new VoiceStackError(
+      'INVALID_USE',
+      `Failed to read the fleet metrics: the ${store.kind} store keeps no counters. Fix: use the machine store, createRedisStore() or createMemoryStore().`,
+    );
   const now = options.now ?? Date.now();
   const sinceMs = Math.min(Math.max(options.sinceMs ?? 15 * 60_000, 1), MAX_SINCE_MS);
   const tier: MetricsTier = sinceMs <= MINUTE_TIER.retentionMs ? MINUTE_TIER : HOUR_TIER;

@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { StoreLogger } from './state-store.js';
+import { VoiceStackError } from '../errors/index.js';
 
 /** `<os.tmpdir()>/livekit-voice-stack-<user>`: the default directory, when `LIVEKIT_VOICE_STACK_STATE_DIR` is not set. */
 export function sharedTmpStateDir(): string {
@@ -17,13 +18,14 @@ let warned = false;
  * one, which any local user can create first in the shared temp directory, is replaced by a private one with one
  * warning per process: `$XDG_RUNTIME_DIR/livekit-voice-stack`, else `~/.cache/livekit-voice-stack/state` (the same
  * for every process of the user, so they still share state), else a new temp directory of this process.
- * @throws {Error} when a chosen `dir` is unsafe or cannot be created.
+ * @throws {VoiceStackError} `STORE_UNAVAILABLE` when a chosen `dir` is unsafe or cannot be created.
  */
 export function machineStoreDir(chosen: string | undefined, logger: StoreLogger = console): string {
   if (chosen !== undefined) {
     const problem = prepare(chosen);
     if (problem)
-      throw new Error(
+      throw new VoiceStackError(
+        'STORE_UNAVAILABLE',
         `Failed to open the machine store at ${chosen}: ${problem}. Fix: give a directory that this user owns and only it can write (mode 0700), or remove it so that it is created.`,
       );
     return chosen;
