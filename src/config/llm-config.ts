@@ -15,7 +15,6 @@ import { anthropicLLMOptions, type AnthropicLLMConfig } from '../providers/anthr
 import { azureOpenAILLMOptions, type AzureOpenAILLMConfig } from '../providers/azure-openai/azure-openai-llm-options.js';
 
 export type { EntryBase } from './entry-base.js';
-export type { OpenAIFormatLLMBase } from '../providers/openai-format/openai-format-options.js';
 export type {
   InferenceLLMConfig,
   OpenAILLMConfig,
