@@ -36,7 +36,7 @@ for (const [network, prefix] of [
   PRIVATE.addSubnet(network, prefix, 'ipv6');
 
 /** True for loopback, private, link-local, carrier-grade NAT and unspecified addresses (IPv4, IPv6, IPv4-mapped). */
-export function isPrivateAddress(address: string): boolean {
+function isPrivateAddress(address: string): boolean {
   const host = address.replace(/^\[|\]$/g, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host)?.[1];
   if (mapped) return PRIVATE.check(mapped, 'ipv4');

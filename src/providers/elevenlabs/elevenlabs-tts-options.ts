@@ -25,7 +25,7 @@ export type ElevenLabsTTSModel =
   | 'eleven_multilingual_v1';
 
 /** ElevenLabs models that speak English only. */
-export const ELEVENLABS_ENGLISH_ONLY_MODELS: readonly string[] = ['eleven_monolingual_v1', 'eleven_turbo_v2', 'eleven_flash_v2'];
+const ELEVENLABS_ENGLISH_ONLY_MODELS: readonly string[] = ['eleven_monolingual_v1', 'eleven_turbo_v2', 'eleven_flash_v2'];
 
 const unitInterval = (what: string) =>
   z

@@ -4,7 +4,7 @@ import { FIX, nonEmptyString, type OptionsSchema, secretString, urlSchema, isEng
 import { openAIFormatSTTFields } from '../openai-format/openai-format-options.js';
 
 /** English-only Whisper checkpoints: `*.en` (OpenAI, faster-whisper) and the distil-whisper family. */
-export function isEnglishOnlyWhisperModel(model: string): boolean {
+function isEnglishOnlyWhisperModel(model: string): boolean {
   return /\.en$/i.test(model) || /(^|\/)distil-(whisper|large|medium|small)/i.test(model);
 }
 
