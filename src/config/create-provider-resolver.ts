@@ -10,7 +10,7 @@ import { guardStore } from '../state/guard-store.js';
 import { llmOptionSchemas } from './llm-config.js';
 import { sttOptionSchemas } from './stt-config.js';
 import { ttsOptionSchemas } from './tts-config.js';
-import { sleep } from '../policies/sleep.js';
+import { sleep } from '../state/sleep.js';
 import { backendFailureKind, backendStatusError, type BackendFailureKind, withBackendFailureKind } from './backend-failure.js';
 import { assertDuration } from './durations.js';
 import { assertOrganisationId } from './organisation-id.js';

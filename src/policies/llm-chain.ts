@@ -1,6 +1,7 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
 import { type ProviderError, VoiceStackError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
+import { runAsMainTask } from '../providers/livekit-internals.js';
 import { ChainCore, type ChainOptions, Episode, listenToChildren } from './chain-core.js';
 import { ResponseProgress } from '../providers/response-progress.js';
 import { HedgeRace, type Opened } from './hedge-race.js';
@@ -193,8 +194,7 @@ class ChainLLMStream extends llm.LLMStream {
     // ChainStreamOwner). This stream runs run() bare and hands chunks to the session through one light queue
     // (docs/architecture.md, "Measured facts"). Should a LiveKit version rename its request task, the stream keeps
     // working through LiveKit's own (`monitorMetrics` below still ends the reply when that task ends).
-    const self = this as unknown as { mainTask?: unknown };
-    if (typeof self.mainTask === 'function') self.mainTask = () => this.run();
+    runAsMainTask(this, () => this.run());
     this.abortController.signal.addEventListener('abort', () => this.#reply.close(), { once: true });
   }
 

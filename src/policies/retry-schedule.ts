@@ -1,5 +1,5 @@
 import type { ResolvedRetryOptions } from '../config/policy-config.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../state/sleep.js';
 
 /** A value or a promise of it. */
 type MaybePromise<T> = T | Promise<T>;

@@ -113,6 +113,16 @@ export function captureRunFailure(
 type Audio = tts.SynthesizedAudio;
 
 /**
+ * Has `stream` run `run` bare as its request task (`llm.LLMStream#mainTask`), instead of LiveKit's task with its
+ * retry loop, tracing spans and metrics monitor. Should a LiveKit version rename that task, the stream keeps working
+ * through LiveKit's own: the caller's stream must not depend on the replacement.
+ */
+export function runAsMainTask(stream: llm.LLMStream, run: () => Promise<void>): void {
+  const target = stream as unknown as { mainTask?: unknown };
+  if (isFunction(target.mainTask)) target.mainTask = run;
+}
+
+/**
  * Catches the failure of a child's `ChunkedStream` (its private `mainTask` starts on the next microtask, so patching it
  * right after `synthesize()` returns is in time) and throws it from the stream's iteration instead: LiveKit runs it
  * in a promise nobody awaits, so a failure is both emitted and rejected into the void.

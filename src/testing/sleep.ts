@@ -1,4 +1,4 @@
-import { sleep } from '../policies/sleep.js';
+import { sleep } from '../state/sleep.js';
 
 // The one abortable sleep of the package lives with the retry loop; the mocks and tests take it from here.
 export { sleep };

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import type { Logger } from '../../config/logger.js';
 import { parseRetryAfter } from '../response-observer.js';
 import { checkRealtimeSessionClass, realtimeSessionInternals, type RealtimeSessionInternals } from '../livekit-internals.js';
-import { sleep } from '../../policies/sleep.js';
+import { sleep } from '../../state/sleep.js';
 
 /** How the guarded session retries a refused connection. */
 export interface RealtimeReconnectOptions {
