@@ -1,5 +1,6 @@
 export { createVoiceStack, type CreateVoiceStackOptions } from './stack/create-voice-stack.js';
-export { VoiceStack, type Attachment, type AttachOptions, type VoiceStackSessionOptions } from './stack/voice-stack.js';
+// `VoiceStack` and `ModeController` are types only: `createVoiceStack()` and `createModeController()` build them.
+export type { VoiceStack, Attachment, AttachOptions, VoiceStackSessionOptions } from './stack/voice-stack.js';
 export {
   forwardTranscripts,
   type ForwardedTranscript,
@@ -7,10 +8,20 @@ export {
   type TranscriptForwarder,
 } from './stack/forward-transcripts.js';
 export type { BannerOption, StartupBannerFields } from './stack/startup-banner.js';
-export type * from './policies/events.js';
+export type {
+  CallFields,
+  ExhaustedEvent,
+  FallbackEvent,
+  HoldingEvent,
+  RecoveredEvent,
+  RetryEvent,
+  TranscriptEvent,
+  TurnMetrics,
+  VoiceStackEvents,
+} from './policies/events.js';
 export {
   createModeController,
-  ModeController,
+  type ModeController,
   type CallStack,
   type ModeChangeEvent,
   type ModeControllerEvents,
@@ -21,10 +32,49 @@ export type { HealthOptions, HealthReport, HealthResult, SlotHealth } from './st
 export type { LatencyName, LatencyStats, MetricsSummary, OptionMetrics } from './stack/metrics.js';
 export { voiceStackConfigFromEnv, ENV_DEFAULTS, type EnvModes, type EnvVoiceStackConfig } from './config/config-from-env.js';
 export { DEFAULT_RETRY_OPTIONS, DEFAULT_VERBAL_OPTIONS, type RetryOptions, type VerbalOptions } from './config/policy-config.js';
-export type * from './config/voice-stack-config.js';
-export type * from './config/llm-config.js';
-export type * from './config/stt-config.js';
-export type * from './config/tts-config.js';
+export type {
+  AdapterEntry,
+  ConfigSlot,
+  LanguageChoice,
+  LanguageChoices,
+  LLMEntry,
+  STTEntry,
+  TTSEntry,
+  VoiceStackConfig,
+} from './config/voice-stack-config.js';
+export type { EntryBase } from './config/entry-base.js';
+export type {
+  AnthropicLLMConfig,
+  AzureOpenAILLMConfig,
+  BuiltinLLMConfig,
+  GeminiLLMConfig,
+  GroqLLMConfig,
+  InferenceLLMConfig,
+  LlamaCppLLMConfig,
+  OpenAICompatibleLLMConfig,
+  OpenAILLMConfig,
+  OpenAIRealtimeLLMConfig,
+  OpenRouterLLMConfig,
+} from './config/llm-config.js';
+export type {
+  BuiltinSTTConfig,
+  DeepgramSTTConfig,
+  InferenceSTTConfig,
+  OpenAICompatibleSTTConfig,
+  OpenAISTTConfig,
+  VoskSTTConfig,
+} from './config/stt-config.js';
+export type {
+  BuiltinTTSConfig,
+  CartesiaTTSConfig,
+  ElevenLabsTTSConfig,
+  ElevenLabsVoiceSettings,
+  InferenceTTSConfig,
+  InferenceTTSFallbackModel,
+  OpenAICompatibleTTSConfig,
+  OpenAITTSConfig,
+  PiperTTSConfig,
+} from './config/tts-config.js';
 export { maskSecrets } from './config/secrets.js';
 export {
   createProviderResolver,
@@ -33,7 +83,6 @@ export {
   type ProviderResolverOptions,
 } from './config/create-provider-resolver.js';
 export { refusePrivateAddresses, type OrganisationURLSource, type VetBaseURL } from './config/vet-base-url.js';
-export { MAX_TIMER_MS } from './config/durations.js';
 export {
   defineAdapter,
   type Adapter,
@@ -46,7 +95,20 @@ export {
 export type { Logger } from './config/logger.js';
 export type { ProviderOption } from './providers/provider-option.js';
 export { CARTESIA_DEFAULT_VOICES } from './providers/cartesia/cartesia-voices.js';
-export * from './errors/index.js';
+export {
+  ConfigError,
+  MissingAPIKeyError,
+  MissingPackageError,
+  ProviderError,
+  RetriesExhaustedError,
+  VoiceStackError,
+  type ConfigIssue,
+  type ErrorCategory,
+  type Modality,
+  type ProviderErrorOptions,
+  type VoiceStackErrorCode,
+  type VoiceStackErrorOptions,
+} from './errors/index.js';
 export type { StateStore, StoreLogger } from './state/state-store.js';
 export { createMemoryStore, type MemoryStoreOptions } from './state/create-memory-store.js';
 export { createMachineStore, type MachineStoreOptions } from './state/create-machine-store.js';

@@ -7,7 +7,6 @@ describe('public API', () => {
     const root = await import('../src/index.js');
     for (const name of [
       'createVoiceStack',
-      'VoiceStack',
       'voiceStackConfigFromEnv',
       'createProviderResolver',
       'defineAdapter',
@@ -16,6 +15,8 @@ describe('public API', () => {
     ]) {
       expect(root, name).toHaveProperty(name);
     }
+    // Types only: their constructors are not for users (createVoiceStack() and createModeController() build them).
+    for (const name of ['VoiceStack', 'ModeController', 'MAX_TIMER_MS']) expect(root, name).not.toHaveProperty(name);
     expect(Object.keys(root).sort()).toMatchSnapshot();
   });
 

@@ -15,7 +15,7 @@ export type BackendFailureKind = 'down' | 'refused' | 'gone';
 const KIND = Symbol.for('livekit-voice-stack.backend-failure');
 
 /** The kind of a backend HTTP status (only called for non-2xx). */
-export function backendFailureKindOf(status: number): BackendFailureKind {
+function backendFailureKindOf(status: number): BackendFailureKind {
   if (status >= 500 || status === 408 || status === 429) return 'down';
   if (status === 403 || status === 404) return 'gone';
   return 'refused';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue, type Modality, VoiceStackError } from '../errors/index.js';
+import { ConfigError, type ConfigIssue, MODALITIES, type Modality, VoiceStackError } from '../errors/index.js';
 import { defaultLogger } from './logger.js';
 import { voiceStackConfigFromEnv } from './config-from-env.js';
 import { formatIssue, parseConfig } from './parse-config.js';
@@ -11,6 +11,7 @@ import { guardStore } from '../state/guard-store.js';
 import { llmOptionSchemas } from './llm-config.js';
 import { sttOptionSchemas } from './stt-config.js';
 import { ttsOptionSchemas } from './tts-config.js';
+import { sleep } from '../state/sleep.js';
 import { backendFailureKind, backendStatusError, type BackendFailureKind, withBackendFailureKind } from './backend-failure.js';
 import { assertDuration } from './durations.js';
 import { assertOrganisationId } from './organisation-id.js';
@@ -39,8 +40,6 @@ export interface ProviderResolver {
   /** Forgets the cached config of `orgId`, or of every organisation, for every process sharing the store. The next `resolve` asks the backend. */
   invalidate(orgId?: string): Promise<void>;
 }
-
-const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 
 /** One backend record. Loose: fields we do not use are allowed, so the backend can grow. */
 const providerRecordSchema = z.looseObject({
@@ -281,8 +280,6 @@ const builtinSchemas: AdapterSchemaSource[] = [
   ...Object.entries(llmOptionSchemas).map(([provider, options]) => ({ modality: 'llm' as const, provider, options })),
   ...Object.entries(ttsOptionSchemas).map(([provider, options]) => ({ modality: 'tts' as const, provider, options })),
 ];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Enabled records, highest priority first (ties keep the backend's order), as config entries with secrets merged,

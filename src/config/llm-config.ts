@@ -14,8 +14,6 @@ import { geminiLLMOptions, type GeminiLLMConfig } from '../providers/gemini/gemi
 import { anthropicLLMOptions, type AnthropicLLMConfig } from '../providers/anthropic/anthropic-llm-options.js';
 import { azureOpenAILLMOptions, type AzureOpenAILLMConfig } from '../providers/azure-openai/azure-openai-llm-options.js';
 
-export type { EntryBase } from './entry-base.js';
-export type { OpenAIFormatLLMBase } from '../providers/openai-format/openai-format-options.js';
 export type {
   InferenceLLMConfig,
   OpenAILLMConfig,

@@ -1,15 +1,13 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { z } from 'zod';
 import { docsUrl } from '../errors/docs-url.js';
-import { ConfigError, type ConfigIssue, type Modality } from '../errors/index.js';
+import { ConfigError, type ConfigIssue, MODALITIES, type Modality } from '../errors/index.js';
 import { isLiveKitInstance, type LiveKitInstance } from './livekit-instance.js';
 import { type ResolvedRetryOptions, type ResolvedVerbalOptions, retrySchema, verbalSchema } from './policy-config.js';
 import { organisationIdProblem } from './organisation-id.js';
 import { FIX, languageSchema } from './schema-helpers.js';
 import { isSecretKey, looksLikeSecret, maskText, secretValuesOf } from './secrets.js';
 import type { AdapterSchemaSource } from './voice-stack-config.js';
-
-const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 
 /** One validated option of a slot. */
 export type ParsedEntry<A extends AdapterSchemaSource = AdapterSchemaSource> =

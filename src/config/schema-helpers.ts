@@ -50,13 +50,14 @@ export const headersSchema = z.record(z.string(), z.string(), {
   error: `expected an object of header names to string values${FIX}e.g. { "X-Team": "voice" }.`,
 });
 
-/** Stack-level fields every provider entry may carry, whatever its adapter. */
-export const entryBaseSchema = {
-  /**
-   * Marks the option as the last-resort tier (e.g. a local llama.cpp): tried when the remote options of a pass failed.
-   */
-  lastResort: z.boolean({ error: `expected true or false${FIX}use \`lastResort: true\` to mark a local last resort.` }).optional(),
-};
+/**
+ * The schema of a provider's options: a strict object over `Fields`. A provider's config type is derived from its
+ * schema (`z.input<typeof schema>`), and the schema is annotated with this type over its fields object: the published
+ * .d.ts then keeps each field's JSDoc (the inferred type of `z.strictObject({...})` would print the shape without them).
+ * Fields shared from another module join as an intersection (`typeof own & typeof shared`): spread into the fields
+ * object, they would lose their JSDoc in the .d.ts.
+ */
+export type OptionsSchema<Fields extends z.core.$ZodShape> = z.ZodObject<Fields, z.core.$strict>;
 
 /** A BCP 47-like language code: `fr`, `pt-BR`, `cmn`. */
 export const languageSchema = z

@@ -4,7 +4,7 @@
  */
 
 /** What is hidden, wherever it is hidden. */
-export const MASK = '••••';
+const MASK = '••••';
 
 // Names whose values are never printed: `apiKey`, `api_key`, `api-key`, `x-api-key`, `xi-api-key`, `LIVEKIT_API_SECRET`,
 // `secrets`, `*_TOKEN`, `password`, `Authorization`, `signature`/`sig`. Not `maxTokens` (a count) nor `keyterms`.
@@ -30,7 +30,7 @@ export function looksLikeSecret(value: string): boolean {
 }
 
 /** Shows only the last 4 characters (`••••wxyz`) of a long value, and nothing of a short one. */
-export function maskSecret(value: unknown): string {
+function maskSecret(value: unknown): string {
   if (typeof value !== 'string' || value.length < 12) return MASK;
   return `${MASK}${value.slice(-4)}`;
 }

@@ -9,7 +9,6 @@ import {
 } from '../providers/openai-compatible/openai-compatible-stt-options.js';
 import { voskSTTOptions, type VoskSTTConfig } from '../providers/vosk/vosk-stt-options.js';
 
-export type { OpenAIFormatSTTBase } from '../providers/openai-format/openai-format-options.js';
 export type { InferenceSTTConfig, DeepgramSTTConfig, OpenAISTTConfig, OpenAICompatibleSTTConfig, VoskSTTConfig };
 
 /** Any built-in STT provider entry. */

@@ -18,7 +18,6 @@ import {
 } from '../providers/openai-compatible/openai-compatible-tts-options.js';
 import { piperTTSOptions, type PiperTTSConfig } from '../providers/piper/piper-tts-options.js';
 
-export type { OpenAIFormatTTSBase } from '../providers/openai-format/openai-format-options.js';
 export type {
   InferenceTTSConfig,
   InferenceTTSFallbackModel,

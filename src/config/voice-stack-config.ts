@@ -29,12 +29,18 @@ type OptionsInput<S extends StandardSchemaV1> = string extends keyof StandardSch
 /** One option, or an ordered chain of options (the first is preferred, the next ones are fallbacks). */
 export type ConfigSlot<Entry> = Entry | readonly Entry[];
 
+/**
+ * A ready LiveKit instance, typed without its `provider` getter (a `string`): with it, an entry whose `provider` is
+ * mistyped (`'openroutr'`) matched the instance types, and TypeScript blamed its other fields instead of `provider`.
+ */
+type Ready<Instance> = Omit<Instance, 'provider'>;
+
 /** Any entry of the `stt` slot: a built-in provider, a custom adapter's entry, or a ready LiveKit `stt.STT`. */
-export type STTEntry<A = never> = BuiltinSTTConfig | AdapterEntry<A, 'stt'> | stt.STT;
+export type STTEntry<A = never> = BuiltinSTTConfig | AdapterEntry<A, 'stt'> | Ready<stt.STT>;
 /** Any entry of the `llm` slot: a built-in provider, a custom adapter's entry, or a ready `llm.LLM` / `llm.RealtimeModel`. */
-export type LLMEntry<A = never> = BuiltinLLMConfig | AdapterEntry<A, 'llm'> | llm.LLM | llm.RealtimeModel;
+export type LLMEntry<A = never> = BuiltinLLMConfig | AdapterEntry<A, 'llm'> | Ready<llm.LLM> | Ready<llm.RealtimeModel>;
 /** Any entry of the `tts` slot: a built-in provider, a custom adapter's entry, or a ready LiveKit `tts.TTS`. */
-export type TTSEntry<A = never> = BuiltinTTSConfig | AdapterEntry<A, 'tts'> | tts.TTS;
+export type TTSEntry<A = never> = BuiltinTTSConfig | AdapterEntry<A, 'tts'> | Ready<tts.TTS>;
 
 /**
  * The whole voice stack, as data. Every modality is optional (a text-only agent has only `llm`).

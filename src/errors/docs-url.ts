@@ -1,5 +1,5 @@
 /** The repository, as package.json's `repository`, `homepage` and `bugs` name it. */
-export const REPOSITORY_URL = 'https://github.com/livekit-voice-stack/livekit-voice-stack';
+const REPOSITORY_URL = 'https://github.com/livekit-voice-stack/livekit-voice-stack';
 
 /**
  * The published page of `docs/<page>` (with an optional `#anchor`): error messages and the CLI link here, since the

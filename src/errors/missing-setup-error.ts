@@ -3,7 +3,7 @@ import { type MissingAPIKeyError, type MissingPackageError, VoiceStackError } fr
 type SetupProblem = MissingPackageError | MissingAPIKeyError;
 
 /** A missing package or key (by code, so that an adapter's error from another copy of the package counts too). */
-export function isSetupProblem(error: unknown): error is SetupProblem {
+function isSetupProblem(error: unknown): error is SetupProblem {
   return VoiceStackError.isInstance(error) && (error.code === 'MISSING_PACKAGE' || error.code === 'MISSING_API_KEY');
 }
 
@@ -13,7 +13,7 @@ export function isSetupProblem(error: unknown): error is SetupProblem {
  * `VoiceStackError` (code `MISSING_PACKAGE` if a package is among them, else `MISSING_API_KEY`) whose message lists
  * each, whose `cause` is an `AggregateError` of them, and that ends with one install command for every package.
  */
-export function missingSetupError(problems: readonly SetupProblem[]): VoiceStackError {
+function missingSetupError(problems: readonly SetupProblem[]): VoiceStackError {
   if (problems.length === 1) return problems[0]!;
   const packages = [
     ...new Set(problems.flatMap((problem) => (problem.code === 'MISSING_PACKAGE' ? [(problem as MissingPackageError).packageName] : []))),

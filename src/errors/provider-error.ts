@@ -4,6 +4,9 @@ import { VoiceStackError } from './voice-stack-error.js';
 /** The three kinds of model a stack composes. */
 export type Modality = 'stt' | 'llm' | 'tts';
 
+/** The three slots, in the order the stack builds and reports them. @internal */
+export const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
+
 /**
  * Why a provider call failed, shared by every modality and transport (HTTP status, SDK error, WebSocket close).
  * - `rate_limit` 429, `quota` 402 or an exhausted-quota code in any status (`insufficient_quota`), `auth` 401/403, `not_found` 404, `bad_request` 400/422,

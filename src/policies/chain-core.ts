@@ -11,7 +11,7 @@ import { FLEET_KEYS } from '../state/fleet-state.js';
 import { createMemoryStore } from '../state/create-memory-store.js';
 import { guardStore } from '../state/guard-store.js';
 import type { StateStore } from '../state/state-store.js';
-import { type CooldownEntry, isHardCooldown } from './cooldown-store.js';
+import { type CooldownEntry, isCooldownCategory, isHardCooldown } from './cooldown-store.js';
 import type { VoiceStackEvents } from './events.js';
 
 /** How long a 429 or 402 without `Retry-After` cools its option, in ms. */
@@ -287,7 +287,7 @@ export function cooldownKey(modality: Modality, option: ProviderOption): string 
 }
 
 /** 12 hex digits of a SHA-256 over the option's secret fields (`apiKey`, `apiSecret` …); `env` when it has none (keys from the environment). */
-export function credentialFingerprint(options: Record<string, unknown>): string {
+function credentialFingerprint(options: Record<string, unknown>): string {
   const secrets = Object.keys(options)
     .filter((name) => isSecretKey(name) && typeof options[name] === 'string')
     .sort()
@@ -344,7 +344,7 @@ export function cooldownEntryFor(
   now: number,
   durations: { defaultCooldownMs: number; demotionMs: number; maxCooldownMs?: number },
 ): CooldownEntry {
-  const cooling = error.category === 'rate_limit' || error.category === 'quota';
+  const cooling = isCooldownCategory(error.category);
   const asked = error.retryAfterMs;
   const retryAfter = asked !== undefined && Number.isFinite(asked) && asked >= 0 ? asked : durations.defaultCooldownMs;
   const until = now + (cooling ? Math.min(retryAfter, durations.maxCooldownMs ?? DEFAULT_MAX_COOLDOWN_MS) : durations.demotionMs);

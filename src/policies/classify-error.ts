@@ -5,7 +5,7 @@ import { parseRetryAfter } from '../providers/response-observer.js';
 import { categoryOfCode, providerCodeOf, statusOfBody } from './provider-error-code.js';
 
 /** What the classifier knows about where an error came from. */
-export interface ClassifyContext {
+interface ClassifyContext {
   modality: Modality;
   /** `provider/model` of the option that failed. */
   label: string;
@@ -149,7 +149,7 @@ const DESCRIPTIONS: Record<ErrorCategory, string> = {
 };
 
 /** The category of an HTTP status (also used for WebSocket upgrade responses). */
-export function categoryOfStatus(status: number): ErrorCategory {
+function categoryOfStatus(status: number): ErrorCategory {
   if (status === 429) return 'rate_limit';
   if (status === 402) return 'quota';
   if (status === 401 || status === 403) return 'auth';
@@ -166,7 +166,7 @@ export function categoryOfStatus(status: number): ErrorCategory {
  * rejected input (but ElevenLabs' 1008, see below), 1001/1005/1006 a dropped connection; 4400–4599 carry an HTTP
  * status (4000 + status), as some providers use.
  */
-export function categoryOfCloseCode(code: number, provider?: string): ErrorCategory {
+function categoryOfCloseCode(code: number, provider?: string): ErrorCategory {
   if (code >= 4400 && code <= 4599) return categoryOfStatus(code - 4000);
   // ElevenLabs closes with 1008 after any error message: transient ones ("We are sorry, something went wrong"),
   // too many contexts, input timeouts and quota alike (agents-js issue 1985; pipecat issues 1426, 4114). The message

@@ -12,7 +12,12 @@ export interface CooldownEntry {
   at: number;
 }
 
+/** Whether a failure of this category cools its option down (skipped until `Retry-After`) rather than demotes it. */
+export function isCooldownCategory(category: ErrorCategory): boolean {
+  return category === 'rate_limit' || category === 'quota';
+}
+
 /** Whether an entry makes the chain skip its option (rather than try it last). */
 export function isHardCooldown(entry: CooldownEntry | undefined, now = Date.now()): entry is CooldownEntry {
-  return entry !== undefined && entry.until > now && (entry.category === 'rate_limit' || entry.category === 'quota');
+  return entry !== undefined && entry.until > now && isCooldownCategory(entry.category);
 }

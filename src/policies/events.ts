@@ -94,3 +94,14 @@ export interface VoiceStackEvents {
   turn: (event: TurnMetrics) => void;
   transcript: (event: TranscriptEvent) => void;
 }
+
+/** Every name of {@link VoiceStackEvents} (the record's type makes the compiler check that none is missing). */
+export const VOICE_STACK_EVENTS = Object.keys({
+  retry: true,
+  fallback: true,
+  holding: true,
+  exhausted: true,
+  recovered: true,
+  turn: true,
+  transcript: true,
+} satisfies Record<keyof VoiceStackEvents, true>) as readonly (keyof VoiceStackEvents)[];

@@ -1,6 +1,7 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
 import { type ProviderError, VoiceStackError } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
+import { runAsMainTask } from '../providers/livekit-internals.js';
 import { ChainCore, type ChainSettings, Episode, listenToChildren } from './chain-core.js';
 import { ResponseProgress } from '../providers/response-progress.js';
 import { HedgeRace, type Opened } from './hedge-race.js';
@@ -75,7 +76,8 @@ export class ChainLLM extends llm.LLM {
     const plan = this.core.planNow(undefined, startedAt);
     // What the turn's responses stream (tool call fragments the plugin holds back), for the timers below.
     const progress = new ResponseProgress();
-    const first = plan && plan.length > 0 && !this.#closed ? new Attempt(plan[0]!, request, startedAt, progress) : undefined;
+    const first =
+      plan && plan.length > 0 && !this.#closed ? { attempt: new Attempt(plan[0]!, request, startedAt, progress), plan } : undefined;
     return new ChainLLMStream(this, {
       chatCtx,
       toolCtx,
@@ -132,6 +134,12 @@ class ChainStreamOwner extends llm.LLM {
   }
 }
 
+/** The attempt `chat()` started before its stream, and the pass order it planned (the attempt's option first). */
+interface FirstAttempt {
+  attempt: Attempt;
+  plan: ProviderOption<'llm'>[];
+}
+
 /** One turn's failures, and what the spoken policy already did. */
 class Turn extends Episode<'llm'> {
   firstToken = false;
@@ -151,7 +159,8 @@ class ChainLLMStream extends llm.LLMStream {
   readonly #request: ChildRequest;
   readonly #startedAt: number;
   readonly #progress: ResponseProgress;
-  #first: Attempt | undefined;
+  /** The first pass's attempt, started by `chat()`, with the order `chat()` planned (a turn plans its first pass once). */
+  #first: FirstAttempt | undefined;
   #holdingTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #reply = new ChunkQueue<llm.ChatChunk>();
 
@@ -162,7 +171,7 @@ class ChainLLMStream extends llm.LLMStream {
       toolCtx: llm.ToolContextLike | undefined;
       connOptions: APIConnectOptions;
       request: ChildRequest;
-      first: Attempt | undefined;
+      first: FirstAttempt | undefined;
       startedAt: number;
       progress: ResponseProgress;
     },
@@ -185,8 +194,7 @@ class ChainLLMStream extends llm.LLMStream {
     // ChainStreamOwner). This stream runs run() bare and hands chunks to the session through one light queue
     // (docs/architecture.md, "Measured facts"). Should a LiveKit version rename its request task, the stream keeps
     // working through LiveKit's own (`monitorMetrics` below still ends the reply when that task ends).
-    const self = this as unknown as { mainTask?: unknown };
-    if (typeof self.mainTask === 'function') self.mainTask = () => this.run();
+    runAsMainTask(this, () => this.run());
     this.abortController.signal.addEventListener('abort', () => this.#reply.close(), { once: true });
   }
 
@@ -228,7 +236,7 @@ class ChainLLMStream extends llm.LLMStream {
       if (!signal.aborted) await this.#exhaust(turn);
     } finally {
       clearTimeout(this.#holdingTimer);
-      this.#first?.stream.close();
+      this.#first?.attempt.stream.close();
       this.#first = undefined;
       this.#chain.track(this, false);
     }
@@ -236,11 +244,9 @@ class ChainLLMStream extends llm.LLMStream {
 
   async #pass(passNumber: number, turn: Turn): Promise<void> {
     const core = this.#core;
-    const first = this.#first;
+    const first = this.#first?.attempt;
+    const order = this.#first?.plan ?? (await core.plan(turn.skipped));
     this.#first = undefined;
-    let order = first ? [first.option] : [];
-    const planned = (first && core.planNow(turn.skipped)) || (await core.plan(turn.skipped));
-    order = [...order, ...planned.filter((option) => option !== first?.option)];
     if (order.length === 0) throw new PassFailedError('no option available');
     // Checked once per pass: without hedgeAfterMs the pass below runs exactly as before (no timer, no race).
     const hedgeAfterMs = core.retry.hedgeAfterMs;

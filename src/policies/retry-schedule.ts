@@ -1,5 +1,5 @@
-import pRetry from 'p-retry';
 import type { ResolvedRetryOptions } from '../config/policy-config.js';
+import { sleep } from '../state/sleep.js';
 
 /** A value or a promise of it. */
 type MaybePromise<T> = T | Promise<T>;
@@ -107,47 +107,38 @@ export interface RetryWindowOptions {
 
 /**
  * The one retry loop of the chains: runs `pass` until it resolves, waiting between failed passes with exponential
- * backoff and equal jitter (p-retry drives the loop; {@link RetryWindow} computes the waits). A turn's window stops
- * the loop when it is spent, or at once when no option can be available before it ends (rather than hold the caller
- * for nothing), rejecting with the last pass's error; a persistent window keeps trying until `signal` aborts.
+ * backoff and equal jitter ({@link RetryWindow} computes the waits). A turn's window stops the loop when it is spent,
+ * or at once when no option can be available before it ends (rather than hold the caller for nothing), rejecting with
+ * the last pass's error; a persistent window keeps trying until `signal` aborts.
+ *
+ * A plain loop rather than p-retry: p-retry's waits come from fixed options (`minTimeout · factor^n`, a 1–2×
+ * random factor), while these depend on the pass that just failed (until the first cooling option is available
+ * again, never past the window) and use equal jitter. p-retry kept only the loop, sleeping inside `shouldRetry`.
  */
-export function runWithinWindow<T>(pass: (passNumber: number) => Promise<T>, options: RetryWindowOptions): Promise<T> {
+export async function runWithinWindow<T>(pass: (passNumber: number) => Promise<T>, options: RetryWindowOptions): Promise<T> {
   const { window, signal } = options;
-  return pRetry(pass, {
-    retries: Number.POSITIVE_INFINITY,
-    minTimeout: 0, // the waits happen in shouldRetry, where cooldowns and the window are known
-    signal,
-    shouldRetry: async ({ error }) => {
-      // p-retry also lands here when the signal aborts after a pass succeeded: not a failure.
-      if (signal.aborted) return false;
-      const now = Date.now();
-      if (window.open(now)) options.onOpen?.(error);
-      const remaining = window.remainingMs(now);
-      if (remaining <= 0) {
-        if (!window.persistent) return false;
-        if (window.spend()) options.onSpent?.();
-      }
-      const delayMs = window.nextDelay(await options.availableInMs(), remaining);
-      if (delayMs === undefined) return false;
-      options.onWait({ retry: window.waits, delayMs, error });
-      await delay(delayMs, signal);
-      return true;
-    },
-  });
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts; leaves no timer behind. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
+  for (let passNumber = 1; ; passNumber++) {
+    signal.throwIfAborted();
+    let failure: unknown;
+    try {
+      const result = await pass(passNumber);
+      // Aborted meanwhile: the caller is gone, so even a success is not delivered (and is not a failed pass).
+      signal.throwIfAborted();
+      return result;
+    } catch (error) {
+      failure = error;
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+    if (signal.aborted) throw failure;
+    const now = Date.now();
+    if (window.open(now)) options.onOpen?.(failure);
+    const remaining = window.remainingMs(now);
+    if (remaining <= 0) {
+      if (!window.persistent) throw failure;
+      if (window.spend()) options.onSpent?.();
+    }
+    const delayMs = window.nextDelay(await options.availableInMs(), remaining);
+    if (delayMs === undefined) throw failure;
+    options.onWait({ retry: window.waits, delayMs, error: failure });
+    await sleep(delayMs, signal);
+  }
 }

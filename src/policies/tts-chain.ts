@@ -8,7 +8,7 @@ import { END, FLUSH, SynthesisAttempt, type SynthesisContext, type SynthesisOutc
 import type { VerbalPolicy } from './verbal-policy.js';
 
 /** Time from the first text handed to an option to its first audio, when the session gives none, in ms. */
-export const DEFAULT_FIRST_AUDIO_TIMEOUT_MS = 10_000;
+const DEFAULT_FIRST_AUDIO_TIMEOUT_MS = 10_000;
 
 export interface ChainTTSSettings extends ChainSettings<'tts'> {
   /** The spoken policy: its phrases are flushed to the TTS at once (a sentence tokenizer would hold them). */

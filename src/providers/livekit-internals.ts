@@ -11,7 +11,7 @@ import { VoiceStackError } from '../errors/index.js';
  */
 
 /** The @livekit/agents versions this release is tested with (the `peerDependencies` range says the same). */
-export const TESTED_LIVEKIT_AGENTS = '1.9.x';
+const TESTED_LIVEKIT_AGENTS = '1.9.x';
 
 /**
  * `Failed to <what>: <package> no longer has <missing> … Fix: pin …`. `where` names the package whose internals
@@ -31,7 +31,7 @@ const isFunction = (value: unknown): boolean => typeof value === 'function';
 const method = (target: unknown, name: string): boolean => isFunction((target as Record<string, unknown> | undefined)?.[name]);
 
 /** The shapes of the core package that every stack may rely on (prototype members: no instance is created). */
-export const CORE_SHAPES: readonly Shape[] = [
+const CORE_SHAPES: readonly Shape[] = [
   {
     what: 'guard one-shot TTS syntheses',
     missing: '`tts.ChunkedStream.prototype.mainTask` (its failure would become an unhandled rejection)',
@@ -111,6 +111,16 @@ export function captureRunFailure(
 }
 
 type Audio = tts.SynthesizedAudio;
+
+/**
+ * Has `stream` run `run` bare as its request task (`llm.LLMStream#mainTask`), instead of LiveKit's task with its
+ * retry loop, tracing spans and metrics monitor. Should a LiveKit version rename that task, the stream keeps working
+ * through LiveKit's own: the caller's stream must not depend on the replacement.
+ */
+export function runAsMainTask(stream: llm.LLMStream, run: () => Promise<void>): void {
+  const target = stream as unknown as { mainTask?: unknown };
+  if (isFunction(target.mainTask)) target.mainTask = run;
+}
 
 /**
  * Catches the failure of a child's `ChunkedStream` (its private `mainTask` starts on the next microtask, so patching it

@@ -39,7 +39,7 @@ function plainRemoteHost(value: string): string | undefined {
 }
 
 /** `localhost`, `*.localhost`, `127.0.0.0/8`, `::1`. */
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.');

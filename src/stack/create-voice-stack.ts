@@ -2,7 +2,7 @@ import type { llm, stt, tts } from '@livekit/agents';
 import { EventEmitter } from 'eventemitter3';
 import { parseConfig } from '../config/parse-config.js';
 import type { VoiceStackConfig } from '../config/voice-stack-config.js';
-import type { Modality } from '../errors/index.js';
+import { MODALITIES, type Modality } from '../errors/index.js';
 import { creationError } from '../errors/missing-setup-error.js';
 import { builtinAdapters } from '../providers/builtin-adapters.js';
 import { checkLiveKitInternals } from '../providers/livekit-internals.js';
@@ -20,14 +20,13 @@ import { type FleetMetricsOptions, recordFleetMetrics } from './fleet-metrics.js
 import { transcriptEvents } from './transcript-events.js';
 import { realtimePolicy } from './realtime-policy.js';
 import { isRealtimeModel } from '../config/livekit-instance.js';
-import type { VoiceStackEvents } from '../policies/events.js';
+import { type CallFields, VOICE_STACK_EVENTS, type VoiceStackEvents } from '../policies/events.js';
 import { describeOptions, VoiceStack, type Attachment } from './voice-stack.js';
 import { activeCall, bindStreamsToCalls } from './call-context.js';
 import { withoutUnstartableInference } from './inference-safety-net.js';
 import { startupBanner } from './startup-banner.js';
 import { withoutDuplicates } from './without-duplicates.js';
 import { applyLanguage } from './language-choices.js';
-import type { CallFields } from '../policies/events.js';
 
 export interface CreateVoiceStackOptions<A extends readonly AnyAdapter[] = readonly AnyAdapter[]> {
   /** Custom provider adapters (made with `defineAdapter()`); they take precedence over built-ins of the same name. */
@@ -179,21 +178,9 @@ async function buildVoiceStack<const A extends readonly AnyAdapter[]>(
   return stack;
 }
 
-const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
-
-const EVENT_NAMES = [
-  'retry',
-  'fallback',
-  'holding',
-  'exhausted',
-  'recovered',
-  'turn',
-  'transcript',
-] as const satisfies readonly (keyof VoiceStackEvents)[];
-
 /** Re-emits the policies' events on the stack, with the fields of the call whose stream emitted them. */
 function forwardEvents(from: EventEmitter<VoiceStackEvents>, to: VoiceStack): void {
-  for (const name of EVENT_NAMES) {
+  for (const name of VOICE_STACK_EVENTS) {
     (from.on as (event: string, listener: (payload: object) => void) => unknown)(name, (payload) => {
       const call = activeCall();
       const withCall = call && !('sessionId' in payload) ? { ...payload, ...call } : payload;

@@ -1,6 +1,6 @@
 import { assertDuration, type DurationBounds } from '../config/durations.js';
 import { maskText, secretValuesOf } from '../config/secrets.js';
-import type { Modality } from '../errors/index.js';
+import { MODALITIES, type Modality } from '../errors/index.js';
 import type { ProbeResult } from '../providers/define-adapter.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 
@@ -44,8 +44,6 @@ export interface HealthReport {
   /** `Date.now()` when the probes started. */
   checkedAt: number;
 }
-
-const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 
 /** A probe's time: at least 10 ms, at most what Node's timers hold. Shared by `health()` and `doctor --timeout`. */
 export const HEALTH_TIMEOUT_BOUNDS = { min: 10 } as const satisfies DurationBounds;
@@ -107,6 +105,6 @@ async function probeOption(option: ProviderOption, timeoutMs: number, outer: Abo
 }
 
 /** A probe's error as one short line with every secret masked: the option's own keys, its env's, URL credentials. */
-export function scrub(message: string, secrets: readonly string[] = []): string {
+function scrub(message: string, secrets: readonly string[] = []): string {
   return maskText(message, secrets).replace(/\s+/g, ' ').slice(0, 200);
 }

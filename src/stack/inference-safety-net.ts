@@ -1,6 +1,6 @@
 import type { ParsedConfig, ParsedEntry } from '../config/parse-config.js';
 import type { AdapterSchemaSource } from '../config/voice-stack-config.js';
-import { type Modality, ProviderError } from '../errors/index.js';
+import { MODALITIES, type Modality, ProviderError } from '../errors/index.js';
 import { inferenceCredentials, type InferenceEntry } from '../providers/inference/inference-credentials.js';
 
 /** An option that cannot start, left out so that the rest of its slot serves. */
@@ -11,8 +11,6 @@ export interface StartupFallback {
   /** Why it cannot start, with the fix. */
   error: ProviderError;
 }
-
-const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 
 /**
  * LiveKit Inference with a safety net: an `inference` entry without LiveKit credentials cannot start, so when its slot

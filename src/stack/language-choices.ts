@@ -10,7 +10,7 @@ const NOVA_3 = new Set(['en', 'es', 'fr', 'de', 'hi', 'ru', 'pt', 'ja', 'it', 'n
  * `CARTESIA_DEFAULT_VOICES`), the same through LiveKit Inference, and ElevenLabs Flash v2.5 (multilingual) off
  * English. Override or extend it with the config's `languages`.
  */
-export function defaultLanguageChoices(language: string): LanguageChoices {
+function defaultLanguageChoices(language: string): LanguageChoices {
   const base = baseLanguage(language);
   const deepgram = NOVA_3.has(base) ? 'nova-3' : 'nova-2';
   const voice = CARTESIA_DEFAULT_VOICES[base];

@@ -1,7 +1,7 @@
 import { type metrics as lkMetrics, voice } from '@livekit/agents';
 import type { EventEmitter } from 'eventemitter3';
 import type { ResolvedVerbalOptions } from '../config/policy-config.js';
-import type { Modality } from '../errors/index.js';
+import { MODALITIES, type Modality } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import type { TurnMetrics, VoiceStackEvents } from '../policies/events.js';
 import type { Attachment } from './voice-stack.js';
@@ -214,7 +214,7 @@ export class MetricsCollector {
 
   summary(): MetricsSummary {
     const options: Record<string, OptionMetrics> = {};
-    for (const modality of ['stt', 'llm', 'tts'] as const) {
+    for (const modality of MODALITIES) {
       const own = OWN_FIGURE[modality];
       for (const option of this.#options[modality]) {
         const served = this.#turns.filter((turn) => turn.servedBy[modality] === option.label);

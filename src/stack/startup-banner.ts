@@ -1,4 +1,4 @@
-import type { Modality } from '../errors/index.js';
+import { MODALITIES, type Modality } from '../errors/index.js';
 import type { ProviderOption } from '../providers/provider-option.js';
 import type { StartupFallback } from './inference-safety-net.js';
 
@@ -39,8 +39,6 @@ export interface StartupBannerFields {
   /** Options left out because they cannot start. */
   unavailable: { modality: Modality; option: string; reason: string }[];
 }
-
-const MODALITIES = ['stt', 'llm', 'tts'] as const satisfies readonly Modality[];
 
 /**
  * The block logged when a stack is created: the mode (LiveKit Inference ENABLED / DISABLED / UNAVAILABLE, or the

@@ -2,10 +2,10 @@ import { type llm, type SessionConnectOptions, type stt, type tts, type VAD, voi
 import { EventEmitter } from 'eventemitter3';
 import type { ParsedConfig, ParsedEntry } from '../config/parse-config.js';
 import { maskSecrets } from '../config/secrets.js';
-import { type Modality, VoiceStackError } from '../errors/index.js';
+import { MODALITIES, type Modality, VoiceStackError } from '../errors/index.js';
 import type { Logger } from '../config/logger.js';
 import { closeInstance, type ProviderOption } from '../providers/provider-option.js';
-import type { CallFields, VoiceStackEvents } from '../policies/events.js';
+import { type CallFields, VOICE_STACK_EVENTS, type VoiceStackEvents } from '../policies/events.js';
 import { callFieldsOf, sessionConnOptions } from './call-context.js';
 import type { StartupFallback } from './inference-safety-net.js';
 import { checkHealth, type HealthOptions, type HealthReport } from './health.js';
@@ -133,7 +133,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     let pending = this.#languages.get(language);
     if (!pending) {
       pending = this.#derive(language).then((sibling) => {
-        for (const name of FORWARDED_EVENTS)
+        for (const name of VOICE_STACK_EVENTS)
           (sibling.on as (event: string, listener: (payload: unknown) => void) => unknown)(name, (payload) =>
             (this.emit as (event: string, payload: unknown) => boolean)(name, payload),
           );
@@ -225,7 +225,7 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
     await Promise.allSettled([...this.#languages.values()].map((pending) => pending.then((sibling) => sibling.close())));
     await Promise.allSettled(this.#closers.map((close) => close()));
     const instances = new Set<unknown>([this.stt, this.llm, this.tts]);
-    for (const modality of ['stt', 'llm', 'tts'] as const) for (const option of this.options[modality]) instances.add(option.instance);
+    for (const modality of MODALITIES) for (const option of this.options[modality]) instances.add(option.instance);
     await Promise.allSettled([...instances].filter(Boolean).map((instance) => closeInstance(instance)));
     this.removeAllListeners();
   }
@@ -246,13 +246,9 @@ export class VoiceStack extends EventEmitter<VoiceStackEvents> {
   }
 }
 
-/** The events a language's sibling stack re-emits on its parent. */
-const FORWARDED_EVENTS = ['retry', 'fallback', 'holding', 'exhausted', 'recovered', 'turn', 'transcript'] as const;
-
 /** `llm: openrouter/a → llama-cpp/local; tts: cartesia/sonic-turbo`. */
 export function describeOptions(options: Readonly<Record<Modality, readonly ProviderOption[]>>): string {
-  return (['stt', 'llm', 'tts'] as const)
-    .filter((modality) => options[modality].length > 0)
+  return MODALITIES.filter((modality) => options[modality].length > 0)
     .map((modality) => `${modality}: ${options[modality].map((option) => option.label).join(' → ')}`)
     .join('; ');
 }

@@ -3,16 +3,29 @@ import { delayed } from './sleep.js';
 import { type ErrorDialect, providerErrorBody } from './provider-errors.js';
 import type { WsRejection } from './ws-mock-server.js';
 
-/** The failure fields the STT and TTS scenarios share. */
+/** The failure fields every mock's scenario shares (the STT and TTS scenarios extend it). */
 export interface FailureScenario {
+  /**
+   * Answer with this HTTP status (and the provider's JSON error body). On a WebSocket mock it refuses the handshake
+   * with that status, which the client sees as a failed connect.
+   */
   status?: number | undefined;
+  /** `Retry-After` header with `status`: seconds (a number) or an HTTP date (a string). */
   retryAfter?: number | string | undefined;
-  /** The provider's error code in the body (`insufficient_quota`, `quota_exceeded` …). @default the provider's code for the status */
+  /**
+   * The provider's machine-readable error code, in the error body (`status`) or in its WebSocket error (`error`):
+   * OpenAI `insufficient_quota`, Deepgram `ASR_PAYMENT_REQUIRED`, ElevenLabs `quota_exceeded`, Cartesia
+   * `concurrency_limited`, LiveKit Inference `inference_quota_exceeded:<category>` (sends the gateway's quota body as
+   * the message) … @default the provider's code for the status
+   */
   code?: string | undefined;
-  /** More response headers, e.g. `x-ratelimit-*` (see `openAIRateLimitHeaders`). */
+  /** More response headers with `status` (HTTP mocks), e.g. `x-ratelimit-*` (see `openAIRateLimitHeaders`). */
   headers?: Record<string, string> | undefined;
+  /** Error message in the body (`status`) or in the provider's error message (`error`). */
   message?: string | undefined;
+  /** Wait this long before answering (HTTP: before the response headers; STT: the transcript; TTS: the first audio), in ms. */
   delayMs?: number | undefined;
+  /** Drop the connection without a close frame (a TCP reset; HTTP: a network error): STT once audio arrives, TTS before any audio. */
   reset?: boolean | undefined;
 }
 

@@ -1,19 +1,7 @@
-/** Resolves after `ms` (never, for Infinity), or rejects when `signal` aborts; leaves no timer behind. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-    function done() {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { sleep } from '../state/sleep.js';
+
+// The one abortable sleep of the package lives with the retry loop; the mocks and tests take it from here.
+export { sleep };
 
 /**
  * Waits `ms` (if any) before a mock answers; `false` when the client gave up meanwhile (a timeout), so the handler

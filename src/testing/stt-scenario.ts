@@ -1,33 +1,17 @@
+import type { FailureScenario } from './scripted-failure.js';
 import type { WebSocket } from 'ws';
 
 /**
  * One scripted behaviour of a mocked STT endpoint, for one recognition: a WebSocket connection (streaming) or one
  * HTTP request (batch). Unset fields give a normal answer: the mock's transcript once enough audio has arrived.
  */
-export interface STTScenario {
+export interface STTScenario extends FailureScenario {
   /** How many recognitions this scenario answers before it is used up. @default Infinity */
   times?: number;
   /** The final transcript. @default the mock's `transcript` */
   transcript?: string;
   /** Send an interim transcript (the first half of the words) before the final one (streaming mocks). @default true */
   interim?: boolean;
-  /**
-   * Answer with this HTTP status (and a JSON error body). On a WebSocket mock it refuses the handshake with that
-   * status, which the client sees as a failed connect.
-   */
-  status?: number;
-  /** `Retry-After` header with `status`: seconds (a number) or an HTTP date (a string). */
-  retryAfter?: number | string;
-  /** More response headers with `status` (HTTP mocks), e.g. `x-ratelimit-*` (see `openAIRateLimitHeaders`). */
-  headers?: Record<string, string>;
-  /**
-   * The provider's machine-readable error code, in the error body (`status`) or, on Inference, in its `error` event
-   * (`error`; `inference_quota_exceeded:<category>` sends the gateway's quota body as the message): OpenAI
-   * `insufficient_quota`, Deepgram `ASR_PAYMENT_REQUIRED` … @default the provider's code for the status
-   */
-  code?: string;
-  /** Error message in the body (`status`) or in the provider's error message (`error`). */
-  message?: string;
   /**
    * WebSocket mocks: fail the stream with the provider's own error once audio arrives (Inference: an `error` event;
    * Deepgram: a close frame with code 1011 and the message as reason).
@@ -37,16 +21,12 @@ export interface STTScenario {
   errorCode?: number;
   /** WebSocket mocks: wait this long before answering the handshake, in ms. */
   connectDelayMs?: number;
-  /** Wait this long before the transcript (HTTP: before the response headers), in ms. */
-  delayMs?: number;
   /** WebSocket mocks: voiced audio (ms) to receive before the interim transcript; the final one needs it too. @default the mock's `afterAudioMs` (300) */
   afterAudioMs?: number;
   /** WebSocket mocks: close the socket (code 1011) once this much audio (ms) arrived, before any transcript. */
   closeAfterAudioMs?: number;
   /** Send a frame that is not valid JSON before the transcript (HTTP: a 200 whose JSON body is cut short). */
   malformed?: boolean;
-  /** Drop the connection without a close frame once audio arrives (a TCP reset; HTTP: a network error). */
-  reset?: boolean;
   /** WebSocket mocks: go silent (no event, socket left open) once this much audio (ms) arrived. */
   stallAfterAudioMs?: number;
 }

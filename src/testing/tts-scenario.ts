@@ -1,29 +1,13 @@
+import type { FailureScenario } from './scripted-failure.js';
 import { sleep } from './sleep.js';
 
 /**
  * One scripted behaviour of a mocked TTS endpoint, for one synthesis (an HTTP request, or one generation on a
  * WebSocket). Unset fields give a normal answer: `audioMs` of a 440 Hz tone at the sample rate the client asked for.
  */
-export interface TTSScenario {
+export interface TTSScenario extends FailureScenario {
   /** How many syntheses this scenario answers before it is used up. @default Infinity */
   times?: number;
-  /**
-   * Answer with this HTTP status (and a JSON error body) instead of audio. On a WebSocket mock it refuses the
-   * next handshake with that status, which the client sees as a failed connect.
-   */
-  status?: number;
-  /** `Retry-After` header with `status`: seconds (a number) or an HTTP date (a string). */
-  retryAfter?: number | string;
-  /** More response headers with `status` (HTTP mocks), e.g. `x-ratelimit-*`. */
-  headers?: Record<string, string>;
-  /**
-   * The provider's machine-readable error code, in the error body (`status`) or in its WebSocket error message
-   * (`error`): ElevenLabs `quota_exceeded` (a 401 over HTTP), Cartesia `concurrency_limited`, LiveKit Inference
-   * `inference_quota_exceeded:<category>` … @default the provider's code for the status
-   */
-  code?: string;
-  /** Error message in the body (`status`) or in the provider's error message (`error`). */
-  message?: string;
   /**
    * WebSocket mocks: answer the generation with the provider's own in-band error message, as each sends it:
    * Cartesia `{ type: "error", status_code, error_code, done: true }` on the open socket (the plugin swallows a 4xx),
@@ -33,8 +17,6 @@ export interface TTSScenario {
   error?: boolean;
   /** HTTP-like status inside the provider's WebSocket error message (Cartesia `status_code`, Inference `code`). @default 500 (Cartesia), none (Inference) */
   errorCode?: number;
-  /** Wait this long before the first audio (HTTP: before the response headers), in ms. */
-  delayMs?: number;
   /** Length of the synthesized audio, in ms. @default the mock's `audioMs` (200) */
   audioMs?: number;
   /** Length of each audio chunk sent, in ms. @default 50 */
@@ -43,8 +25,6 @@ export interface TTSScenario {
   dropAfterChunks?: number;
   /** Stop sending (keep the connection open) after this many audio chunks; 0 never answers. */
   stallAfterChunks?: number;
-  /** Drop the connection without a close frame before any audio (a TCP reset; HTTP: a network error). */
-  reset?: boolean;
   /** WebSocket mocks: send a frame that is not valid JSON instead of the audio. */
   malformed?: boolean;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createProviderResolver, createVoiceStack, MAX_TIMER_MS } from '../../src/index.js';
+import { MAX_TIMER_MS } from '../../src/config/durations.js';
+import { createProviderResolver, createVoiceStack } from '../../src/index.js';
 import { configProblems } from '../helpers/config-problems.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 

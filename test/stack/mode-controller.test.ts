@@ -1,14 +1,8 @@
 import { voice } from '@livekit/agents';
 import { eventually } from '../helpers/eventually.js';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  type CallStack,
-  createMemoryStore,
-  createModeController,
-  type ModeFallbackEvent,
-  VoiceStack,
-  VoiceStackError,
-} from '../../src/index.js';
+import { type CallStack, createMemoryStore, createModeController, type ModeFallbackEvent, VoiceStackError } from '../../src/index.js';
+import { VoiceStack } from '../../src/stack/voice-stack.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 

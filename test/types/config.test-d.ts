@@ -15,6 +15,8 @@ describe('VoiceStackConfig types', () => {
     // @ts-expect-error 'openia' is not a provider
     void createVoiceStack({ llm: { provider: 'openia' } });
     expectTypeOf<{ llm: { provider: 'openia' } }>().not.toExtend<VoiceStackConfig>();
+    // @ts-expect-error 'openroutr' is not a provider (test/types/provider-typo.slow.test.ts checks the message names it)
+    void createVoiceStack({ llm: { provider: 'openroutr', models: ['a/b'] } });
   });
 
   it('rejects a missing required field', () => {

@@ -7,7 +7,7 @@ import { probeHTTP } from '../probe-http.js';
 import { sdkEnvOptions } from '../openai-format/openai-client.js';
 
 /** Azure's GA data-plane version, used when neither the entry nor `OPENAI_API_VERSION` gives one. */
-export const AZURE_OPENAI_API_VERSION = '2024-10-21';
+const AZURE_OPENAI_API_VERSION = '2024-10-21';
 
 interface AzureOptions {
   endpoint?: string | undefined;

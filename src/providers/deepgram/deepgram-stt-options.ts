@@ -1,7 +1,15 @@
 import { durationSchema } from '../../config/durations.js';
 import { z } from 'zod';
 import type { EntryBase } from '../../config/entry-base.js';
-import { FIX, secretString, urlSchema, languageCode, type ModelId, modelIdSchema } from '../../config/schema-helpers.js';
+import {
+  FIX,
+  secretString,
+  urlSchema,
+  languageCode,
+  type ModelId,
+  modelIdSchema,
+  type OptionsSchema,
+} from '../../config/schema-helpers.js';
 
 /** Deepgram's streaming models (from the Deepgram plugin's `STTModels`). Any other id is accepted too. */
 export type DeepgramSTTModel =
@@ -24,36 +32,31 @@ export type DeepgramSTTModel =
   | 'enhanced-general'
   | 'base';
 
-/** Deepgram live streaming STT through `@livekit/agents-plugin-deepgram`. */
-export interface DeepgramSTTConfig extends EntryBase {
-  provider: 'deepgram';
+const deepgramSTTFields = {
   /**
    * Deepgram model. English-only variants (`nova-2-phonecall`, `nova-2-medical`, `nova-3-general` …) are replaced
    * by `nova-2-general` (with a warning) when `language` is not English.
    * @default "nova-3"
    */
-  model?: ModelId<DeepgramSTTModel>;
+  model: modelIdSchema<ModelId<DeepgramSTTModel>>('a Deepgram model', 'nova-3').default('nova-3'),
   /** Language code, e.g. `"en"`, `"fr"`, or `"multi"` (nova-3 / nova-2 code-switching). @default "en" */
-  language?: string;
+  language: languageCode('en').default('en'),
   /** Silence (ms) after which Deepgram ends an utterance (`endpointing`). @default 25 */
-  endpointingMs?: number;
+  endpointingMs: durationSchema('`endpointingMs`').optional(),
   /** Words to boost, as Deepgram `keyterm` prompts (nova-3). @default none */
-  keyterms?: string[];
+  keyterms: z.array(z.string(), { error: `expected an array of strings${FIX}e.g. ["LiveKit"].` }).optional(),
   /** Send interim transcripts. @default true */
-  interimResults?: boolean;
+  interimResults: z.boolean({ error: `expected true or false${FIX}use \`interimResults: false\` to turn them off.` }).optional(),
   /** @default DEEPGRAM_API_KEY */
-  apiKey?: string;
+  apiKey: secretString('Deepgram API key', 'DEEPGRAM_API_KEY').optional(),
   /** Deepgram's base URL (a proxy or a test mock); `http(s)` is turned into `ws(s)` for streaming. @default "wss://api.deepgram.com" */
-  baseURL?: string;
-}
+  baseURL: urlSchema('wss://api.deepgram.com').optional(),
+};
 
 /** The options of { provider: 'deepgram' } (STT), without `provider` and `lastResort` (the stack's). */
-export const deepgramSTTOptions = z.strictObject({
-  model: modelIdSchema<ModelId<DeepgramSTTModel>>('a Deepgram model', 'nova-3').default('nova-3'),
-  language: languageCode('en').default('en'),
-  endpointingMs: durationSchema('`endpointingMs`').optional(),
-  keyterms: z.array(z.string(), { error: `expected an array of strings${FIX}e.g. ["LiveKit"].` }).optional(),
-  interimResults: z.boolean({ error: `expected true or false${FIX}use \`interimResults: false\` to turn them off.` }).optional(),
-  apiKey: secretString('Deepgram API key', 'DEEPGRAM_API_KEY').optional(),
-  baseURL: urlSchema('wss://api.deepgram.com').optional(),
-});
+export const deepgramSTTOptions: OptionsSchema<typeof deepgramSTTFields> = z.strictObject(deepgramSTTFields);
+
+/** Deepgram live streaming STT through `@livekit/agents-plugin-deepgram`. */
+export interface DeepgramSTTConfig extends EntryBase, z.input<typeof deepgramSTTOptions> {
+  provider: 'deepgram';
+}

@@ -3,7 +3,7 @@ import { MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext, ProbeResult } from '../define-adapter.js';
 
 /** LiveKit Inference's gateway, unless the entry or `LIVEKIT_INFERENCE_URL` says otherwise. */
-export const DEFAULT_INFERENCE_URL = 'https://agent-gateway.livekit.cloud/v1';
+const DEFAULT_INFERENCE_URL = 'https://agent-gateway.livekit.cloud/v1';
 
 /** What every `inference` entry (STT, LLM, TTS) may set. */
 export interface InferenceEntry {

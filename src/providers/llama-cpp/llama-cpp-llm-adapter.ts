@@ -4,7 +4,7 @@ import { createOpenAIFormatLLM } from '../openai-format/openai-format-llm.js';
 import { probeHTTP } from '../probe-http.js';
 
 /** llama.cpp serves `/health` beside `/v1`: `http://localhost:8080/v1` → `http://localhost:8080/health`. */
-export function llamaCppHealthURL(baseURL: string): string {
+function llamaCppHealthURL(baseURL: string): string {
   const url = new URL(baseURL);
   url.pathname = url.pathname.replace(/\/v1\/?$/, '/').replace(/\/?$/, '/') + 'health';
   return url.toString();

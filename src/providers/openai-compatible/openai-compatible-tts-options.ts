@@ -1,29 +1,32 @@
 import { z } from 'zod';
-import { FIX, nonEmptyString, secretString, urlSchema, languageSchema } from '../../config/schema-helpers.js';
-import { openAIFormatSpeed, type OpenAIFormatTTSBase } from '../openai-format/openai-format-options.js';
+import type { EntryBase } from '../../config/entry-base.js';
+import { FIX, nonEmptyString, type OptionsSchema, secretString, urlSchema, languageSchema } from '../../config/schema-helpers.js';
+import { openAIFormatSpeed } from '../openai-format/openai-format-options.js';
 
-/** A self-hosted OpenAI-compatible speech server (Kokoro-FastAPI, openedai-speech, LocalAI …). */
-export interface OpenAICompatibleTTSConfig extends OpenAIFormatTTSBase {
-  provider: 'openai-compatible';
+const openAICompatibleTTSFields = {
   /** The server's base URL, e.g. `"http://kokoro:8880/v1"`. Required. */
-  baseURL: string;
+  baseURL: urlSchema('http://localhost:8880/v1'),
   /** The model name the server serves, e.g. `"kokoro"`. Required. */
-  model: string;
+  model: nonEmptyString('the model name the server serves', 'kokoro'),
   /** The server's voice name, e.g. `"af_bella"` for Kokoro. @default "alloy" */
-  voice?: string;
+  voice: nonEmptyString('a voice name', 'af_bella').default('alloy'),
+  /** Speaking rate, 0.25–4. @default 1 */
+  speed: openAIFormatSpeed.optional(),
   /** How to speak, for servers that support it. */
-  instructions?: string;
+  instructions: z.string({ error: `expected a string${FIX}describe the tone, e.g. "Speak calmly."` }).optional(),
+  /**
+   * Not sent: OpenAI-format voices read the language from the text. Accepted so that one `language` can be
+   * written on every entry of a chain.
+   */
+  language: languageSchema.optional(),
   /** @default none (most self-hosted servers need no key) */
-  apiKey?: string;
-}
+  apiKey: secretString('API key').optional(),
+};
 
 /** The options of { provider: 'openai-compatible' } (TTS), without `provider` and `lastResort` (the stack's). */
-export const openAICompatibleTTSOptions = z.strictObject({
-  baseURL: urlSchema('http://localhost:8880/v1'),
-  model: nonEmptyString('the model name the server serves', 'kokoro'),
-  voice: nonEmptyString('a voice name', 'af_bella').default('alloy'),
-  speed: openAIFormatSpeed.optional(),
-  instructions: z.string({ error: `expected a string${FIX}describe the tone, e.g. "Speak calmly."` }).optional(),
-  language: languageSchema.optional(),
-  apiKey: secretString('API key').optional(),
-});
+export const openAICompatibleTTSOptions: OptionsSchema<typeof openAICompatibleTTSFields> = z.strictObject(openAICompatibleTTSFields);
+
+/** A self-hosted OpenAI-compatible speech server (Kokoro-FastAPI, openedai-speech, LocalAI …). */
+export interface OpenAICompatibleTTSConfig extends EntryBase, z.input<typeof openAICompatibleTTSOptions> {
+  provider: 'openai-compatible';
+}

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import type { hostedLLMOptions } from './openai-format-options.js';
+import type { groqLLMOptions } from '../groq/groq-llm-options.js';
 import { defineAdapter } from '../define-adapter.js';
 import { probeChatCompletion } from '../probe-http.js';
 import { createOpenAIFormatLLM } from './openai-format-llm.js';
 
 type HostedProvider = 'groq' | 'gemini' | 'anthropic';
-/** The three share one shape ({@link hostedLLMOptions}). */
-type HostedSchema = ReturnType<typeof hostedLLMOptions>;
+/** The three share one shape (a model, a key and a base URL with the provider's defaults, and the OpenAI-format fields). */
+type HostedSchema = typeof groqLLMOptions;
 type Options = z.output<HostedSchema>;
 
 /**

@@ -3,7 +3,7 @@ import { probeHTTP } from '../probe-http.js';
 import { wavHeader } from '../wav-file.js';
 
 /** Half a second of near-silent 16 kHz PCM16 mono, as a WAV file: enough for a transcription endpoint to answer. */
-export function probeWav(ms = 500, sampleRate = 16_000): Uint8Array<ArrayBuffer> {
+function probeWav(ms = 500, sampleRate = 16_000): Uint8Array<ArrayBuffer> {
   const samples = Math.round((sampleRate * ms) / 1000);
   const wav = Buffer.concat([wavHeader(sampleRate, samples * 2), Buffer.alloc(samples * 2)]);
   // A faint 200 Hz hum rather than digital zeros, which some servers reject as empty audio.

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../../config/logger.js';
 import { openRealtimeSocket } from './realtime-socket.js';
 import { checkRealtimeSessionClass, realtimeSessionInternals, type RealtimeSessionInternals } from '../livekit-internals.js';
+import { sleep } from '../../state/sleep.js';
 
 /** How the guarded session retries a refused connection. */
 export interface RealtimeReconnectOptions {
@@ -95,7 +96,7 @@ async function guardedConnect(
       const base = Math.min(options.maxDelayMs ?? 8_000, (options.initialDelayMs ?? 500) * 2 ** attempt);
       const delayMs = Math.round(Math.min(60_000, Math.max(retryAfterMs ?? 0, base / 2 + (Math.random() * base) / 2)));
       options.logger.warn(`OpenAI Realtime connection failed; retrying in ${delayMs} ms`, { error: (error as Error).message });
-      await abortableDelay(delayMs, signal);
+      await sleep(delayMs, signal).catch(() => undefined);
       if (signal.aborted) throw error;
     }
   }
@@ -115,17 +116,5 @@ function connect(
     signal,
     timeoutMs: connOptions.timeoutMs,
     onMalformed,
-  });
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
   });
 }

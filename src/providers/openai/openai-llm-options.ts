@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { type ModelId, modelIdSchema, secretString, urlSchema } from '../../config/schema-helpers.js';
-import { openAIFormatLLMFields, type OpenAIFormatLLMBase } from '../openai-format/openai-format-options.js';
+import type { EntryBase } from '../../config/entry-base.js';
+import { type ModelId, modelIdSchema, type OptionsSchema, secretString, urlSchema } from '../../config/schema-helpers.js';
+import { openAIFormatLLMFields } from '../openai-format/openai-format-options.js';
 
 /** Current OpenAI chat models (from the OpenAI plugin's `ChatModels`); any other id is accepted too. */
 export type OpenAIChatModel =
@@ -17,21 +18,22 @@ export type OpenAIChatModel =
   | 'gpt-4o'
   | 'gpt-4o-mini';
 
-/** OpenAI through `@livekit/agents-plugin-openai`. */
-export interface OpenAILLMConfig extends OpenAIFormatLLMBase {
-  provider: 'openai';
+const openAILLMFields = {
   /** @default "gpt-4.1-mini" */
-  model?: ModelId<OpenAIChatModel>;
+  model: modelIdSchema<ModelId<OpenAIChatModel>>('a model name', 'gpt-4.1-mini').default('gpt-4.1-mini'),
   /** @default OPENAI_API_KEY */
-  apiKey?: string;
+  apiKey: secretString('OpenAI API key', 'OPENAI_API_KEY').optional(),
   /** @default OPENAI_BASE_URL, then "https://api.openai.com/v1" */
-  baseURL?: string;
-}
+  baseURL: urlSchema('https://api.openai.com/v1').optional(),
+};
 
 /** The options of { provider: 'openai' } (LLM), without `provider` and `lastResort` (the stack's). */
-export const openAILLMOptions = z.strictObject({
-  model: modelIdSchema<ModelId<OpenAIChatModel>>('a model name', 'gpt-4.1-mini').default('gpt-4.1-mini'),
-  apiKey: secretString('OpenAI API key', 'OPENAI_API_KEY').optional(),
-  baseURL: urlSchema('https://api.openai.com/v1').optional(),
+export const openAILLMOptions: OptionsSchema<typeof openAILLMFields & typeof openAIFormatLLMFields> = z.strictObject({
+  ...openAILLMFields,
   ...openAIFormatLLMFields,
 });
+
+/** OpenAI through `@livekit/agents-plugin-openai`. */
+export interface OpenAILLMConfig extends EntryBase, z.input<typeof openAILLMOptions> {
+  provider: 'openai';
+}
