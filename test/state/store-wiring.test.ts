@@ -33,8 +33,9 @@ describe("a mode controller's store", () => {
     const prefix = `wiring${Math.random().toString(36).slice(2)}:`;
     // Two processes' worth: each its own Redis store (its own mirror), as docs/operations.md shows (store, no createOptions).
     const stores = [await createRedisStore({ url: redis.url }, { prefix }), await createRedisStore({ url: redis.url }, { prefix })];
-    const controllers = stores.map((store) =>
-      createModeController({ modes: { pipeline: config }, mode: 'pipeline', store, createOptions: { logger: recordingLogger() } }),
+    const loggers = [recordingLogger(), recordingLogger()];
+    const controllers = stores.map((store, index) =>
+      createModeController({ modes: { pipeline: config }, mode: 'pipeline', store, createOptions: { logger: loggers[index]! } }),
     );
     const calls: { release(): void }[] = [];
     try {
@@ -45,7 +46,8 @@ describe("a mode controller's store", () => {
       await session.close();
       first.release();
       // The cooldown is in Redis, so it reaches process 2's mirror ...
-      expect(await eventually(() => stores[1]!.list('fleet:option:').length > 0)).toBe(true);
+      const reached = await eventually(() => stores[1]!.list('fleet:option:').length > 0);
+      expect(reached, `the first stack logged: ${loggers[0]!.lines.join('\n')}`).toBe(true);
       // Process 2 runs on another machine: nothing reaches it but Redis.
       process.env.LIVEKIT_VOICE_STACK_STATE_DIR = otherMachine;
       const before = primary.chatRequests().length;
