@@ -23,7 +23,9 @@ const shape = (text: string) =>
     .filter((line) => !/^\s*-- /.test(line))
     .join('\n')
     .replaceAll('One moment, please. ', '')
-    .replace(/\d+(\.\d+)?/g, '#');
+    .replace(/\d+(\.\d+)?/g, '#')
+    // Columns are padded to their figures' widths.
+    .replace(/ {2,}/g, ' ');
 
 const states: { remove(): void }[] = [];
 afterAll(() => states.forEach((state) => state.remove()));
