@@ -73,7 +73,7 @@ describe('ElevenLabs multi-context socket limits', () => {
     // time itself: keep-alives every 100 ms hold a socket whose timeout is 300 ms open for 600 ms
     for (let index = 0; index < 6; index++) {
       socket.send(JSON.stringify({ text: ' ', context_id: 'ctx-1' }));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // time itself (see above)
     }
     expect(socket.readyState).toBe(WebSocket.OPEN);
     expect(await closedWithin(closed, 3_000)).toEqual({ code: 1008, reason: expect.stringMatching(/^Have not received a new text input/) });
@@ -145,7 +145,7 @@ describe('Deepgram live stream timing', () => {
     // time itself: KeepAlive every 100 ms holds a stream whose idle timeout is 300 ms open for 600 ms
     for (let index = 0; index < 6; index++) {
       socket.send(JSON.stringify({ type: 'KeepAlive' }));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // time itself (see above)
     }
     expect(socket.readyState).toBe(WebSocket.OPEN);
     expect(await closedWithin(closed, 3_000)).toEqual({ code: 1011, reason: 'NET-0001' });
