@@ -68,7 +68,7 @@ async function startFaultyServer(next: () => number) {
         response.end('data: [DONE]\n\n');
       };
       if (fault === 'slow')
-        timers.push(setTimeout(stream, 150)); // the mock's slow fault (not a wait): beyond the 100 ms first-token timeout
+        timers.push(setTimeout(stream, 150)); // time itself: the mock answers after 150 ms, beyond the 100 ms first-token timeout (a fault, not a wait)
       else stream();
     });
   });

@@ -191,7 +191,7 @@ describe('speech soak: TTS utterances and STT streams with random faults', () =>
         const stream = chain.stream({ connOptions: { maxRetry: 0, retryIntervalMs: 0, timeoutMs: 100 } });
         const timer = setTimeout(() => stream.close(), 5_000);
         const pushing = pushFrames(stream, frames, { pace: 1, end: false });
-        // Not a wait: the deadline for the transcript once the audio is spent (a stream that hears nothing ends there).
+        // time itself: the deadline for the transcript once the audio is spent, not a wait (a stream that hears nothing ends there).
         const stop = new AbortController();
         const deadline = pushing.then(() => sleep(1_000, stop.signal).catch(() => undefined));
         const heard = (async () => {
