@@ -1,7 +1,7 @@
 import { type APIConnectOptions, llm } from '@livekit/agents';
 import type { ProviderOption } from '../providers/provider-option.js';
-import { ResponseProgress, withResponseProgress } from '../providers/response-progress.js';
-import { captureRunFailure } from '../providers/livekit-internals.js';
+import { carriesResponseProgress, expectResponseProgress, ResponseProgress, withResponseProgress } from '../providers/response-progress.js';
+import { captureRunFailure, requestSignalOf } from '../providers/livekit-internals.js';
 
 /** Time to first token of an option whose config sets no `timeoutMs`, in ms (LiveKit's default). */
 export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 10_000;
@@ -32,7 +32,7 @@ export class Attempt {
     this.progress = new ResponseProgress(turnProgress);
     let stream: llm.LLMStream;
     try {
-      stream = withResponseProgress(this.progress, () => (option.instance as llm.LLM).chat({ ...request, connOptions }));
+      stream = startChat(option, { ...request, connOptions }, this.progress);
     } catch (error) {
       // chat() threw before any stream existed (e.g. a custom LLM that rejects a tool schema): this option's failure.
       this.error = error;
@@ -44,6 +44,21 @@ export class Attempt {
     // streams share: capturing this stream's own run() ties the failure to this attempt.
     captureRunFailure(stream, (error) => (this.error = error));
   }
+}
+
+/**
+ * `chat()` on the option, with its response reporting to `progress`: through the request itself when the option's
+ * client carries progress (the stream's request starts on a later tick, so registering its signal now is in time),
+ * else through `AsyncLocalStorage` (a custom adapter's client).
+ */
+function startChat(option: ProviderOption<'llm'>, request: Parameters<llm.LLM['chat']>[0], progress: ResponseProgress): llm.LLMStream {
+  const instance = option.instance as llm.LLM;
+  if (!carriesResponseProgress(option.responses.fetch)) return withResponseProgress(progress, () => instance.chat(request));
+  const stream = instance.chat(request);
+  // A LiveKit version without the stream's signal leaves the progress unfed: tool calls then count as silence.
+  const signal = requestSignalOf(stream);
+  if (signal) expectResponseProgress(signal, progress);
+  return stream;
 }
 
 /** A stream that ends at once: what an attempt whose chat() threw reads (its `error` says why). */

@@ -76,12 +76,14 @@ export function checkLiveKitInternals(shapes: readonly Shape[] = CORE_SHAPES): v
 /**
  * Routes `inference.LLM`'s OpenAI SDK client (its private `client`, which the constructor takes no option for) through
  * `fetch`: the option's `ResponseObserver` sees the headers LiveKit drops (`Retry-After`), and msw sees the requests.
+ * Returns the new client.
  */
-export function routeInferenceLLMFetch(instance: object, fetch: typeof globalThis.fetch): void {
+export function routeInferenceLLMFetch(instance: object, fetch: typeof globalThis.fetch): object {
   const holder = instance as { client?: { withOptions?: (options: { fetch: typeof globalThis.fetch }) => unknown } };
   if (!method(holder.client, 'withOptions'))
     throw liveKitInternalsError('route LiveKit Inference LLM requests', '`inference.LLM#client.withOptions()` (its OpenAI SDK client)');
   holder.client = holder.client!.withOptions!({ fetch }) as typeof holder.client;
+  return holder.client!;
 }
 
 /**
@@ -108,6 +110,15 @@ export function captureRunFailure(
     }
   };
   return record;
+}
+
+/**
+ * The abort signal an LLM stream's plugin hands its HTTP client with each request (`llm.LLMStream#abortController`,
+ * which `inference.LLMStream` passes to the OpenAI SDK), or undefined should a LiveKit version no longer have it.
+ */
+export function requestSignalOf(stream: llm.LLMStream): AbortSignal | undefined {
+  const signal = (stream as unknown as { abortController?: { signal?: unknown } }).abortController?.signal;
+  return signal instanceof AbortSignal ? signal : undefined;
 }
 
 type Audio = tts.SynthesizedAudio;

@@ -1,5 +1,5 @@
 import { readText } from './read-text.js';
-import { currentResponseProgress, observeProgress } from './response-progress.js';
+import { observeProgress, responseProgressOf } from './response-progress.js';
 
 /** What the last error response (or in-band error message) of one option said. */
 export interface ObservedResponse {
@@ -32,7 +32,7 @@ export class ResponseObserver {
 
   constructor(transformRequest?: (init: RequestInit | undefined) => RequestInit | undefined) {
     this.fetch = async (input, init) => {
-      const progress = currentResponseProgress();
+      const progress = responseProgressOf(init);
       const response = await globalThis.fetch(input, transformRequest ? transformRequest(init) : init);
       this.record(response.status, response.headers);
       if (response.status >= 400) this.#readErrorBody(response);

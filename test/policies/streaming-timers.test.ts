@@ -1,8 +1,13 @@
 import { llm } from '@livekit/agents';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createVoiceStack, defineAdapter } from '../../src/index.js';
 import { observeProgress, ResponseProgress } from '../../src/providers/response-progress.js';
+import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { chainEndpoints, chainStack, OPENROUTER_KEY } from '../helpers/chain-stack.js';
+import { recordEvents } from '../helpers/recorders.js';
 
 // A tool call streams in fragments (id and name first, then the arguments over many chunks) and the plugin yields it
 // only when complete: to a chain that watches the plugin's chunks, a model streaming a tool call looks silent. The
@@ -11,7 +16,29 @@ import { chainEndpoints, chainStack, OPENROUTER_KEY } from '../helpers/chain-sta
 // streaming for 1.2 s was hedged and the backup's plain text won; the tool call was dropped.
 
 const { openrouter, llama, handlers } = chainEndpoints();
-useMswServer(...handlers);
+const gateway = mockOpenAIEndpoint({ baseURL: 'https://agent-gateway.livekit.cloud/v1' });
+const azure = mockOpenAIEndpoint({ baseURL: 'https://acme.openai.azure.com/openai/deployments/voice-4o-mini' });
+const acme = mockOpenAIEndpoint({ baseURL: 'https://llm.acme.example/v1' });
+useMswServer(
+  ...handlers,
+  ...gateway.handlers,
+  ...azure.handlers,
+  // The session prewarms Azure's client with `GET /models`, which Azure serves per resource.
+  http.get('https://acme.openai.azure.com/openai/models', () => HttpResponse.json({ data: [] })),
+  ...acme.handlers,
+);
+
+/** A custom adapter as docs/custom-adapters.md writes one: the OpenAI plugin over its own SDK client on `context.fetch`. */
+const acmeAdapter = defineAdapter({
+  modality: 'llm',
+  provider: 'acme',
+  options: z.strictObject({ model: z.string(), timeoutMs: z.number().optional() }),
+  create: async (options, context) => {
+    const [{ LLM }, { OpenAI }] = await Promise.all([import('@livekit/agents-plugin-openai'), import('openai')]);
+    const client = new OpenAI({ apiKey: 'acme-key', baseURL: acme.baseURL, fetch: context.fetch, maxRetries: 0 });
+    return new LLM({ model: options.model, client });
+  },
+});
 
 const ARGUMENTS = { city: 'Paris', unit: 'celsius', days: 3, note: 'the forecast for the week, with the wind' };
 /** 1 delta with the id and name, then 12 argument fragments 100 ms apart: 1.2 s of streaming before the call is whole. */
@@ -92,6 +119,73 @@ describe('chain timers and a response that is streaming a tool call', () => {
     try {
       expect((await ask(stack.llm as llm.LLM)).text).toBe('It is sunny.');
       expect(openrouter.chatRequests().map((request) => request.model)).toEqual(['a', 'b']);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+// How the response reaches the chain differs by client: the SDK clients the library builds carry each attempt's
+// progress on the request, a custom adapter's client is reached through the async context. Each kind is checked.
+describe('every kind of LLM option reports a streaming tool call', () => {
+  const kinds = [
+    {
+      kind: 'LiveKit Inference',
+      endpoint: gateway,
+      entry: { provider: 'inference', model: 'openai/gpt-4.1-mini' },
+      env: { LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'lk-secret-0123456789' },
+    },
+    {
+      kind: 'Azure OpenAI',
+      endpoint: azure,
+      entry: { provider: 'azure-openai', deployment: 'voice-4o-mini' },
+      env: { AZURE_OPENAI_API_KEY: 'az-test-key', AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com' },
+    },
+    { kind: 'a custom adapter', endpoint: acme, entry: { provider: 'acme', model: 'acme-1' }, env: {} },
+  ];
+
+  it.each(kinds)('$kind: hedging and the first-token timeout hold back while the arguments stream', async ({ endpoint, entry, env }) => {
+    endpoint.reset();
+    openrouter.reset();
+    endpoint.use(SLOW_TOOL_CALL);
+    const stack = await createVoiceStack(
+      {
+        llm: [
+          { ...entry, timeoutMs: 500 },
+          { provider: 'openrouter', models: ['b'], apiKey: OPENROUTER_KEY },
+        ],
+        retry: { hedgeAfterMs: 300 },
+      } as Parameters<typeof createVoiceStack>[0],
+      { env, adapters: [acmeAdapter] },
+    );
+    const recorder = recordEvents(stack);
+    try {
+      const reply = await ask(stack.llm as llm.LLM);
+      expect(reply.toolCalls.map((call) => [call.name, JSON.parse(call.args)])).toEqual([['get_weather', ARGUMENTS]]);
+      expect(endpoint.chatRequests()).toHaveLength(1);
+      expect(openrouter.chatRequests()).toEqual([]); // never hedged
+      expect(recorder.events).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('two turns at once on one option: each request reports to its own turn', async () => {
+    openrouter.reset();
+    // Whichever turn's request arrives first streams the tool call; the other only "processes" and must be hedged.
+    openrouter.use(
+      { model: 'a', times: 1, ...SLOW_TOOL_CALL },
+      { model: 'a', times: 1, processingMs: 2_000, keepAliveEveryMs: 50, reply: 'Late.' },
+      { model: 'b', reply: 'It is sunny.' },
+    );
+    const { stack } = await chainStack({ retry: { hedgeAfterMs: 300 } }, [
+      { provider: 'openrouter', models: ['a', 'b'], apiKey: OPENROUTER_KEY },
+    ]);
+    try {
+      const replies = await Promise.all([ask(stack.llm as llm.LLM), ask(stack.llm as llm.LLM)]);
+      const said = replies.map((reply) => reply.toolCalls.map((call) => call.name).join() || reply.text).sort();
+      expect(said).toEqual(['It is sunny.', 'get_weather']);
+      expect(openrouter.chatRequests().map((request) => request.model)).toEqual(['a', 'a', 'b']);
     } finally {
       await stack.close();
     }

@@ -5,6 +5,7 @@ import { defineAdapter } from '../define-adapter.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
 import { probeHTTP } from '../probe-http.js';
 import { sdkEnvOptions } from '../openai-format/openai-client.js';
+import { carryResponseProgress } from '../response-progress.js';
 
 /** Azure's GA data-plane version, used when neither the entry nor `OPENAI_API_VERSION` gives one. */
 const AZURE_OPENAI_API_VERSION = '2024-10-21';
@@ -53,6 +54,7 @@ export const azureOpenAILLMAdapter = defineAdapter({
       maxRetries: 0, // the chain owns retries
       fetch: context.fetch,
     });
+    carryResponseProgress(client, context.fetch);
     return new plugin.LLM({
       model: options.deployment,
       client,

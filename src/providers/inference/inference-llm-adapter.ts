@@ -4,6 +4,7 @@ import { defineAdapter } from '../define-adapter.js';
 import { probeInference, requireInferenceCredentials } from './inference-credentials.js';
 import { probeHTTP } from '../probe-http.js';
 import { routeInferenceLLMFetch } from '../livekit-internals.js';
+import { carryResponseProgress } from '../response-progress.js';
 
 /** `{ provider: 'inference' }`: LiveKit Inference, signed with a short-lived token from the LiveKit key and secret. */
 export const inferenceLLMAdapter = defineAdapter({
@@ -23,7 +24,7 @@ export const inferenceLLMAdapter = defineAdapter({
       ...(options.modelOptions && { modelOptions: options.modelOptions }),
     });
     // inference.LLM takes no client option: route its SDK client through context.fetch (Retry-After, msw).
-    routeInferenceLLMFetch(instance, context.fetch);
+    carryResponseProgress(routeInferenceLLMFetch(instance, context.fetch), context.fetch);
     return instance;
   },
   // Signs a token as inference.LLM does, and lists the gateway's models with it: proves the key, the secret and reachability.

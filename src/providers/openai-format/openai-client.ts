@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import { MissingAPIKeyError } from '../../errors/index.js';
 import type { AdapterContext } from '../define-adapter.js';
 import { loadOpenAIPlugin } from '../load-plugin.js';
+import { carryResponseProgress } from '../response-progress.js';
 
 /** OpenAI's API, where the SDK sends requests without a `baseURL`. */
 const OPENAI_API_URL = 'https://api.openai.com/v1';
@@ -42,6 +43,8 @@ export async function createOpenAIClient(options: OpenAIClientOptions, context: 
     maxRetries: 0,
     fetch: options.fetch ?? context.fetch,
   });
+  // The LLM chain's attempts learn what the response streams through the request (a wrapping `fetch` keeps it).
+  carryResponseProgress(client, context.fetch);
   return { plugin, client, apiKey: apiKey || 'none' };
 }
 
