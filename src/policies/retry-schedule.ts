@@ -1,19 +1,9 @@
 import type { ResolvedRetryOptions } from '../config/policy-config.js';
+import { backoffDelay } from '../config/backoff-delay.js';
 import { sleep } from '../state/sleep.js';
 
 /** A value or a promise of it. */
 type MaybePromise<T> = T | Promise<T>;
-type Backoff = Pick<ResolvedRetryOptions, 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'>;
-
-/**
- * The wait before retry number `retryIndex + 1`: `initialDelayMs * factor^retryIndex`, capped at `maxDelayMs`.
- * With `jitter`, the wait is drawn between half and the whole of that ("equal jitter"): sessions that failed
- * together do not retry in step, and a wait never shrinks to nothing.
- */
-export function backoffDelay(retry: Backoff, retryIndex: number, random: () => number = Math.random): number {
-  const base = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.factor ** retryIndex);
-  return Math.round(retry.jitter ? base / 2 + random() * (base / 2) : base);
-}
 
 /**
  * The schedule of one retry window: when it opened, how many waits it made, whether it is spent. A turn's window

@@ -1,5 +1,6 @@
 import type { AdapterContext, ProbeResult } from './define-adapter.js';
 import { discardBody } from '../config/discard-body.js';
+import { readText } from './read-text.js';
 
 /**
  * One HTTP request for a health probe, through `context.fetch` (so test mocks and Retry-After recording apply) and
@@ -56,13 +57,12 @@ export function probeChatCompletion(
   );
 }
 
+/** Bytes of a refused probe's body that are read (the rest is never downloaded): enough for a provider's message. */
+export const PROBE_ERROR_BODY_BYTES = 4_096;
+
 async function errorDetail(response: Response): Promise<string> {
-  try {
-    const message = providerMessage(await response.text());
-    return message ? `: ${message}` : '';
-  } catch {
-    return '';
-  }
+  const message = providerMessage(await readText(response, PROBE_ERROR_BODY_BYTES));
+  return message ? `: ${message}` : '';
 }
 
 /**

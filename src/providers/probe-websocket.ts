@@ -1,5 +1,6 @@
 import type { AdapterContext, ProbeResult } from './define-adapter.js';
-import { providerMessage } from './probe-http.js';
+import { PROBE_ERROR_BODY_BYTES, providerMessage } from './probe-http.js';
+import { readText } from './read-text.js';
 
 /**
  * Opens a WebSocket with these headers and closes it as soon as the handshake succeeds: proves reachability and
@@ -13,7 +14,11 @@ export async function probeWebSocket(
   const { WebSocket } = await import('ws');
   return new Promise<ProbeResult>((resolve) => {
     const socket = new WebSocket(url, { headers });
+    let settled = false;
     const done = (result: ProbeResult) => {
+      // Once: a body still being read when the signal aborts reports nothing more.
+      if (settled) return;
+      settled = true;
       context.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners();
       socket.on('error', () => undefined);
@@ -25,14 +30,9 @@ export async function probeWebSocket(
     if (context.signal?.aborted) return onAbort();
     context.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('open', () => done({ ok: true }));
-    socket.once('unexpected-response', (_request, response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () => {
-        const body = providerMessage(Buffer.concat(chunks).toString());
-        done({ ok: false, error: `HTTP ${response.statusCode}${body ? `: ${body}` : ''}` });
-      });
-      response.once('error', () => done({ ok: false, error: `HTTP ${response.statusCode}` }));
+    socket.once('unexpected-response', async (_request, response) => {
+      const body = providerMessage(await readText(response, PROBE_ERROR_BODY_BYTES));
+      done({ ok: false, error: `HTTP ${response.statusCode}${body ? `: ${body}` : ''}` });
     });
     socket.once('error', (error: Error & { code?: string }) =>
       done({

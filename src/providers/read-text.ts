@@ -1,9 +1,14 @@
+import { Readable } from 'node:stream';
+
 /**
- * The start of a response body as text, at most `maxBytes` of it: the rest is not read, and the body is cancelled.
- * For error bodies and other answers from outside, which may be endless. Empty when the body cannot be read.
+ * The start of a body as text, at most `maxBytes` of it: the rest is not read, and the body is cancelled. For error
+ * bodies and other answers from outside, which may be endless. Takes a fetch `Response` or a Node stream (the
+ * `IncomingMessage` of a refused WebSocket handshake). Empty when the body cannot be read; what came before a failure
+ * when it breaks off. The cancel is not awaited: it may never settle (msw 2's mocked bodies), which would hang the read.
  */
-export async function readText(response: Response, maxBytes: number): Promise<string> {
-  const reader = response.body?.getReader();
+export async function readText(body: Response | Readable, maxBytes: number): Promise<string> {
+  const stream = body instanceof Readable ? (Readable.toWeb(body) as ReadableStream<Uint8Array>) : body.body;
+  const reader = stream?.getReader();
   if (!reader) return '';
   const decoder = new TextDecoder();
   let text = '';
@@ -20,6 +25,6 @@ export async function readText(response: Response, maxBytes: number): Promise<st
   } catch {
     return text;
   } finally {
-    await reader.cancel().catch(() => undefined);
+    reader.cancel().catch(() => undefined);
   }
 }

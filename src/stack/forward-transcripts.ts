@@ -4,6 +4,7 @@ import { isSecretKey, maskText } from '../config/secrets.js';
 import type { TranscriptEvent } from '../policies/events.js';
 import type { VoiceStack } from './voice-stack.js';
 import { discardBody } from '../config/discard-body.js';
+import { readText } from '../providers/read-text.js';
 
 /** Options of {@link forwardTranscripts}. */
 export interface ForwardTranscriptsOptions {
@@ -173,24 +174,7 @@ export const ERROR_BODY_LIMIT_BYTES = 2_048;
 
 /** The start of an error body, on one line, at most {@link ERROR_BODY_LIMIT_BYTES} read; the rest is cancelled. */
 async function errorSnippet(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < ERROR_BODY_LIMIT_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body cut short: what was read still helps.
-  } finally {
-    void reader.cancel().catch(() => undefined);
-  }
-  const text = Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT_BYTES).toString('utf8');
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = (await readText(response, ERROR_BODY_LIMIT_BYTES)).replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 

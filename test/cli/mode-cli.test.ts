@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { createMachineStore, createMemoryStore, createModeController, createRedisStore } from '../../src/index.js';
 import { eventually } from '../helpers/eventually.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { startRedisServer, useRedisServer } from '../helpers/redis-server.js';
 import { closedPort } from '../helpers/closed-port.js';
 
 function io(env: Record<string, string | undefined> = process.env) {
@@ -13,11 +13,7 @@ function io(env: Record<string, string | undefined> = process.env) {
 
 const modes = { pipeline: {}, realtime: {} };
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis?.stop());
+const redis = useRedisServer();
 
 describe('livekit-voice-stack mode', () => {
   it('sets the mode and the rollout a controller of this machine reads for its next call', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeBlock, repositoryRoot } from '../helpers/docs-code-blocks.js';
-import { describeRun, generated, runTsx, stateDir } from '../helpers/composition.js';
+import { generated, runTsx, runTwice, stateDir } from '../helpers/composition.js';
 
 // docs/custom-adapters.md as a user follows it: the complete example's adapter (its code block) in a chain with a
 // local llama.cpp, checked by `doctor` with the command the page shows, twice in a row. The llama.cpp is a real local
@@ -50,17 +50,13 @@ describe('a custom adapter with doctor', { timeout: 240_000 }, () => {
       }),
     });
     const command = [join(repositoryRoot, 'src/cli/index.ts'), ...args, ...(configAt >= 0 ? [] : ['--config', configPath])];
-    for (const run of [1, 2]) {
-      const result = await runTsx(command, {
-        cwd: dir,
-        env: { ACME_API_KEY: 'acme-key', LIVEKIT_VOICE_STACK_STATE_DIR: state.dir },
-        marker: false,
-      });
-      expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
-      expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
-      expect(result.stdout).toMatch(/acme\s+acme-fast/);
-      expect(result.stdout).toMatch(/llama-cpp\s+local\s+✓ ok/);
-      expect(result.stdout + result.stderr).not.toContain('unknown provider');
-    }
+    await runTwice(
+      () => runTsx(command, { cwd: dir, env: { ACME_API_KEY: 'acme-key', LIVEKIT_VOICE_STACK_STATE_DIR: state.dir }, marker: false }),
+      (result) => {
+        expect(result.stdout).toMatch(/acme\s+acme-fast/);
+        expect(result.stdout).toMatch(/llama-cpp\s+local\s+✓ ok/);
+        expect(result.stdout + result.stderr).not.toContain('unknown provider');
+      },
+    );
   });
 });

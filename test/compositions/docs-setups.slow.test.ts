@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asModule, codeBlock, repositoryRoot } from '../helpers/docs-code-blocks.js';
-import { CLOSED, describeRun, generated, runProcess, runTsx, stateDir } from '../helpers/composition.js';
+import { CLOSED, generated, runProcess, runTsx, runTwice, stateDir } from '../helpers/composition.js';
 
 // The setups of README.md, docs/getting-started.md and docs/testing.md, each as its own process, twice in a row, from
 // the docs' own code blocks (extracted, never copied: the docs and these runs cannot drift). Around each block, only
@@ -31,15 +31,11 @@ console.error(${JSON.stringify(CLOSED)});
     });
     const state = stateDir();
     cleanups.push(state.remove);
-    for (const run of [1, 2]) {
-      const result = await runTsx([join(dir, 'main.ts')], {
-        env: { OPENROUTER_API_KEY: 'sk-or-test', LIVEKIT_VOICE_STACK_STATE_DIR: state.dir },
-      });
-      expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
-      expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
+    await runTwice(
+      () => runTsx([join(dir, 'main.ts')], { env: { OPENROUTER_API_KEY: 'sk-or-test', LIVEKIT_VOICE_STACK_STATE_DIR: state.dir } }),
       // What the user sees on stdout: their own console.log, nothing else.
-      expect.soft(result.stdout, `run ${run}`).toBe("[ 'Hello! How can I help you today?' ]\n");
-    }
+      (result, run) => expect.soft(result.stdout, `run ${run}`).toBe("[ 'Hello! How can I help you today?' ]\n"),
+    );
   });
 });
 
@@ -72,15 +68,15 @@ console.error(${JSON.stringify(CLOSED)});
     const state = stateDir();
     cleanups.push(state.remove);
     const keys = { DEEPGRAM_API_KEY: 'dg-test', OPENAI_API_KEY: 'sk-test', CARTESIA_API_KEY: 'sk_car_test' };
-    for (const run of [1, 2]) {
-      const result = await runTsx([join(dir, 'main.ts')], { env: { ...keys, LIVEKIT_VOICE_STACK_STATE_DIR: state.dir } });
-      expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
-      expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
-      // (On a loaded machine the slow fallback may start with the holding phrase.)
-      expect.soft(result.stdout, `run ${run}`).toMatch(/^(One moment, please\. )?From llama\.cpp\.\n$/);
-      // Step 4's listener (the second run finds OpenAI cooling on this machine and starts with llama.cpp).
-      if (run === 1) expect.soft(result.stderr).toContain('llm: openai/gpt-4.1-mini → llama-cpp/local (rate_limit)');
-    }
+    await runTwice(
+      () => runTsx([join(dir, 'main.ts')], { env: { ...keys, LIVEKIT_VOICE_STACK_STATE_DIR: state.dir } }),
+      (result, run) => {
+        // (On a loaded machine the slow fallback may start with the holding phrase.)
+        expect.soft(result.stdout, `run ${run}`).toMatch(/^(One moment, please\. )?From llama\.cpp\.\n$/);
+        // Step 4's listener (the second run finds OpenAI cooling on this machine and starts with llama.cpp).
+        if (run === 1) expect.soft(result.stderr).toContain('llm: openai/gpt-4.1-mini → llama-cpp/local (rate_limit)');
+      },
+    );
   });
 });
 
@@ -105,14 +101,13 @@ describe('docs/testing.md "A complete vitest example"', { timeout: 240_000 }, ()
     const tmp = mkdtempSync(join(tmpdir(), 'lvs-composition-tmp-'));
     cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
     const vitest = join(repositoryRoot, 'node_modules/vitest/vitest.mjs');
-    for (const run of [1, 2]) {
-      const result = await runProcess(process.execPath, [vitest, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], {
-        env: { TMPDIR: tmp, CI: 'true', NO_COLOR: '1', FORCE_COLOR: undefined },
-        marker: false,
-      });
-      expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
-      expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
-      expect(result.stdout).toMatch(/Tests\s+1 passed/);
-    }
+    await runTwice(
+      () =>
+        runProcess(process.execPath, [vitest, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], {
+          env: { TMPDIR: tmp, CI: 'true', NO_COLOR: '1', FORCE_COLOR: undefined },
+          marker: false,
+        }),
+      (result) => expect(result.stdout).toMatch(/Tests\s+1 passed/),
+    );
   });
 });

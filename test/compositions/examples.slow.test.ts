@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeRun, runTsx, stateDir } from '../helpers/composition.js';
+import { runTsx, runTwice, stateDir } from '../helpers/composition.js';
 
 // Each runnable example of examples/README.md as its own process, as `npm run example:…` runs it, twice in a row on
 // one machine store: both runs succeed, print the same thing (but for the figures: latencies, times), and exit by
@@ -34,14 +34,10 @@ describe('the examples, twice in a row', { timeout: 300_000 }, () => {
   it.each(examples)('$name', async ({ args, expect: printed }) => {
     const state = stateDir();
     states.push(state);
-    const runs = [];
-    for (const run of [1, 2]) {
-      const result = await runTsx(args, { env: { LIVEKIT_VOICE_STACK_STATE_DIR: state.dir }, marker: false });
-      expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
-      expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
-      expect(result.stdout).toMatch(printed);
-      runs.push(result);
-    }
+    const runs = await runTwice(
+      () => runTsx(args, { env: { LIVEKIT_VOICE_STACK_STATE_DIR: state.dir }, marker: false }),
+      (result) => expect(result.stdout).toMatch(printed),
+    );
     expect(shape(runs[1]!.stdout), 'the second run printed something else').toBe(shape(runs[0]!.stdout));
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeRun, runTsx, stateDir } from '../helpers/composition.js';
+import { runTsx, runTwice, stateDir } from '../helpers/composition.js';
 
 // Every fallback kind the docs show, per provider pair, as a user's script: the primary refused (429), the second
 // option answers both turns, and after close() the process exits by itself, twice in a row on one machine store (the
@@ -38,16 +38,18 @@ describe('fallbacks end in a process that exits', { timeout: 240_000 }, () => {
   it.each(pairs)(
     '$pair: the second option answers, and the process exits after close(), twice in a row',
     async ({ pair, answers, first }) => {
-      for (const run of [1, 2]) {
-        const result = await runTsx([script, pair], { env: { LIVEKIT_VOICE_STACK_STATE_DIR: state.dir } });
-        expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
-        expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
-        const printed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { answers: string[]; fallbacks: string[] };
-        // On a loaded machine a slow fallback may be preceded by the holding phrase: the answer ends the reply.
-        expect(printed.answers).toEqual(answers.map((answer) => expect.stringMatching(new RegExp(`${answer.replace(/[.?]/g, '\\$&')}$`))));
-        // The first run sees the primary fail; the second finds it cooling in the machine store and skips it.
-        if (run === 1) expect(printed.fallbacks[0]).toContain(first);
-      }
+      await runTwice(
+        () => runTsx([script, pair], { env: { LIVEKIT_VOICE_STACK_STATE_DIR: state.dir } }),
+        (result, run) => {
+          const printed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { answers: string[]; fallbacks: string[] };
+          // On a loaded machine a slow fallback may be preceded by the holding phrase: the answer ends the reply.
+          expect(printed.answers).toEqual(
+            answers.map((answer) => expect.stringMatching(new RegExp(`${answer.replace(/[.?]/g, '\\$&')}$`))),
+          );
+          // The first run sees the primary fail; the second finds it cooling in the machine store and skips it.
+          if (run === 1) expect(printed.fallbacks[0]).toContain(first);
+        },
+      );
     },
   );
 });

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, runTsx, stateDir, userEnv } from '../helpers/composition.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeRun, runTsx, userEnv } from '../helpers/composition.js';
 import { repositoryRoot } from '../helpers/docs-code-blocks.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
+import { useTempDirs } from '../helpers/state.js';
 
 // docs/operations.md's fleet, process by process, on a real Redis: worker processes as "Pointing a fleet at Redis"
 // builds them (one Redis store each, passed as `store` to the mode controller or the stack), each with a state
@@ -11,16 +12,11 @@ import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 // row, each round on an empty Redis. Every process must exit by itself after closing (the dashboard after SIGINT).
 const worker = 'test/compositions/scripts/fleet-process.ts';
 const cli = 'src/cli/index.ts';
-let redis: RedisServer;
-const states: { remove(): void }[] = [];
+const redis = useRedisServer();
+const stateDir = useTempDirs('lvs-composition-');
 const children: ChildProcess[] = [];
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
+afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  states.forEach((state) => state.remove());
-  await redis?.stop();
 });
 
 /** A reply ending with `text`: on a loaded machine a slow fallback may start with the holding phrase. */
@@ -28,10 +24,8 @@ const reply = (text: string) => expect.stringMatching(new RegExp(`(^|One moment,
 
 /** A worker on its own "machine" (state directory). */
 async function workerRun(role: 'call' | 'plain', env: Record<string, string> = {}) {
-  const state = stateDir();
-  states.push(state);
   const result = await runTsx([worker, role], {
-    env: { REDIS_URL: redis.url, OPENAI_API_KEY: 'sk-test', LIVEKIT_VOICE_STACK_STATE_DIR: state.dir, ...env },
+    env: { REDIS_URL: redis.url, OPENAI_API_KEY: 'sk-test', LIVEKIT_VOICE_STACK_STATE_DIR: stateDir(), ...env },
   });
   expect(result.stayedAlive, describeRun(result)).toBe(false);
   expect(result.code, describeRun(result)).toBe(0);
@@ -39,9 +33,7 @@ async function workerRun(role: 'call' | 'plain', env: Record<string, string> = {
 }
 
 async function cliRun(args: string[]) {
-  const state = stateDir();
-  states.push(state);
-  const result = await runTsx([cli, ...args, '--redis', redis.url], { env: { LIVEKIT_VOICE_STACK_STATE_DIR: state.dir }, marker: false });
+  const result = await runTsx([cli, ...args, '--redis', redis.url], { env: { LIVEKIT_VOICE_STACK_STATE_DIR: stateDir() }, marker: false });
   expect(result.stayedAlive, describeRun(result)).toBe(false);
   return result;
 }
@@ -82,30 +74,35 @@ async function startDashboard() {
   };
 }
 
+/** Redis killed and started again, empty: the next round starts from nothing. */
+async function emptyRedis() {
+  await redis.kill();
+  await redis.restart();
+}
+
+/**
+ * Two `role` workers, each on its own machine: OpenAI rate-limits the first, llama.cpp answers, and the 429's cooldown
+ * goes to Redis; the second would get OpenAI, but it is cooling fleet-wide, so its call starts on llama.cpp. The
+ * dashboard then lists OpenAI and the fallback. `mode`: what the workers report.
+ */
+async function cooldownAcrossTheFleet(role: 'call' | 'plain', mode: string) {
+  expect(await workerRun(role, { PRIMARY_FAILS: '1' })).toEqual({ mode, answer: reply('From llama.cpp.'), openaiRequests: 1 });
+  expect.soft(await workerRun(role)).toEqual({ mode, answer: reply('From llama.cpp.'), openaiRequests: 0 });
+  const dashboard = await startDashboard();
+  try {
+    const state = await dashboard.state();
+    expect(state.options.map((option) => option.label)).toContain('openai/gpt-4.1-mini');
+    expect(state.log).toContainEqual(expect.objectContaining({ kind: 'fallback', from: 'openai/gpt-4.1-mini', to: 'llama-cpp/local' }));
+  } finally {
+    expect(await dashboard.stop()).toBe(0);
+  }
+}
+
 describe('a fleet on one Redis: workers, dashboard and CLI', { timeout: 300_000 }, () => {
   for (const round of [1, 2]) {
     it(`round ${round}: a cooldown reaches the other process, the dashboard shows it, and the CLI switches the mode`, async () => {
-      if (round === 2) {
-        await redis.kill();
-        await redis.restart();
-      }
-      // Process 1: OpenAI rate-limits it, llama.cpp answers; the 429's cooldown goes to Redis.
-      expect(await workerRun('call', { PRIMARY_FAILS: '1' })).toEqual({
-        mode: 'pipeline',
-        answer: reply('From llama.cpp.'),
-        openaiRequests: 1,
-      });
-      // Process 2, another machine: OpenAI would answer, but it is cooling fleet-wide, so the call starts on llama.cpp.
-      expect.soft(await workerRun('call')).toEqual({ mode: 'pipeline', answer: reply('From llama.cpp.'), openaiRequests: 0 });
-
-      const dashboard = await startDashboard();
-      try {
-        const state = await dashboard.state();
-        expect(state.options.map((option) => option.label)).toContain('openai/gpt-4.1-mini');
-        expect(state.log).toContainEqual(expect.objectContaining({ kind: 'fallback', from: 'openai/gpt-4.1-mini', to: 'llama-cpp/local' }));
-      } finally {
-        expect(await dashboard.stop()).toBe(0);
-      }
+      if (round === 2) await emptyRedis();
+      await cooldownAcrossTheFleet('call', 'pipeline');
 
       // On-call switches the fleet to `local` from the command line: the next call of any worker gets it.
       const set = await cliRun(['mode', 'set', 'local']);
@@ -116,21 +113,7 @@ describe('a fleet on one Redis: workers, dashboard and CLI', { timeout: 300_000 
   }
 
   it('a plain stack given the store shares its cooldown and logs its fallback for the dashboard', async () => {
-    await redis.kill();
-    await redis.restart();
-    expect(await workerRun('plain', { PRIMARY_FAILS: '1' })).toEqual({
-      mode: 'plain',
-      answer: reply('From llama.cpp.'),
-      openaiRequests: 1,
-    });
-    expect.soft(await workerRun('plain')).toEqual({ mode: 'plain', answer: reply('From llama.cpp.'), openaiRequests: 0 });
-    const dashboard = await startDashboard();
-    try {
-      const state = await dashboard.state();
-      expect(state.options.map((option) => option.label)).toContain('openai/gpt-4.1-mini');
-      expect(state.log).toContainEqual(expect.objectContaining({ kind: 'fallback', from: 'openai/gpt-4.1-mini', to: 'llama-cpp/local' }));
-    } finally {
-      expect(await dashboard.stop()).toBe(0);
-    }
+    await emptyRedis();
+    await cooldownAcrossTheFleet('plain', 'plain');
   });
 });

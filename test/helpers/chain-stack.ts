@@ -30,3 +30,19 @@ export async function chainStack(overrides: Partial<Config> = {}, llm?: Config['
   );
   return { stack, logger, recorder: recordEvents(stack) };
 }
+
+/**
+ * A primary and a backup OpenAI-compatible endpoint, and `config`: the LLM chain `primary-model → backup-model` on them.
+ * Pass `handlers` to `useMswServer()`.
+ */
+export function primaryAndBackup() {
+  const primary = mockOpenAIEndpoint({ baseURL: 'https://primary.example/v1', reply: 'From the primary.' });
+  const backup = mockOpenAIEndpoint({ baseURL: 'https://backup.example/v1', reply: 'From the backup.' });
+  const config = {
+    llm: [
+      { provider: 'openai-compatible' as const, baseURL: primary.baseURL, model: 'primary-model' },
+      { provider: 'openai-compatible' as const, baseURL: backup.baseURL, model: 'backup-model' },
+    ],
+  };
+  return { primary, backup, config, handlers: [...primary.handlers, ...backup.handlers] };
+}

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
 import { repositoryRoot } from './docs-code-blocks.js';
 
 /** What a composition prints on stderr once it closed everything: the exit is timed from there. */
@@ -97,6 +98,26 @@ export function runProcess(command: string, args: string[], options: RunOptions 
 export function describeRun(run: ProcessRun): string {
   const how = run.stayedAlive ? 'stayed alive after closing (killed)' : `exit code ${run.code ?? run.signal}`;
   return `${how}\n--- stdout\n${run.stdout.slice(-4_000)}\n--- stderr\n${run.stderr.slice(-4_000)}`;
+}
+
+/**
+ * Runs a composition twice in a row, as a user runs a script again (the second run finds what the first left: a
+ * cooldown in the state directory): each run must exit by itself with code 0, its output in the message when not.
+ * `check` asserts on each run's output. Resolves with both runs.
+ */
+export async function runTwice(
+  start: () => Promise<ProcessRun>,
+  check: (result: ProcessRun, run: 1 | 2) => void = () => undefined,
+): Promise<ProcessRun[]> {
+  const runs: ProcessRun[] = [];
+  for (const run of [1, 2] as const) {
+    const result = await start();
+    expect(result.stayedAlive, `run ${run}: ${describeRun(result)}`).toBe(false);
+    expect(result.code, `run ${run}: ${describeRun(result)}`).toBe(0);
+    check(result, run);
+    runs.push(result);
+  }
+  return runs;
 }
 
 /** Writes generated files under test/.generated/compositions/<name> (git-ignored) and returns their directory. */

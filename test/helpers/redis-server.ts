@@ -1,5 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { eventually } from './eventually.js';
 
 /** A real `redis-server` (Debian's package; `.ci/run` installs it) on a free local port, without persistence. */
@@ -39,6 +41,48 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
   await start();
   return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start, stop: kill };
+}
+
+/** What {@link useRedisServer} gives: the server, and a plain client on it. */
+export interface UsedRedisServer extends RedisServer {
+  /** A plain ioredis client on the server (to write behind a store's back, or `CONFIG SET`), made at first use. */
+  readonly raw: Redis;
+}
+
+/**
+ * A real redis-server for the tests of this file, or of the `describe` it is called in: started before them, stopped
+ * after them (as `useMswServer()` does for HTTP), with its `raw` client. Read its fields inside tests and hooks: before
+ * it started they throw.
+ */
+export function useRedisServer(): UsedRedisServer {
+  let server: RedisServer | undefined;
+  let raw: Redis | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    raw?.disconnect();
+    raw = undefined;
+    await server?.stop();
+  });
+  const started = (): RedisServer => {
+    if (!server) throw new Error('Failed to use the Redis server: it has not started. Fix: read it inside a test or a hook.');
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get port() {
+      return started().port;
+    },
+    get raw() {
+      return (raw ??= new Redis(started().url));
+    },
+    kill: () => started().kill(),
+    restart: () => started().restart(),
+    stop: () => started().stop(),
+  };
 }
 
 function freePort(): Promise<number> {

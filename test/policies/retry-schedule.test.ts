@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_OPTIONS } from '../../src/config/policy-config.js';
-import { backoffDelay, RetryWindow, runWithinWindow } from '../../src/policies/retry-schedule.js';
+import { RetryWindow, runWithinWindow } from '../../src/policies/retry-schedule.js';
 
 const retry = { ...DEFAULT_RETRY_OPTIONS, jitter: false, initialDelayMs: 1, maxDelayMs: 4, windowMs: 1_000, hedgeAfterMs: undefined };
 
@@ -84,16 +84,5 @@ describe('runWithinWindow', () => {
       },
     );
     expect(calls).toEqual(['open', 'spent', 'wait', 'wait', 'wait']);
-  });
-});
-
-describe('backoffDelay', () => {
-  const retry = { initialDelayMs: 500, maxDelayMs: 8_000, factor: 2, jitter: false };
-  it('grows exponentially up to maxDelayMs', () => {
-    expect([0, 1, 2, 3, 4, 5].map((index) => backoffDelay(retry, index))).toEqual([500, 1_000, 2_000, 4_000, 8_000, 8_000]);
-  });
-  it('with jitter, draws between half and the whole of the delay', () => {
-    expect(backoffDelay({ ...retry, jitter: true }, 2, () => 0)).toBe(1_000);
-    expect(backoffDelay({ ...retry, jitter: true }, 2, () => 0.999_999)).toBe(2_000);
   });
 });

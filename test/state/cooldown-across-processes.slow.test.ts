@@ -1,22 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerErrorBody } from '../../src/testing/index.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
+import { useTempDirs } from '../helpers/state.js';
 
 // Each call runs in a process of its own, as LiveKit runs them: a cooldown one call sets must spare the next call,
 // in another process, its first request to the rate-limited model. msw in this process cannot see a child's requests,
 // so the provider is a real HTTP server on 127.0.0.1 that counts the requests per path.
 const worker = new URL('./processes/call-worker.ts', import.meta.url).pathname;
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lvs-cooldown-'));
-  dirs.push(dir);
-  return dir;
-};
+const tempDir = useTempDirs('lvs-cooldown-');
 
 const BACKUP_REPLY = 'Answer from the backup.';
 let server: Server;
@@ -46,7 +39,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 interface CallResult {
@@ -96,9 +88,7 @@ describe('a cooldown across call processes', () => {
   });
 
   describe('through a real Redis', () => {
-    let redis: RedisServer;
-    beforeAll(async () => void (redis = await startRedisServer()));
-    afterAll(() => redis?.stop());
+    const redis = useRedisServer();
 
     it('spares the next call on another machine (separate machine-store directories)', { timeout: 120_000 }, async () => {
       requests.clear();

@@ -17,6 +17,7 @@ import { useMswServer } from '../helpers/msw.js';
 import { recordEvents, recordingLogger } from '../helpers/recorders.js';
 import { SPEECH_KEYS } from '../helpers/speech-secrets.js';
 import { failingStore } from '../helpers/state.js';
+import { primaryAndBackup } from '../helpers/chain-stack.js';
 
 // The failing-store matrix through whole stacks (createVoiceStack against the mocks): the store rejects, throws or
 // hangs on every call, and each chain's primary refuses every request with a 429. Each turn therefore reads a
@@ -26,11 +27,10 @@ import { failingStore } from '../helpers/state.js';
 const HOWS = ['reject', 'throw', 'hang'] as const;
 const TURNS = 3;
 
-const primary = mockOpenAIEndpoint({ baseURL: 'https://primary.example/v1', reply: 'From the primary.' });
-const backup = mockOpenAIEndpoint({ baseURL: 'https://backup.example/v1', reply: 'From the backup.' });
+const { primary, backup, config, handlers: chainHandlers } = primaryAndBackup();
 const openai = mockOpenAIEndpoint({ baseURL: 'https://api.openai.com/v1', reply: 'It is noon.' });
 const speech = mockOpenAISpeechEndpoint({ baseURL: 'https://api.openai.com/v1', auth: { bearer: SPEECH_KEYS.openai } });
-useMswServer(...primary.handlers, ...backup.handlers, ...openai.handlers, ...speech.handlers);
+useMswServer(...chainHandlers, ...openai.handlers, ...speech.handlers);
 let deepgram: MockDeepgramSTT;
 let inference: MockInferenceSTT;
 let cartesia: MockCartesiaTTS;
@@ -58,15 +58,7 @@ describe.each(HOWS)('a store that %ss, through a whole stack', (how) => {
     backup.reset();
     primary.use({ status: 429, retryAfter: 30 });
     const logger = recordingLogger();
-    const stack = await createVoiceStack(
-      {
-        llm: [
-          { provider: 'openai-compatible', baseURL: primary.baseURL, model: 'primary-model' },
-          { provider: 'openai-compatible', baseURL: backup.baseURL, model: 'backup-model' },
-        ],
-      },
-      { env: {}, logger, store: failingStore(how) },
-    );
+    const stack = await createVoiceStack(config, { env: {}, logger, store: failingStore(how) });
     const recorder = recordEvents(stack);
     const session = await startTextSession(stack);
     try {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../../src/state/create-memory-store.js';
 import { createRedisStore } from '../../src/state/create-redis-store.js';
 import { guardStore } from '../../src/state/guard-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
 import { eventually, failingStore } from '../helpers/state.js';
 
 const logger = () => ({ warn: vi.fn(), info: vi.fn() });
@@ -42,11 +42,7 @@ describe('guardStore', () => {
 });
 
 describe('a Redis store through an outage', () => {
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(() => redis?.stop());
+  const redis = useRedisServer();
 
   it('keeps answering from its mirror while Redis is down, logs once, and resyncs when Redis is back empty', async () => {
     const log = logger();

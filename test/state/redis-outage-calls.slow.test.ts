@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisStore, createVoiceStack } from '../../src/index.js';
-import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
+import { startTextSession } from '../../src/testing/index.js';
+import { primaryAndBackup } from '../helpers/chain-stack.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordingLogger } from '../helpers/recorders.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
 import { eventually } from '../helpers/state.js';
 
 // A real redis-server, SIGKILLed between the turns of a real call and started again empty: the call never fails
 // because of it, and once Redis is back a cooldown set by one stack reaches another stack on its own Redis store
 // (another machine).
-const primary = mockOpenAIEndpoint({ baseURL: 'https://primary.example/v1', reply: 'From the primary.' });
-const backup = mockOpenAIEndpoint({ baseURL: 'https://backup.example/v1', reply: 'From the backup.' });
-useMswServer(...primary.handlers, ...backup.handlers);
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis?.stop());
+const { primary, backup, config, handlers } = primaryAndBackup();
+useMswServer(...handlers);
+const redis = useRedisServer();
 
-const config = {
-  llm: [
-    { provider: 'openai-compatible' as const, baseURL: primary.baseURL, model: 'primary-model' },
-    { provider: 'openai-compatible' as const, baseURL: backup.baseURL, model: 'backup-model' },
-  ],
-};
 const answers = (store: { ping(): Promise<void> }) =>
   store.ping().then(
     () => true,

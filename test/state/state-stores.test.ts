@@ -1,47 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { createMachineStore } from '../../src/state/create-machine-store.js';
-import { createMemoryStore } from '../../src/state/create-memory-store.js';
-import { createRedisStore } from '../../src/state/create-redis-store.js';
-import type { StateStore } from '../../src/state/state-store.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { eventually, sleep } from '../helpers/state.js';
+import { useRedisServer } from '../helpers/redis-server.js';
+import { eventually, sleep, storeKinds, useTempDirs } from '../helpers/state.js';
 
-let redis: RedisServer;
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lvs-store-'));
-  dirs.push(dir);
-  return dir;
-};
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Two views of one store (two processes' worth): the same one for memory, two instances for machine and Redis. */
-const kinds: Array<[string, () => Promise<[StateStore, StateStore]>]> = [
-  ['memory', async () => [createMemoryStore(), createMemoryStore()].map((_, __, all) => all[0]!) as [StateStore, StateStore]],
-  [
-    'machine',
-    async () => {
-      const dir = tempDir();
-      return [createMachineStore({ dir }), createMachineStore({ dir })];
-    },
-  ],
-  [
-    'redis',
-    async () => {
-      const prefix = `t${Math.random().toString(36).slice(2)}:`;
-      return [await createRedisStore({ url: redis.url }, { prefix }), await createRedisStore({ url: redis.url }, { prefix })];
-    },
-  ],
-];
+const redis = useRedisServer();
+const tempDir = useTempDirs('lvs-store-');
+const kinds = storeKinds(redis, tempDir);
 
 describe.each(kinds)('the %s store', (kind, open) => {
   it('keeps a value until its TTL, seen from another view of the store; values are copies', async () => {

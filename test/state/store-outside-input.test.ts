@@ -1,38 +1,27 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMachineStore, createModeController, createRedisStore } from '../../src/index.js';
 import { FLEET_KEYS, readFleetState } from '../../src/state/fleet-state.js';
 import { readModeStatus, writeMode } from '../../src/stack/mode-state.js';
 import { recordingLogger } from '../helpers/recorders.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { eventually } from '../helpers/state.js';
+import { startRedisServer, useRedisServer } from '../helpers/redis-server.js';
+import { eventually, useTempDirs } from '../helpers/state.js';
 
 // A store's bytes are outside input (another version, another app, an operator's DEL or hand edit): a bad entry reads
 // as absent with one warning, and a Redis store notices keys removed behind its back.
-let redis: RedisServer;
-let raw: Redis;
-const dirs: string[] = [];
-beforeAll(async () => {
-  redis = await startRedisServer();
-  raw = new Redis(redis.url);
-});
-afterAll(async () => {
-  raw?.disconnect();
-  await redis?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const redis = useRedisServer();
+const tempDir = useTempDirs('lvs-bad-');
 const prefix = () => `oi${Math.random().toString(36).slice(2)}:`;
 const config = { llm: { provider: 'openai-compatible' as const, baseURL: 'http://127.0.0.1:9/v1', model: 'm' } };
 
 describe('a bad entry reads as absent, with one warning', () => {
   it('Redis: a mode that is not JSON and a log item that is not JSON; the operator can still set the mode', async () => {
     const p = prefix();
-    await raw.set(`${p}v:${FLEET_KEYS.mode}`, 'not json {');
-    await raw.set(`${p}v:${FLEET_KEYS.modes}`, '"pipeline"'); // JSON, but not a list of names
-    await raw.rpush(`${p}l:${FLEET_KEYS.log}`, JSON.stringify({ at: 1, kind: 'mode', to: 'pipeline' }), 'oops', 'null');
+    await redis.raw.set(`${p}v:${FLEET_KEYS.mode}`, 'not json {');
+    await redis.raw.set(`${p}v:${FLEET_KEYS.modes}`, '"pipeline"'); // JSON, but not a list of names
+    await redis.raw.rpush(`${p}l:${FLEET_KEYS.log}`, JSON.stringify({ at: 1, kind: 'mode', to: 'pipeline' }), 'oops', 'null');
     const logger = recordingLogger();
     const store = await createRedisStore({ url: redis.url }, { prefix: p, logger });
     try {
@@ -48,11 +37,11 @@ describe('a bad entry reads as absent, with one warning', () => {
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/Failed to read the state entry .* from Redis: .*not JSON; it reads as absent\. Fix: delete it/);
       // A change published by anyone that is not well formed is ignored (no throw in the subscriber's listener).
-      await raw.publish(`${p}changes`, JSON.stringify({ o: 'x', op: 'set', k: FLEET_KEYS.mode, j: '{', ttl: 1000 }));
-      await raw.publish(`${p}changes`, JSON.stringify({ o: 'x', op: 'set', k: FLEET_KEYS.mode, j: '{"mode":"x"}', ttl: 'forever' }));
-      await raw.publish(`${p}changes`, 'null');
+      await redis.raw.publish(`${p}changes`, JSON.stringify({ o: 'x', op: 'set', k: FLEET_KEYS.mode, j: '{', ttl: 1000 }));
+      await redis.raw.publish(`${p}changes`, JSON.stringify({ o: 'x', op: 'set', k: FLEET_KEYS.mode, j: '{"mode":"x"}', ttl: 'forever' }));
+      await redis.raw.publish(`${p}changes`, 'null');
       // Messages arrive in order: once this one is applied, the ones before it were handled.
-      await raw.publish(`${p}changes`, JSON.stringify({ o: 'x', op: 'set', k: 'sentinel', j: '1', ttl: 60_000 }));
+      await redis.raw.publish(`${p}changes`, JSON.stringify({ o: 'x', op: 'set', k: 'sentinel', j: '1', ttl: 60_000 }));
       expect(await eventually(() => store.get('sentinel') === 1)).toBe(true);
       expect(readModeStatus(store).mode).toBe('pipeline');
     } finally {
@@ -61,8 +50,7 @@ describe('a bad entry reads as absent, with one warning', () => {
   });
 
   it('machine store: a file that is not JSON, a `null` list item, an entry of the wrong shape', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lvs-bad-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const logger = recordingLogger();
     const writer = createMachineStore({ dir, logger });
     await writer.set(FLEET_KEYS.mode, { mode: 'pipeline', at: 1 }, 60_000);
@@ -106,10 +94,10 @@ describe('keys removed behind the Redis store', () => {
     try {
       await store.set(FLEET_KEYS.mode, { mode: 'realtime', at: 1 }, 3_600_000);
       await store.set('fleet:option:llm:a', { until: Date.now() + 60_000 }, 60_000);
-      await raw.del(`${p}v:${FLEET_KEYS.mode}`); // an operator resets the mode
+      await redis.raw.del(`${p}v:${FLEET_KEYS.mode}`); // an operator resets the mode
       expect(await eventually(() => store.get(FLEET_KEYS.mode) === undefined, 5_000)).toBe(true);
       expect(store.get('fleet:option:llm:a')).toBeDefined();
-      await raw.flushall();
+      await redis.raw.flushall();
       expect(await eventually(() => store.get('fleet:option:llm:a') === undefined, 5_000)).toBe(true);
     } finally {
       await store.close();
@@ -126,7 +114,7 @@ describe("a Redis store's ping()", () => {
     await expect(down.ping()).rejects.toThrow(/Failed to reach Redis/);
     await down.close();
 
-    await raw.config('SET', 'requirepass', 'right-password');
+    await redis.raw.config('SET', 'requirepass', 'right-password');
     try {
       for (const url of [redis.url, redis.url.replace('redis://', 'redis://:wrong-password@')]) {
         const store = await createRedisStore({ url }, { prefix: prefix(), connectTimeoutMs: 500 });

@@ -1,30 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModeController, createRedisStore } from '../../src/index.js';
-import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
+import { startTextSession } from '../../src/testing/index.js';
+import { primaryAndBackup } from '../helpers/chain-stack.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordingLogger } from '../helpers/recorders.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
 import { eventually } from '../helpers/state.js';
 
 // One store reaches everything built from it: a mode controller's stacks on one real Redis, two processes' worth (each
 // its own store and mirror). In the slow project: it runs in a fork of its own, with its own Redis server.
-const primary = mockOpenAIEndpoint({ baseURL: 'https://primary.example/v1', reply: 'From the primary.' });
-const backup = mockOpenAIEndpoint({ baseURL: 'https://backup.example/v1', reply: 'From the backup.' });
-useMswServer(...primary.handlers, ...backup.handlers);
-const config = {
-  llm: [
-    { provider: 'openai-compatible' as const, baseURL: primary.baseURL, model: 'primary-model' },
-    { provider: 'openai-compatible' as const, baseURL: backup.baseURL, model: 'backup-model' },
-  ],
-};
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis?.stop());
+const { primary, config, handlers } = primaryAndBackup();
+useMswServer(...handlers);
+const redis = useRedisServer();
 
 describe("a mode controller's store", () => {
   it("reaches its stacks: process 2's first call skips the primary that process 1 saw rate-limited", async () => {

@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createModeController, createRedisStore, createVoiceStack, type StateStore } from '../../src/index.js';
 import { readFleetState } from '../../src/state/fleet-state.js';
-import { mockOpenAIEndpoint, startTextSession } from '../../src/testing/index.js';
+import { startTextSession } from '../../src/testing/index.js';
+import { primaryAndBackup } from '../helpers/chain-stack.js';
 import { useMswServer } from '../helpers/msw.js';
 import { recordingLogger } from '../helpers/recorders.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
 
 // One store reaches everything built from it: a mode controller's stacks, a plain stack's fleet log; and a store that
 // is not one (a Promise, a missing method, reads that return Promises) is named at once or read as absent.
-const primary = mockOpenAIEndpoint({ baseURL: 'https://primary.example/v1', reply: 'From the primary.' });
-const backup = mockOpenAIEndpoint({ baseURL: 'https://backup.example/v1', reply: 'From the backup.' });
-useMswServer(...primary.handlers, ...backup.handlers);
-const config = {
-  llm: [
-    { provider: 'openai-compatible' as const, baseURL: primary.baseURL, model: 'primary-model' },
-    { provider: 'openai-compatible' as const, baseURL: backup.baseURL, model: 'backup-model' },
-  ],
-};
-
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(() => redis?.stop());
+const { primary, backup, config, handlers } = primaryAndBackup();
+useMswServer(...handlers);
+const redis = useRedisServer();
 
 describe('the fleet log', () => {
   it("shows a plain stack's fallback and apology, once each", async () => {

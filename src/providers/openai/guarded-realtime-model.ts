@@ -1,5 +1,6 @@
 import { APIConnectionError, type llm } from '@livekit/agents';
 import type { WebSocket } from 'ws';
+import { backoffDelay } from '../../config/backoff-delay.js';
 import type { Logger } from '../../config/logger.js';
 import { openRealtimeSocket } from './realtime-socket.js';
 import { checkRealtimeSessionClass, realtimeSessionInternals, type RealtimeSessionInternals } from '../livekit-internals.js';
@@ -93,8 +94,11 @@ async function guardedConnect(
       report(error as Error);
       const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
       // Exponential backoff with equal jitter; Retry-After is honoured, within reason: the session keeps listening meanwhile.
-      const base = Math.min(options.maxDelayMs ?? 8_000, (options.initialDelayMs ?? 500) * 2 ** attempt);
-      const delayMs = Math.round(Math.min(60_000, Math.max(retryAfterMs ?? 0, base / 2 + (Math.random() * base) / 2)));
+      const backoff = backoffDelay(
+        { initialDelayMs: options.initialDelayMs ?? 500, maxDelayMs: options.maxDelayMs ?? 8_000, factor: 2, jitter: true },
+        attempt,
+      );
+      const delayMs = Math.round(Math.min(60_000, Math.max(retryAfterMs ?? 0, backoff)));
       options.logger.warn(`OpenAI Realtime connection failed; retrying in ${delayMs} ms`, { error: (error as Error).message });
       await sleep(delayMs, signal).catch(() => undefined);
       if (signal.aborted) throw error;

@@ -2,6 +2,7 @@ import { APIConnectionError, APIStatusError, APITimeoutError } from '@livekit/ag
 import { WebSocket } from 'ws';
 import { maskText } from '../../config/secrets.js';
 import type { ProbeResult } from '../define-adapter.js';
+import { readText } from '../read-text.js';
 import { errorBodyFields, parseRetryAfter } from '../response-observer.js';
 import { parseRealtimeServerEvent } from './realtime-server-event.js';
 
@@ -107,31 +108,20 @@ export function openRealtimeSocket(url: string, options: OpenRealtimeSocketOptio
         }),
       ),
     );
-    socket.once('unexpected-response', (_request, response) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      const refuse = () => {
-        const body = Buffer.concat(chunks).subarray(0, REALTIME_ERROR_BODY_BYTES).toString();
-        const statusCode = response.statusCode ?? 0;
-        const fields = errorBodyFields(body);
-        const error = new APIStatusError({
-          message: `OpenAI Realtime refused the connection: HTTP ${statusCode}${describe(fields, body)}`,
-          options: {
-            statusCode,
-            body: fields.code || fields.message ? { error: { code: fields.code ?? null, message: shown(fields.message ?? '') } } : null,
-            retryable: statusCode === 429 || statusCode >= 500,
-          },
-        });
-        const header = (name: string) => (response.headers[name] === undefined ? null : String(response.headers[name]));
-        response.destroy();
-        fail(Object.assign(error, { retryAfterMs: parseRetryAfter({ get: header }) }));
-      };
-      response.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        if ((bytes += chunk.length) >= REALTIME_ERROR_BODY_BYTES) refuse();
+    socket.once('unexpected-response', async (_request, response) => {
+      const body = await readText(response, REALTIME_ERROR_BODY_BYTES);
+      const statusCode = response.statusCode ?? 0;
+      const fields = errorBodyFields(body);
+      const error = new APIStatusError({
+        message: `OpenAI Realtime refused the connection: HTTP ${statusCode}${describe(fields, body)}`,
+        options: {
+          statusCode,
+          body: fields.code || fields.message ? { error: { code: fields.code ?? null, message: shown(fields.message ?? '') } } : null,
+          retryable: statusCode === 429 || statusCode >= 500,
+        },
       });
-      response.once('end', refuse);
-      response.once('error', refuse);
+      const header = (name: string) => (response.headers[name] === undefined ? null : String(response.headers[name]));
+      fail(Object.assign(error, { retryAfterMs: parseRetryAfter({ get: header }) }));
     });
     socket.once('error', (error) => fail(new APIConnectionError({ message: `OpenAI Realtime connection failed: ${error.message}` })));
   });

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +9,7 @@ import { createMemoryStore, createModeController, createVoiceStack, type ModeFal
 import { main } from '../../../src/cli/index.js';
 import { mockOpenAIEndpoint, mockOpenAIRealtime, type MockOpenAIRealtime, startTextSession } from '../../../src/testing/index.js';
 import { useMswServer } from '../../helpers/msw.js';
+import { startEndlessRefusal } from '../../helpers/endless-refusal.js';
 import { recordEvents, recordingLogger } from '../../helpers/recorders.js';
 
 const KEY = ['sk', 'realtime', 'outside', '0042'].join('-');
@@ -112,39 +111,11 @@ describe('a wrong key the service refuses in-band (upgrade accepted, `invalid_ap
 });
 
 describe('bytes from the Realtime server are bounded and parsed defensively', () => {
-  /** Answers every upgrade with 503 and a body of up to `limit` bytes, counting what each connection took. */
-  async function endlessRefusal(limit: number) {
-    const sent: { bytes: number; finished: boolean }[] = [];
-    const server: Server = createServer();
-    server.on('upgrade', (_request, socket) => {
-      const entry = { bytes: 0, finished: false };
-      sent.push(entry);
-      socket.on('error', () => undefined);
-      socket.write('HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n');
-      const chunk = Buffer.alloc(64 * 1024, 'overloaded ');
-      const pump = () => {
-        while (!socket.destroyed && entry.bytes < limit) {
-          entry.bytes += chunk.length;
-          if (!socket.write(chunk)) return void socket.once('drain', pump);
-        }
-        if (!socket.destroyed) socket.end(() => (entry.finished = true));
-      };
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-      baseURL: `http://127.0.0.1:${port}/v1`,
-      sent,
-      close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-    };
-  }
-
   it('a 503 with an endless body: the probe and the call’s connection read a few KB and fail as HTTP 503', async () => {
     const LIMIT = 64 * 1024 * 1024;
-    const server = await endlessRefusal(LIMIT);
+    const server = await startEndlessRefusal({ status: 503, limit: LIMIT });
     try {
-      const stack = await realtimeStack(server.baseURL);
+      const stack = await realtimeStack(`${server.origin}/v1`);
       const recorded = recordEvents(stack);
       const report = await stack.health({ timeoutMs: 20_000 });
       expect(report.results[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^HTTP 503: overloaded/) });

@@ -1,42 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMachineStore } from '../../src/state/create-machine-store.js';
-import { createMemoryStore } from '../../src/state/create-memory-store.js';
 import { createRedisStore } from '../../src/state/create-redis-store.js';
 import { guardStore } from '../../src/state/guard-store.js';
-import type { StateStore } from '../../src/state/state-store.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { failingStore, sleep } from '../helpers/state.js';
+import { useRedisServer } from '../helpers/redis-server.js';
+import { failingStore, sleep, storeKinds, useTempDirs } from '../helpers/state.js';
 
-let redis: RedisServer;
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lvs-counters-'));
-  dirs.push(dir);
-  return dir;
-};
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Two views of one store: the same one for memory, two instances (as two processes would have) for machine and Redis. */
-const kinds: Array<[string, () => Promise<[StateStore, StateStore]>]> = [
-  ['memory', async () => ((store) => [store, store] as [StateStore, StateStore])(createMemoryStore())],
-  ['machine', async () => ((dir) => [createMachineStore({ dir }), createMachineStore({ dir })] as [StateStore, StateStore])(tempDir())],
-  [
-    'redis',
-    async () => {
-      const prefix = `t${Math.random().toString(36).slice(2)}:`;
-      return [await createRedisStore({ url: redis.url }, { prefix }), await createRedisStore({ url: redis.url }, { prefix })];
-    },
-  ],
-];
+const redis = useRedisServer();
+const tempDir = useTempDirs('lvs-counters-');
+const kinds = storeKinds(redis, tempDir);
 
 describe.each(kinds)('increment and counters on the %s store', (_kind, open) => {
   it('adds several fields at once, seen by another view; counters() lists by prefix; keys expire', async () => {

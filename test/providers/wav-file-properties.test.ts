@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_WAV_HEADER_BYTES, parseWav, wavHeader } from '../../../src/providers/wav-file.js';
-import { blockedMs } from '../../helpers/blocked-ms.js';
+import { MAX_WAV_HEADER_BYTES, parseWav, wavHeader } from '../../src/providers/wav-file.js';
+import { blockedMs } from '../helpers/blocked-ms.js';
 
 // parseWav reads what a Piper server answers (outside input): for any bytes it returns 16-bit audio Piper could have
 // written (1–2 channels, 8–48 kHz, whole frames) or throws an Error naming what is wrong, within 100 ms.

@@ -1,16 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FleetMetricsReport } from '../../src/stack/fleet-metrics-report.js';
 import { RELATIVE_ERROR } from '../../src/stack/latency-histogram.js';
 import { percentile } from '../../src/stack/percentile.js';
 import { createMachineStore } from '../../src/state/create-machine-store.js';
 import { createRedisStore } from '../../src/state/create-redis-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { useRedisServer } from '../helpers/redis-server.js';
+import { useTempDirs } from '../helpers/state.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 // Eight call processes, four per mode, on one store: "fast" answers in 100 ms with 2 % apologies (one in the last turn
@@ -19,15 +17,10 @@ import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 // processes measured, and name the slower mode.
 const worker = new URL('./processes/mode-worker.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
-const dirs: string[] = [];
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
+const redis = useRedisServer();
+const tempDir = useTempDirs('lvs-fleet-metrics-');
+afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await redis?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const TURNS = 25;
@@ -117,8 +110,7 @@ describe('fleet metrics from eight processes', () => {
   }, 600_000);
 
   it('on the machine store: the same, every count kept across processes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lvs-fleet-metrics-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const seen = await runFleet(dir);
     process.env.LIVEKIT_VOICE_STACK_STATE_DIR = dir; // the CLI reads this machine's store
     const { code, stdout, stderr } = await runCliInProcess(['metrics', '--json']);
