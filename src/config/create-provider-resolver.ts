@@ -19,6 +19,7 @@ import { maskText, maskURLs } from './secrets.js';
 import { vetEntries } from './vet-base-url.js';
 import type { ProviderResolverOptions } from './provider-resolver-options.js';
 import { discardBody } from './discard-body.js';
+import { readText } from './read-text.js';
 
 export type { ProviderResolverOptions };
 
@@ -42,6 +43,9 @@ export interface ProviderResolver {
 }
 
 /** One backend record. Loose: fields we do not use are allowed, so the backend can grow. */
+/** One modality's records of one organisation are a few KB: a longer answer is refused, not read on. */
+const MAX_ANSWER_BYTES = 1_048_576;
+
 const providerRecordSchema = z.looseObject({
   provider: z.string({ error: 'expected a provider name. Fix: the backend must send `provider` as a string.' }).min(1, {
     error: 'expected a provider name, got an empty string. Fix: the backend must send `provider`.',
@@ -118,10 +122,23 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
       discardBody(response);
       throw backendStatusError(response.status, `the ${modality} providers of organisation "${orgId}" from ${shownBase}`);
     }
+    // Read to a cap, not with response.json(): an answer that never ends would hold the call and grow without bound.
+    const text = await readText(response, MAX_ANSWER_BYTES + 1);
+    if (Buffer.byteLength(text) > MAX_ANSWER_BYTES) {
+      throw new ConfigError(
+        [
+          {
+            path: modality,
+            message: `the answer is larger than ${MAX_ANSWER_BYTES / 1024} KiB. Fix: the backend must answer with the organisation's enabled ${modality} providers only.`,
+          },
+        ],
+        describeSource(shownBase, modality, orgId),
+      );
+    }
     let body: unknown;
     try {
-      body = await response.json();
-    } catch (error) {
+      body = JSON.parse(text);
+    } catch {
       throw new ConfigError(
         [{ path: modality, message: 'expected a JSON body. Fix: the backend must answer with JSON.' }],
         describeSource(shownBase, modality, orgId),

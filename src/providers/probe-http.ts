@@ -1,6 +1,6 @@
 import type { AdapterContext, ProbeResult } from './define-adapter.js';
 import { discardBody } from '../config/discard-body.js';
-import { readText } from './read-text.js';
+import { readText } from '../config/read-text.js';
 
 /**
  * One HTTP request for a health probe, through `context.fetch` (so test mocks and Retry-After recording apply) and

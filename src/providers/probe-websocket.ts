@@ -1,6 +1,6 @@
 import type { AdapterContext, ProbeResult } from './define-adapter.js';
 import { PROBE_ERROR_BODY_BYTES, providerMessage } from './probe-http.js';
-import { readText } from './read-text.js';
+import { readText } from '../config/read-text.js';
 
 /**
  * Opens a WebSocket with these headers and closes it as soon as the handshake succeeds: proves reachability and

@@ -1,4 +1,4 @@
-import { readText } from './read-text.js';
+import { readText } from '../config/read-text.js';
 import { observeProgress, responseProgressOf } from './response-progress.js';
 
 /** What the last error response (or in-band error message) of one option said. */

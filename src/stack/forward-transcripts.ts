@@ -4,7 +4,7 @@ import { isSecretKey, maskText } from '../config/secrets.js';
 import type { TranscriptEvent } from '../policies/events.js';
 import type { VoiceStack } from './voice-stack.js';
 import { discardBody } from '../config/discard-body.js';
-import { readText } from '../providers/read-text.js';
+import { readText } from '../config/read-text.js';
 
 /** Options of {@link forwardTranscripts}. */
 export interface ForwardTranscriptsOptions {

@@ -229,6 +229,27 @@ describe('createProviderResolver', () => {
     await expect(orgs.resolve('acme')).rejects.toThrow(/stt: expected an array of provider records/);
   });
 
+  it('refuses an answer larger than 1 MiB without reading on (an endless body)', async () => {
+    let pulled = 0;
+    const record = new TextEncoder().encode('{"provider":"openai","config":{"model":"m"},"priority":1,"isEnabled":true},');
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(new TextEncoder().encode('[')),
+        pull: (controller) => {
+          pulled += record.length;
+          controller.enqueue(record);
+        },
+      });
+    const { resolver: orgs } = resolver({
+      envFallback: false,
+      fetch: async () => new Response(endless(), { headers: { 'content-type': 'application/json' } }),
+    });
+    const error = (await orgs.resolve('acme').catch((caught: unknown) => caught)) as Error;
+    expect(error.message).toContain('the answer is larger than 1024 KiB');
+    expect(error.message).toContain('organisation "acme"');
+    expect(pulled).toBeLessThan(3 * 2 * 1_048_576); // three modalities, each read to 1 MiB at most
+  });
+
   it('shares the cache through the store: a second worker does not ask the backend', async () => {
     const store = createMemoryStore();
     const first = resolver({ store }).resolver;

@@ -2,7 +2,7 @@ import { APIConnectionError, APIStatusError, APITimeoutError } from '@livekit/ag
 import { WebSocket } from 'ws';
 import { maskText } from '../../config/secrets.js';
 import type { ProbeResult } from '../define-adapter.js';
-import { readText } from '../read-text.js';
+import { readText } from '../../config/read-text.js';
 import { errorBodyFields, parseRetryAfter } from '../response-observer.js';
 import { parseRealtimeServerEvent } from './realtime-server-event.js';
 

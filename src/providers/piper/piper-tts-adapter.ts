@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAdapter } from '../define-adapter.js';
 import { providerMessage } from '../probe-http.js';
-import { readText } from '../read-text.js';
+import { readText } from '../../config/read-text.js';
 import { ERROR_BODY_BYTES, PiperTTS, synthesizeWithPiper } from './piper-tts.js';
 import { piperTTSOptions } from './piper-tts-options.js';
 

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { VoiceStackError } from '../../errors/index.js';
 import { PcmResampler } from '../pcm-resampler.js';
 import { describeFetchError, providerMessage } from '../probe-http.js';
-import { readText } from '../read-text.js';
+import { readText } from '../../config/read-text.js';
 import { MAX_WAV_HEADER_BYTES, parseWav, readWavHeader, type WavAudio } from '../wav-file.js';
 import type { piperTTSOptions } from './piper-tts-options.js';
 
