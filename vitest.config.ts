@@ -33,9 +33,12 @@ export default defineConfig({
           isolate: false,
           unstubEnvs: true,
           unstubGlobals: true,
+          // Both cores (vitest's default leaves one idle: CPUs - 1). Files of one worker share its modules, not its tests.
+          maxWorkers: 2,
         },
       },
-      { extends: true, test: { name: 'slow', include: [SLOW] } },
+      // Two at once: the slow files mostly wait on the processes they start (each of which gets a core of its own).
+      { extends: true, test: { name: 'slow', include: [SLOW], maxWorkers: 2 } },
     ],
   },
 });
