@@ -5,6 +5,12 @@ const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta
 
 /** Long process-level tests (spawned processes, soaks, a browser): `npm run test:slow`, after `npm test`. */
 const SLOW = 'test/**/*.slow.test.ts';
+/**
+ * The soaks hold real-time deadlines (40–100 ms timeouts, whose faults they count): they run after the other slow
+ * files, one at a time, so that no other file of the run takes their core (beside two busy loops and another test
+ * file, the LLM soak's healthy turns timed out: 177 answers in 1,520 turns).
+ */
+const SOAKS = 'test/policies/*soak.slow.test.ts';
 
 export default defineConfig({
   // Examples and docs import the package by name, as users do: resolve it to the sources (no build needed).
@@ -19,7 +25,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
-    // `vitest run --project fast` (npm test) or `--project slow` (npm run test:slow); a file path picks its project.
+    // `vitest run --project fast` (npm test) or `--project slow --project slow-soaks` (npm run test:slow); a file path
+    // picks its project.
     // test/types/*.test-d.ts are checked by `npm run typecheck` (a failed expectTypeOf is a type error).
     projects: [
       {
@@ -38,7 +45,11 @@ export default defineConfig({
         },
       },
       // Two at once: the slow files mostly wait on the processes they start (each of which gets a core of its own).
-      { extends: true, test: { name: 'slow', include: [SLOW], maxWorkers: 2 } },
+      {
+        extends: true,
+        test: { name: 'slow', include: [SLOW], exclude: [...configDefaults.exclude, SOAKS], maxWorkers: 2, sequence: { groupOrder: 1 } },
+      },
+      { extends: true, test: { name: 'slow-soaks', include: [SOAKS], maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
   },
 });
