@@ -6,9 +6,8 @@ const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta
 /** Long process-level tests (spawned processes, soaks, a browser): `npm run test:slow`, after `npm test`. */
 const SLOW = 'test/**/*.slow.test.ts';
 /**
- * The soaks hold real-time deadlines (40–100 ms timeouts, whose faults they count): they run after the other slow
- * files, one at a time, so that no other file of the run takes their core (beside two busy loops and another test
- * file, the LLM soak's healthy turns timed out: 177 answers in 1,520 turns).
+ * The soaks hold real-time deadlines (timeouts of a few hundred ms, whose faults they count): they run after the other
+ * slow files, one at a time, so that no other file of the run takes CPU from them.
  */
 const SOAKS = 'test/policies/*soak.slow.test.ts';
 
