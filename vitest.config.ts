@@ -5,6 +5,11 @@ const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta
 
 /** Long process-level tests (spawned processes, soaks, a browser): `npm run test:slow`, after `npm test`. */
 const SLOW = 'test/**/*.slow.test.ts';
+/**
+ * The soaks hold real-time deadlines (timeouts of a few hundred ms, whose faults they count): they run after the other
+ * slow files, one at a time, so that no other file of the run takes CPU from them.
+ */
+const SOAKS = 'test/policies/*soak.slow.test.ts';
 
 export default defineConfig({
   // Examples and docs import the package by name, as users do: resolve it to the sources (no build needed).
@@ -19,7 +24,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
-    // `vitest run --project fast` (npm test) or `--project slow` (npm run test:slow); a file path picks its project.
+    // `vitest run --project fast` (npm test) or `--project slow --project slow-soaks` (npm run test:slow); a file path
+    // picks its project.
     // test/types/*.test-d.ts are checked by `npm run typecheck` (a failed expectTypeOf is a type error).
     projects: [
       {
@@ -33,9 +39,16 @@ export default defineConfig({
           isolate: false,
           unstubEnvs: true,
           unstubGlobals: true,
+          // Both cores (vitest's default leaves one idle: CPUs - 1). Files of one worker share its modules, not its tests.
+          maxWorkers: 2,
         },
       },
-      { extends: true, test: { name: 'slow', include: [SLOW] } },
+      // Two at once: the slow files mostly wait on the processes they start (each of which gets a core of its own).
+      {
+        extends: true,
+        test: { name: 'slow', include: [SLOW], exclude: [...configDefaults.exclude, SOAKS], maxWorkers: 2, sequence: { groupOrder: 1 } },
+      },
+      { extends: true, test: { name: 'slow-soaks', include: [SOAKS], maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
   },
 });

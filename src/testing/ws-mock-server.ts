@@ -68,6 +68,10 @@ export async function startWsMockServer(options: WsMockServerOptions): Promise<W
   });
   http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    // Node's HTTP server drops its own 'error' listener from an upgraded socket, and `ws` adds one only in
+    // handleUpgrade: while `onUpgrade` runs (a scripted handshake delay), a client that gives up and resets the
+    // connection would otherwise be an uncaught ECONNRESET in the test process.
+    socket.on('error', () => socket.destroy());
     void (async () => {
       const rejection = await options.onUpgrade?.(request, url);
       if (socket.destroyed) return;

@@ -12,8 +12,10 @@
 // - in a second project with msw 2 (the peer range's other major), runs docs/testing.md's complete example and
 //   `stack.health()` against the llama.cpp mock (project-msw2/).
 // The project's node_modules is kept between runs (in the OS temp dir, one per checkout), so a run re-installs only
-// the tarball; `npm install --prefer-offline` fills it from npm's cache.
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+// the tarball; `npm install --prefer-offline` fills it from npm's cache. Once packed, the steps run in two lanes at
+// once (one per core): the msw 3 project's install, TypeScript 5.9 checks and CommonJS program; the msw 2 project,
+// then TypeScript 7's checks and the vitest run of the msw 3 project once its install is done.
+import { execFile, execFileSync, type ExecFileOptions, type ExecFileSyncOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,19 @@ function run(command: string, args: string[], options: ExecFileSyncOptions = {})
   } finally {
     console.log(`  ${((performance.now() - start) / 1000).toFixed(1).padStart(5)} s  ${label}`);
   }
+}
+
+/** {@link run}, without blocking the other lane. */
+function runAsync(command: string, args: string[], options: ExecFileOptions = {}): Promise<string> {
+  const label = `${command === process.execPath ? 'node' : command} ${args.join(' ')}`;
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd: project, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
+      console.log(`  ${((performance.now() - start) / 1000).toFixed(1).padStart(5)} s  ${label}`);
+      if (error) reject(new Error(`Failed: ${label}\n${stdout ?? ''}${stderr ?? ''}`));
+      else resolve(String(stdout));
+    });
+  });
 }
 
 // 1. Pack. The tarball's name changes with its content, so npm installs this build, never a cached one.
@@ -97,86 +112,6 @@ writeFileSync(
     2,
   ),
 );
-run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-  env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
-});
-
-// The published .d.ts files show no `@internal` declaration of src/ (stripInternal).
-const leaks = internalLeaks(join(project, 'node_modules/livekit-voice-stack/dist'));
-if (leaks.length) throw new Error(`The published types show @internal declarations:\n${leaks.join('\n')}`);
-
-// 3. The docs' code blocks: every one to type-check, and the runnable ones under the names the harness imports.
-mkdirSync(join(project, 'blocks/all'), { recursive: true });
-codeBlocks().forEach((block, index) =>
-  writeFileSync(
-    join(project, 'blocks/all', `${String(index).padStart(2, '0')}-${block.source.replace(/[^a-z0-9]+/gi, '-')}.ts`),
-    asModule(block.code),
-  ),
-);
-const runnable = {
-  'readme-usage': asModule(codeBlock('README.md', 'Usage')),
-  'getting-started-describe': `${codeBlock('docs/getting-started.md', '2. Describe the stack')}\nexport { stack };\n`,
-  'testing-speech-tts': asModule(codeBlock('docs/testing.md', 'Speech mocks (TTS)')),
-  'testing-speech-stt': asModule(codeBlock('docs/testing.md', 'Speech mocks (STT)')),
-};
-for (const [name, code] of Object.entries(runnable)) writeFileSync(join(project, 'blocks', `${name}.ts`), code);
-writeFileSync(join(project, 'test/testing-example.spec.ts'), codeBlock('docs/testing.md', 'A complete vitest example'));
-
-// 4. Type-check on every TypeScript version, as users compile: strict NodeNext, skipLibCheck (for @livekit/agents).
-const compilerOptions = {
-  strict: true,
-  module: 'NodeNext',
-  moduleResolution: 'NodeNext',
-  target: 'ES2022',
-  types: ['node'],
-  skipLibCheck: true,
-  outDir: 'dist', // vitest leaves dist/ alone
-  rootDir: '.',
-};
-writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src', 'test', 'blocks'] }, null, 2));
-// Our .d.ts files (ESM and CJS) and only what they import, so that checking every library file stays quick.
-writeFileSync(join(project, 'libcheck.ts'), `import 'livekit-voice-stack';\nimport 'livekit-voice-stack/testing';\n`);
-writeFileSync(join(project, 'libcheck.cts'), `import 'livekit-voice-stack';\nimport 'livekit-voice-stack/testing';\n`);
-writeFileSync(
-  join(project, 'tsconfig.libcheck.json'),
-  JSON.stringify(
-    {
-      extends: './tsconfig.json',
-      compilerOptions: { skipLibCheck: false, noEmit: true },
-      include: [],
-      files: ['libcheck.ts', 'libcheck.cts'],
-    },
-    null,
-    2,
-  ),
-);
-const ours = /node_modules\/livekit-voice-stack\//;
-for (const [index, version] of TYPESCRIPT_VERSIONS.entries()) {
-  const tsc = join(project, 'node_modules', `typescript-${version}`, 'bin/tsc');
-  run(process.execPath, [tsc, '-p', 'tsconfig.json', ...(index === 0 ? [] : ['--noEmit'])]);
-  // Without skipLibCheck, @livekit/agents' own .d.ts files have errors; ours must have none.
-  let output = '';
-  try {
-    output = run(process.execPath, [tsc, '-p', 'tsconfig.libcheck.json']);
-  } catch (error) {
-    output = (error as Error).message;
-  }
-  const problems = output.split('\n').filter((line) => ours.test(line));
-  if (problems.length) throw new Error(`Our .d.ts files fail with skipLibCheck: false (TypeScript ${version}):\n${problems.join('\n')}`);
-}
-
-// 5. Run: the docs' examples under vitest (ESM), then the CommonJS program.
-run(process.execPath, [
-  'node_modules/vitest/vitest.mjs',
-  'run',
-  '--dir',
-  'test',
-  '--reporter=dot',
-  '--testTimeout=60000',
-  '--hookTimeout=60000',
-]);
-console.log(run(process.execPath, ['dist/src/main.cjs']).trim());
-
 // 6. The other msw major of the peer range (`^2.15.0 || ^3.0.0`): a second project with msw 2, where the mocks and the
 // health probe must work as well (a probe once awaited a discarded body's cancel(), which never settles under msw 2).
 const msw2 = join(work, 'project-msw2');
@@ -203,17 +138,110 @@ writeFileSync(
     2,
   ),
 );
-run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-  cwd: msw2,
-  env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
-});
 // docs/testing.md: "With msw 2 use server.listen({ onUnhandledRequest: localOnly })".
 writeFileSync(
   join(msw2, 'test/testing-example.spec.ts'),
   codeBlock('docs/testing.md', 'A complete vitest example').replace('onUnhandledFrame: localOnly', 'onUnhandledRequest: localOnly'),
 );
 cpSync(join(repositoryRoot, 'test/consumer/project-msw2'), msw2, { recursive: true });
-run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--dir', 'test', '--reporter=dot', '--testTimeout=60000'], { cwd: msw2 });
+
+// 3–6 in two lanes (see the top): an install must finish before its project's checks and runs.
+const install = (cwd: string) =>
+  runAsync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
+const installed = install(project).then(() => {
+  // The published .d.ts files show no `@internal` declaration of src/ (stripInternal).
+  const leaks = internalLeaks(join(project, 'node_modules/livekit-voice-stack/dist'));
+  if (leaks.length) throw new Error(`The published types show @internal declarations:\n${leaks.join('\n')}`);
+
+  // 3. The docs' code blocks: every one to type-check, and the runnable ones under the names the harness imports.
+  mkdirSync(join(project, 'blocks/all'), { recursive: true });
+  codeBlocks().forEach((block, index) =>
+    writeFileSync(
+      join(project, 'blocks/all', `${String(index).padStart(2, '0')}-${block.source.replace(/[^a-z0-9]+/gi, '-')}.ts`),
+      asModule(block.code),
+    ),
+  );
+  const runnable = {
+    'readme-usage': asModule(codeBlock('README.md', 'Usage')),
+    'getting-started-describe': `${codeBlock('docs/getting-started.md', '2. Describe the stack')}\nexport { stack };\n`,
+    'testing-speech-tts': asModule(codeBlock('docs/testing.md', 'Speech mocks (TTS)')),
+    'testing-speech-stt': asModule(codeBlock('docs/testing.md', 'Speech mocks (STT)')),
+  };
+  for (const [name, code] of Object.entries(runnable)) writeFileSync(join(project, 'blocks', `${name}.ts`), code);
+  writeFileSync(join(project, 'test/testing-example.spec.ts'), codeBlock('docs/testing.md', 'A complete vitest example'));
+
+  // 4.'s compiler options: as users compile, strict NodeNext, skipLibCheck (for @livekit/agents).
+  const compilerOptions = {
+    strict: true,
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    target: 'ES2022',
+    types: ['node'],
+    skipLibCheck: true,
+    outDir: 'dist', // vitest leaves dist/ alone
+    rootDir: '.',
+  };
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src', 'test', 'blocks'] }, null, 2));
+  // Our .d.ts files (ESM and CJS) and only what they import, so that checking every library file stays quick.
+  writeFileSync(join(project, 'libcheck.ts'), `import 'livekit-voice-stack';\nimport 'livekit-voice-stack/testing';\n`);
+  writeFileSync(join(project, 'libcheck.cts'), `import 'livekit-voice-stack';\nimport 'livekit-voice-stack/testing';\n`);
+  writeFileSync(
+    join(project, 'tsconfig.libcheck.json'),
+    JSON.stringify(
+      {
+        extends: './tsconfig.json',
+        compilerOptions: { skipLibCheck: false, noEmit: true },
+        include: [],
+        files: ['libcheck.ts', 'libcheck.cts'],
+      },
+      null,
+      2,
+    ),
+  );
+});
+
+// 4. Type-check on every TypeScript version, as users compile: strict NodeNext, skipLibCheck (for @livekit/agents).
+const ours = /node_modules\/livekit-voice-stack\//;
+async function typeCheck(index: number, version: string): Promise<void> {
+  const tsc = join(project, 'node_modules', `typescript-${version}`, 'bin/tsc');
+  await runAsync(process.execPath, [tsc, '-p', 'tsconfig.json', ...(index === 0 ? [] : ['--noEmit'])]);
+  // Without skipLibCheck, @livekit/agents' own .d.ts files have errors; ours must have none.
+  const output = await runAsync(process.execPath, [tsc, '-p', 'tsconfig.libcheck.json']).catch((error: Error) => error.message);
+  const problems = output.split('\n').filter((line) => ours.test(line));
+  if (problems.length) throw new Error(`Our .d.ts files fail with skipLibCheck: false (TypeScript ${version}):\n${problems.join('\n')}`);
+}
+
+const lanes = await Promise.allSettled([
+  // The first TypeScript version emits the CommonJS program, then it runs.
+  (async () => {
+    await installed;
+    await typeCheck(0, TYPESCRIPT_VERSIONS[0]!);
+    console.log((await runAsync(process.execPath, ['dist/src/main.cjs'])).trim());
+  })(),
+  // 6. msw 2, then (5.) the docs' examples under vitest (ESM) and the other TypeScript versions.
+  (async () => {
+    await install(msw2);
+    await runAsync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--dir', 'test', '--reporter=dot', '--testTimeout=60000'], {
+      cwd: msw2,
+    });
+    await installed;
+    for (const [index, version] of TYPESCRIPT_VERSIONS.entries()) if (index > 0) await typeCheck(index, version);
+    await runAsync(process.execPath, [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--dir',
+      'test',
+      '--reporter=dot',
+      '--testTimeout=60000',
+      '--hookTimeout=60000',
+    ]);
+  })(),
+]);
+const failed = lanes.find((lane) => lane.status === 'rejected');
+if (failed) throw (failed as PromiseRejectedResult).reason;
 
 console.log(
   `consumer test passed: ESM + CJS × TypeScript ${TYPESCRIPT_VERSIONS.join(', ')}, msw 3 and ${MSW2}, in ${((performance.now() - started) / 1000).toFixed(0)} s`,

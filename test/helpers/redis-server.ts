@@ -1,8 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { eventually } from './eventually.js';
 
 /** A real `redis-server` (Debian's package; `.ci/run` installs it) on a free local port, without persistence. */
 export interface RedisServer {
@@ -28,8 +27,10 @@ export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitForPort(port);
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await listening(child, port);
   };
   const kill = async () => {
     const running = child;
@@ -96,15 +97,34 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number): Promise<void> {
-  const open = () =>
-    new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
+/**
+ * Resolves once redis-server logs that it accepts connections. Not a TCP connect: msw 3 intercepts sockets and
+ * reports 'connect' at once, before it tries the real connection, so a connect would pass before the server listens.
+ */
+async function listening(child: ChildProcess, port: number): Promise<void> {
+  const stdout = child.stdout!;
+  const failed = () => new Error(`Failed to start redis-server on port ${port}: it did not accept connections within 10 s.`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let log = '';
+      const timer = setTimeout(() => reject(failed()), 10_000);
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        stdout.off('data', onData);
+        child.off('exit', onExit);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        log = (log + chunk.toString()).slice(-4096);
+        if (/Ready to accept connections/.test(log)) done();
+      };
+      const onExit = (code: number | null) =>
+        done(new Error(`Failed to start redis-server on port ${port}: it exited (${code}). Log: ${log}`));
+      stdout.on('data', onData);
+      child.once('exit', onExit);
     });
-  if (!(await eventually(open, 10_000))) throw new Error(`Failed to start redis-server on port ${port}: it did not listen within 10 s.`);
+  } finally {
+    stdout.resume(); // keep draining its log, so that it never blocks on a full pipe
+  }
 }

@@ -68,7 +68,7 @@ async function startFaultyServer(next: () => number) {
         response.end('data: [DONE]\n\n');
       };
       if (fault === 'slow')
-        timers.push(setTimeout(stream, 150)); // time itself: the mock answers after 150 ms, beyond the 100 ms first-token timeout (a fault, not a wait)
+        timers.push(setTimeout(stream, 350)); // time itself: the mock answers after 350 ms, beyond the 250 ms first-token timeout (a fault, not a wait)
       else stream();
     });
   });
@@ -116,15 +116,17 @@ describe('soak: many chain turns with random faults', () => {
       console.error = () => undefined;
       const next = random(42);
       const server = await startFaultyServer(next);
+      // Deadlines a loaded machine can hold (two busy loops on 2 cores): with a 100 ms first-token timeout and a 40 ms
+      // stall timeout, the event loop's lag alone timed out healthy replies (205 answers in 1,520 turns, under 1/4).
       const { stack, logger, recorder } = await chainStack(
         {
-          retry: { windowMs: 250, initialDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 40 },
-          verbal: { holding: [HOLDING], apology: APOLOGY, holdingAfterMs: 100, minIntervalMs: 1 },
+          retry: { windowMs: 600, initialDelayMs: 5, maxDelayMs: 20, stallTimeoutMs: 100 },
+          verbal: { holding: [HOLDING], apology: APOLOGY, holdingAfterMs: 250, minIntervalMs: 1 },
         },
         [
-          { provider: 'openai-compatible', baseURL: server.baseURL, model: 'a', timeoutMs: 100 },
-          { provider: 'openai-compatible', baseURL: server.baseURL, model: 'b', timeoutMs: 100 },
-          { provider: 'llama-cpp', baseURL: server.baseURL, timeoutMs: 100 },
+          { provider: 'openai-compatible', baseURL: server.baseURL, model: 'a', timeoutMs: 250 },
+          { provider: 'openai-compatible', baseURL: server.baseURL, model: 'b', timeoutMs: 250 },
+          { provider: 'llama-cpp', baseURL: server.baseURL, timeoutMs: 250 },
         ],
       );
       const chain = stack.llm as llm.LLM;

@@ -5,6 +5,7 @@ import { mockDeepgramSTT, speechLikeFrames, type MockDeepgramSTT } from '../../.
 import { startWsMockServer, type WsMockServer } from '../../../src/testing/ws-mock-server.js';
 import { withStack } from '../../helpers/with-stack.js';
 import { listen, providerSTT } from '../../helpers/listen.js';
+import { uncaughtDuring } from '../../helpers/uncaught-during.js';
 
 // A vosk-server is a network peer: whatever it sends becomes that option's error, never a throw in the socket's
 // listener (which ends the process).
@@ -21,22 +22,6 @@ async function hostileVosk(frames: () => string[]): Promise<WsMockServer> {
       });
     },
   });
-}
-
-/** Runs `run` and returns the exceptions that escaped to the process meanwhile (they would have ended it). */
-async function uncaughtDuring<T>(run: () => Promise<T>): Promise<{ value: T | undefined; uncaught: unknown[] }> {
-  const previous = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException');
-  const uncaught: unknown[] = [];
-  const listener = (error: unknown) => void uncaught.push(error);
-  process.on('uncaughtException', listener);
-  try {
-    const value = await run().catch(() => undefined);
-    return { value, uncaught };
-  } finally {
-    process.off('uncaughtException', listener);
-    for (const restored of previous) process.on('uncaughtException', restored);
-  }
 }
 
 const MALFORMED: Record<string, string> = {
