@@ -58,6 +58,8 @@ export class Episode<M extends Modality> {
   }
 }
 
+const NONE: ReadonlySet<never> = new Set();
+
 type PolicyEvent = 'retry' | 'fallback' | 'holding' | 'exhausted' | 'recovered';
 const NAMES: Record<Modality, string> = { llm: 'LLM', stt: 'STT', tts: 'TTS' };
 
@@ -83,6 +85,8 @@ export class ChainCore<M extends Modality> {
   readonly #defaultCooldownMs: number;
   readonly #demotionMs: number;
   readonly #keys: readonly string[];
+  /** The pass order when no option has a cooldown entry. */
+  readonly #healthyOrder: readonly ProviderOption<M>[];
 
   constructor(modality: M, init: ChainSettings<M>) {
     const name = NAMES[modality];
@@ -103,6 +107,7 @@ export class ChainCore<M extends Modality> {
     this.#defaultCooldownMs = init.defaultCooldownMs ?? DEFAULT_COOLDOWN_MS;
     this.#demotionMs = init.demotionMs ?? DEFAULT_DEMOTION_MS;
     this.#keys = init.options.map((option) => cooldownKey(modality, option));
+    this.#healthyOrder = passOrder(init.options, [], NONE, 0);
   }
 
   /** The cooldown key of an option of this chain. */
@@ -112,9 +117,11 @@ export class ChainCore<M extends Modality> {
   }
 
   /** The order of one pass (see {@link passOrder}), or `undefined` when the store answers asynchronously. */
-  planNow(skipped: ReadonlySet<ProviderOption<M>> = new Set(), now = Date.now()): ProviderOption<M>[] | undefined {
+  planNow(skipped: ReadonlySet<ProviderOption<M>> = NONE, now = Date.now()): ProviderOption<M>[] | undefined {
     const entries = this.#entriesNow();
-    return entries && passOrder(this.options, entries, skipped, now);
+    // Every turn plans: when no option has an entry (the healthy fleet), the order is the config's, last resorts last.
+    if (skipped.size === 0 && entries.every((entry) => entry === undefined)) return [...this.#healthyOrder];
+    return passOrder(this.options, entries, skipped, now);
   }
 
   /** The order of one pass (see {@link passOrder}). */

@@ -71,6 +71,8 @@ export class VerbalPolicy {
    * sees the unanswered question again). Returns `chatCtx` itself when there is nothing to strip.
    */
   stripFromContext(chatCtx: llm.ChatContext): llm.ChatContext {
+    // Every turn passes here: the common case (no phrase said) allocates nothing.
+    if (!chatCtx.items.some((item) => this.#holdsPhrase(item))) return chatCtx;
     let changed = false;
     const items = chatCtx.items.flatMap((item): llm.ChatItem[] => {
       if (item.type !== 'message' || item.role !== 'assistant') return [item];
@@ -99,6 +101,14 @@ export class VerbalPolicy {
       ];
     });
     return changed ? new llm.ChatContext(items) : chatCtx;
+  }
+
+  #holdsPhrase(item: llm.ChatItem): boolean {
+    return (
+      item.type === 'message' &&
+      item.role === 'assistant' &&
+      item.content.some((part) => typeof part === 'string' && this.#strip(part) !== part)
+    );
   }
 
   #strip(text: string): string {

@@ -1,4 +1,5 @@
-import { voice } from '@livekit/agents';
+import { llm, voice } from '@livekit/agents';
+import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { startTextSession } from '../../src/testing/index.js';
 import { sleep } from '../../src/testing/sleep.js';
@@ -7,7 +8,7 @@ import { chainEndpoints, chainStack } from '../helpers/chain-stack.js';
 import { count } from '../helpers/recorders.js';
 
 const { openrouter, llama, handlers } = chainEndpoints();
-useMswServer(...handlers);
+const server = useMswServer(...handlers);
 
 function reset() {
   openrouter.reset();
@@ -223,6 +224,61 @@ describe('LLM chain through a real text-mode AgentSession', () => {
       const pick = (body: Record<string, unknown>) => ({ messages: body.messages, tools: body.tools, tool_choice: body.tool_choice });
       expect(pick(b!.body)).toEqual(pick(a!.body));
       expect(b!.body).toMatchObject({ model: 'b', tool_choice: 'auto', tools: [{ function: { name: 'weather' } }] });
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe("the chain's reply, read directly", () => {
+  async function ask(stack: Awaited<ReturnType<typeof chainStack>>['stack'], question: string) {
+    const chatCtx = llm.ChatContext.empty();
+    chatCtx.addMessage({ role: 'user', content: question });
+    return (stack.llm as llm.LLM).chat({ chatCtx });
+  }
+
+  it('a reply slower overall than stallTimeoutMs, but never silent that long, is not a stall', async () => {
+    reset();
+    const reply = 'one two three four five six seven eight nine ten eleven twelve';
+    openrouter.use({ model: 'a', reply, chunkDelayMs: 50 });
+    const { stack, recorder, logger } = await chainStack({ retry: { stallTimeoutMs: 300 } });
+    try {
+      const startedAt = Date.now();
+      expect((await (await ask(stack, 'Count')).collect()).text).toBe(reply);
+      expect(Date.now() - startedAt).toBeGreaterThan(300); // the whole reply outlasted the stall timeout
+      expect(requested()).toEqual(['a']);
+      expect(recorder.events).toEqual([]);
+      expect(logger.entries.filter((entry) => entry.level === 'warn')).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('closing it mid-reply (the session interrupting the turn) aborts the provider request, and nothing failed', async () => {
+    reset();
+    const aborted: string[] = [];
+    server.use(
+      http.post(`${openrouter.baseURL}/chat/completions`, async ({ request }) => {
+        const { model } = (await request.clone().json()) as { model: string };
+        request.signal.addEventListener('abort', () => aborted.push(model), { once: true });
+        // No response: the endpoint's own handler answers.
+      }),
+    );
+    openrouter.use({ model: 'a', reply: 'one two three four', stallAfterChunks: 2 });
+    const { stack, recorder, logger } = await chainStack({ retry: { stallTimeoutMs: 60_000 } });
+    try {
+      const stream = await ask(stack, 'Count');
+      let text = '';
+      for await (const chunk of stream) {
+        text += chunk.delta?.content ?? '';
+        if (text.includes('two')) break;
+      }
+      stream.close();
+      await expect.poll(() => aborted).toEqual(['a']);
+      expect(await stream.next()).toEqual({ done: true, value: undefined });
+      expect(requested()).toEqual(['a']);
+      expect(recorder.events).toEqual([]);
+      expect(logger.entries.filter((entry) => entry.level === 'warn')).toEqual([]);
     } finally {
       await stack.close();
     }

@@ -1,9 +1,10 @@
 import { llm } from '@livekit/agents';
+import fc from 'fast-check';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createVoiceStack, defineAdapter } from '../../src/index.js';
-import { observeProgress, ResponseProgress } from '../../src/providers/response-progress.js';
+import { holdsData, observeProgress, ResponseProgress } from '../../src/providers/response-progress.js';
 import { mockOpenAIEndpoint } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { chainEndpoints, chainStack, OPENROUTER_KEY } from '../helpers/chain-stack.js';
@@ -235,5 +236,22 @@ describe('the response observer', () => {
 
   it.each(['iterator', 'reader'] as const)('through the %s: stops ticking once the turn has its first token', async (how) => {
     expect(await read(how, new ResponseProgress(), 2)).toEqual({ ticks: [0, 1, 0, 0], text: EVENTS.join('') });
+  });
+
+  it('a chunk counts as data exactly when it holds `data:`, whatever its bytes (any cut of any stream)', () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      // Mostly the bytes of SSE, so that `data:`, its prefixes and near misses come up often.
+      fc
+        .array(fc.constantFrom('data:', 'data', 'dat', 'd', 'a', ':', ' ', '\n', '{"x":1}', ': keep-alive', 'ata:'), { maxLength: 12 })
+        .map((parts) => new TextEncoder().encode(parts.join(''))),
+    );
+    fc.assert(
+      fc.property(bytes, fc.nat(64), fc.nat(64), (chunk, from, to) => {
+        const view = chunk.subarray(Math.min(from, to), Math.max(from, to));
+        expect(holdsData(view)).toBe(Buffer.from(view).includes('data:'));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
