@@ -39,7 +39,7 @@ export class ResponseProgress {
 /**
  * How an attempt's progress reaches its option's `fetch`. An OpenAI SDK client we build carries it on each request
  * ({@link carryResponseProgress}): the LiveKit plugin hands the SDK its stream's abort signal, the client's
- * `prepareRequest` hook finds the progress registered for that signal and puts it on the request under this symbol,
+ * `prepareRequest` hook finds the progress the attempt put on that signal and puts it on the request under this symbol,
  * and the SDK passes the request's own properties on to `fetch`. Other clients (a custom adapter's) are reached through
  * `AsyncLocalStorage`, which costs more: once a process has run one, every promise it makes pays a hook (measured:
  * about 175 µs of CPU a turn in the bench, where a plain plugin turn takes about 5 ms).
