@@ -31,7 +31,7 @@ const settings = {
   hangTrials: env('BENCH_HANG_TRIALS', 6),
   hedgeAfterMs: env('BENCH_HEDGE_MS', 100),
   concurrency: env('BENCH_CONCURRENCY', 1000),
-  scaleRounds: env('BENCH_SCALE_ROUNDS', 3),
+  scaleRounds: env('BENCH_SCALE_ROUNDS', 9),
   memoryInstances: env('BENCH_MEMORY_INSTANCES', 1000),
   processes: env('BENCH_PROCESSES', 5),
   ttsTtfbMs: env('BENCH_TTS_TTFB_MS', 15),
