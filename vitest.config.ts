@@ -10,6 +10,8 @@ const SLOW = 'test/**/*.slow.test.ts';
  * slow files, one at a time, so that no other file of the run takes CPU from them.
  */
 const SOAKS = 'test/policies/*soak.slow.test.ts';
+/** Files the composition tests write to run in a process of their own (git-ignored), never a project's own tests. */
+const GENERATED = 'test/.generated/**';
 
 export default defineConfig({
   // Examples and docs import the package by name, as users do: resolve it to the sources (no build needed).
@@ -33,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'fast',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, SLOW],
+          exclude: [...configDefaults.exclude, GENERATED, SLOW],
           // One module graph per worker, not per file: importing @livekit/agents and the plugins again for every file
           // was most of the suite's time. Files share the process, so env stubs are undone after each test.
           isolate: false,
@@ -46,7 +48,13 @@ export default defineConfig({
       // Two at once: the slow files mostly wait on the processes they start (each of which gets a core of its own).
       {
         extends: true,
-        test: { name: 'slow', include: [SLOW], exclude: [...configDefaults.exclude, SOAKS], maxWorkers: 2, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'slow',
+          include: [SLOW],
+          exclude: [...configDefaults.exclude, GENERATED, SOAKS],
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
       },
       { extends: true, test: { name: 'slow-soaks', include: [SOAKS], maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
